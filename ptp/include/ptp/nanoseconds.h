@@ -1,0 +1,56 @@
+// Nanoseconds: a signed count of nanoseconds whose arithmetic never overflows silently.
+// It is the one currency the core uses for durations and offsets; the wire types (Timestamp,
+// TimeInterval) convert to and from it through checked functions.
+#pragma once
+
+#include <compare>
+#include <cstdint>
+#include <limits>
+#include <optional>
+
+namespace ptp {
+
+class Nanoseconds {
+ public:
+  constexpr Nanoseconds() = default;
+  constexpr explicit Nanoseconds(std::int64_t count) : count_(count) {}
+
+  [[nodiscard]] constexpr std::int64_t count() const { return count_; }
+
+  static constexpr Nanoseconds max() {
+    return Nanoseconds(std::numeric_limits<std::int64_t>::max());
+  }
+  static constexpr Nanoseconds min() {
+    return Nanoseconds(std::numeric_limits<std::int64_t>::min());
+  }
+
+  friend constexpr auto operator<=>(Nanoseconds, Nanoseconds) = default;
+
+  // Checked arithmetic: std::nullopt on overflow.
+  [[nodiscard]] constexpr std::optional<Nanoseconds> checked_add(Nanoseconds other) const {
+    std::int64_t sum = 0;
+    if (__builtin_add_overflow(count_, other.count_, &sum)) return std::nullopt;
+    return Nanoseconds(sum);
+  }
+  [[nodiscard]] constexpr std::optional<Nanoseconds> checked_sub(Nanoseconds other) const {
+    std::int64_t difference = 0;
+    if (__builtin_sub_overflow(count_, other.count_, &difference)) return std::nullopt;
+    return Nanoseconds(difference);
+  }
+  [[nodiscard]] constexpr std::optional<Nanoseconds> checked_mul(std::int64_t factor) const {
+    std::int64_t product = 0;
+    if (__builtin_mul_overflow(count_, factor, &product)) return std::nullopt;
+    return Nanoseconds(product);
+  }
+  [[nodiscard]] constexpr std::optional<Nanoseconds> checked_negate() const {
+    if (count_ == std::numeric_limits<std::int64_t>::min()) return std::nullopt;
+    return Nanoseconds(-count_);
+  }
+
+ private:
+  std::int64_t count_ = 0;
+};
+
+inline constexpr std::int64_t kNanosecondsPerSecond = 1'000'000'000;
+
+}  // namespace ptp

@@ -1,0 +1,95 @@
+// Counts heap allocations around encode and decode of every message type and typed TLV and
+// asserts there are none: the codec must be usable in a per-packet path without a heap.
+// This file replaces the global operator new, so it is its own test executable.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <atomic>
+#include <cstdlib>
+#include <new>
+
+#include "ptp/wire/management_error_status_tlv.h"
+#include "ptp/wire/management_tlv.h"
+#include "ptp/wire/message.h"
+#include "ptp/wire/organization_extension_tlv.h"
+#include "ptp/wire/path_trace_tlv.h"
+#include "random_message.h"
+
+namespace {
+std::atomic<long> g_allocations{0};
+}
+
+void* operator new(std::size_t size) {
+  g_allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+  throw std::bad_alloc();
+}
+void* operator new[](std::size_t size) { return operator new(size); }
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+
+namespace ptp::wire {
+namespace {
+
+using test::RandomMessages;
+
+TEST(Allocation, CountingWorks) {
+  const long before = g_allocations.load();
+  auto* p = new int(3);
+  EXPECT_EQ(g_allocations.load() - before, 1);
+  delete p;
+}
+
+TEST(Allocation, EncodeAndDecodeOfEveryMessageTypeAllocateNothing) {
+  RandomMessages random(42);
+  std::array<std::byte, 512> tlv_storage{};
+  std::array<std::byte, 1024> buffer{};
+  long total = 0;
+  for (const MessageType type : RandomMessages::kAllTypes) {
+    const Message message = random.message(type, tlv_storage);
+    const long before = g_allocations.load();
+    const auto size = encode_message(message, buffer);
+    const auto decoded = decode_message(std::span(buffer).first(size ? *size : 0));
+    total += g_allocations.load() - before;
+    ASSERT_TRUE(size);
+    ASSERT_TRUE(decoded);
+  }
+  EXPECT_EQ(total, 0);
+}
+
+TEST(Allocation, TypedTlvsAllocateNothing) {
+  std::array<std::byte, 256> buffer{};
+  const std::array<ClockIdentity, 3> path{};
+  const std::array<std::byte, 4> org_data{};
+  const long before = g_allocations.load();
+  TlvWriter writer(buffer);
+  bool ok = append_management_tlv(writer, {ManagementId::kPortDataSet, ManagementPortDataSet{}})
+                .has_value();
+  ok = ok && append_management_error_status_tlv(
+                 writer, {ManagementErrorId::kNoSuchId, ManagementId::kTime, "no"})
+                 .has_value();
+  ok = ok && append_path_trace_tlv(writer, path).has_value();
+  ok = ok && append_organization_extension_tlv(
+                 writer, {TlvType::kOrganizationExtension, {1, 2, 3}, {4, 5, 6}, org_data})
+                 .has_value();
+  int decoded = 0;
+  for (const TlvView tlv : TlvList(writer.written())) {
+    switch (tlv.type) {
+      case TlvType::kManagement: decoded += decode_management_tlv(tlv).has_value(); break;
+      case TlvType::kManagementErrorStatus:
+        decoded += decode_management_error_status_tlv(tlv).has_value();
+        break;
+      case TlvType::kPathTrace: decoded += decode_path_trace_tlv(tlv).has_value(); break;
+      default: decoded += decode_organization_extension_tlv(tlv).has_value(); break;
+    }
+  }
+  const long allocations = g_allocations.load() - before;
+  EXPECT_TRUE(ok);
+  EXPECT_EQ(decoded, 4);
+  EXPECT_EQ(allocations, 0);
+}
+
+}  // namespace
+}  // namespace ptp::wire
