@@ -4,12 +4,20 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
+#include <span>
 
 #include "ptp/result.h"
+#include "ptp/wire/header.h"
 #include "ptp/wire/message_bodies.h"
 #include "ptp/wire/wire_error.h"
 
 namespace ptp::wire::detail {
+
+// The header checks shared by decode_header and decode_message: on success, the message type.
+std::optional<WireError> validate_header(std::span<const std::byte> bytes, MessageType& type);
+// Fills `header` from 34 validated octets.
+void load_header(const std::byte* p, MessageType type, Header& header);
 
 Sync decode_sync(const std::byte* p);
 DelayReq decode_delay_req(const std::byte* p);

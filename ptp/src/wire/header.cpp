@@ -1,6 +1,7 @@
 // Decoding and encoding of the common message header (IEEE 1588-2019 13.3).
 #include "ptp/wire/header.h"
 
+#include "body_codec.h"
 #include "ptp/wire/byte_order.h"
 #include "ptp/wire/fields.h"
 
@@ -49,26 +50,30 @@ std::uint8_t default_control_field(MessageType type) {
   }
 }
 
-Result<Header, WireError> decode_header(std::span<const std::byte> bytes) {
-  if (bytes.size() < kHeaderSize) return unexpected(WireError::kTruncated);
+namespace detail {
+
+std::optional<WireError> validate_header(std::span<const std::byte> bytes, MessageType& type) {
+  if (bytes.size() < kHeaderSize) return WireError::kTruncated;
   const std::byte* p = bytes.data();
-  Header header;
+  const std::uint8_t octet1 = load_u8(p + 1);
+  if ((octet1 & 0x0FU) != kVersionPtp || (octet1 >> 4U) > 1) return WireError::kBadVersion;
+  const auto decoded_type = message_type_from_nibble(load_u8(p) & 0x0FU);
+  if (!decoded_type) return WireError::kUnknownMessageType;
+  const std::size_t length = load_u16(p + 2);
+  if (length < fixed_message_length(*decoded_type)) return WireError::kLengthMismatch;
+  if (length > bytes.size()) return WireError::kTruncated;
+  type = *decoded_type;
+  return std::nullopt;
+}
+
+void load_header(const std::byte* p, MessageType type, Header& header) {
   const std::uint8_t octet0 = load_u8(p);
   const std::uint8_t octet1 = load_u8(p + 1);
-  header.version_ptp = octet1 & 0x0FU;
-  header.minor_version_ptp = static_cast<std::uint8_t>(octet1 >> 4U);
-  if (header.version_ptp != kVersionPtp || header.minor_version_ptp > 1) {
-    return unexpected(WireError::kBadVersion);
-  }
-  const auto type = message_type_from_nibble(octet0 & 0x0FU);
-  if (!type) return unexpected(WireError::kUnknownMessageType);
-  header.message_type = *type;
   header.major_sdo_id = static_cast<std::uint8_t>(octet0 >> 4U);
+  header.message_type = type;
+  header.minor_version_ptp = static_cast<std::uint8_t>(octet1 >> 4U);
+  header.version_ptp = octet1 & 0x0FU;
   header.message_length = load_u16(p + 2);
-  if (header.message_length < fixed_message_length(*type)) {
-    return unexpected(WireError::kLengthMismatch);
-  }
-  if (header.message_length > bytes.size()) return unexpected(WireError::kTruncated);
   header.domain_number = load_u8(p + 4);
   header.minor_sdo_id = load_u8(p + 5);
   header.flags = HeaderFlags(load_u16(p + 6));
@@ -78,7 +83,20 @@ Result<Header, WireError> decode_header(std::span<const std::byte> bytes) {
   header.sequence_id = load_u16(p + 30);
   header.control_field = load_u8(p + 32);
   header.log_message_interval = static_cast<std::int8_t>(load_u8(p + 33));
-  return header;
+}
+
+}  // namespace detail
+
+Result<Header, WireError> decode_header(std::span<const std::byte> bytes) {
+  // One result object returned from every path, filled in place (see decode_message).
+  Result<Header, WireError> result{Header{}};
+  MessageType type{};
+  if (const auto error = detail::validate_header(bytes, type)) {
+    result = unexpected(*error);
+    return result;
+  }
+  detail::load_header(bytes.data(), type, *result);
+  return result;
 }
 
 Result<void, WireError> encode_header(const Header& header, MessageType type,
@@ -88,8 +106,11 @@ Result<void, WireError> encode_header(const Header& header, MessageType type,
     return unexpected(WireError::kValueOutOfRange);
   }
   std::byte* p = out.data();
-  store_u8(p, static_cast<std::uint8_t>((header.major_sdo_id << 4U) | static_cast<unsigned>(type)));
-  store_u8(p + 1, static_cast<std::uint8_t>((header.minor_version_ptp << 4U) | header.version_ptp));
+  store_u8(p, static_cast<std::uint8_t>((static_cast<unsigned>(header.major_sdo_id) << 4U) |
+                                        static_cast<unsigned>(type)));
+  store_u8(p + 1,
+           static_cast<std::uint8_t>((static_cast<unsigned>(header.minor_version_ptp) << 4U) |
+                                     header.version_ptp));
   store_u16(p + 2, message_length);
   store_u8(p + 4, header.domain_number);
   store_u8(p + 5, header.minor_sdo_id);

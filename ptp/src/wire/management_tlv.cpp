@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 
 #include "ptp/wire/byte_order.h"
 #include "ptp/wire/fields.h"
@@ -162,11 +163,13 @@ constexpr ManagementId kIdOf<ManagementTimePropertiesDataSet> =
 template <>
 constexpr ManagementId kIdOf<ManagementPortDataSet> = ManagementId::kPortDataSet;
 
+// Fills `tlv.data` with the data set, or reports a dataField of the wrong size.
 template <class DataSet, class Load>
-Result<ManagementTlv, WireError> decode_typed(ManagementId id, std::span<const std::byte> data,
-                                              std::size_t size, Load load) {
-  if (data.size() != size) return unexpected(WireError::kBadManagementLength);
-  return ManagementTlv{id, load(data.data())};
+std::optional<WireError> load_typed(std::span<const std::byte> data, std::size_t size, Load load,
+                                    ManagementTlv& tlv) {
+  if (data.size() != size) return WireError::kBadManagementLength;
+  tlv.data.emplace<DataSet>(load(data.data()));
+  return std::nullopt;
 }
 
 }  // namespace
@@ -176,26 +179,36 @@ bool operator==(const RawManagementData& a, const RawManagementData& b) {
 }
 
 Result<ManagementTlv, WireError> decode_management_tlv(const TlvView& tlv) {
-  if (tlv.type != TlvType::kManagement) return unexpected(WireError::kWrongTlvType);
-  if (tlv.value.size() < kManagementIdSize) return unexpected(WireError::kBadTlvLength);
-  const auto id = static_cast<ManagementId>(load_u16(tlv.value.data()));
-  const std::span<const std::byte> data = tlv.value.subspan(kManagementIdSize);
-  if (data.empty()) return ManagementTlv{id, std::monostate{}};
-  switch (id) {
-    case ManagementId::kNullManagement: return unexpected(WireError::kBadManagementLength);
-    case ManagementId::kDefaultDataSet:
-      return decode_typed<ManagementDefaultDataSet>(id, data, kDefaultDataSetSize, load_default);
-    case ManagementId::kCurrentDataSet:
-      return decode_typed<ManagementCurrentDataSet>(id, data, kCurrentDataSetSize, load_current);
-    case ManagementId::kParentDataSet:
-      return decode_typed<ManagementParentDataSet>(id, data, kParentDataSetSize, load_parent);
-    case ManagementId::kTimePropertiesDataSet:
-      return decode_typed<ManagementTimePropertiesDataSet>(id, data, kTimePropertiesDataSetSize,
-                                                           load_time_properties);
-    case ManagementId::kPortDataSet:
-      return decode_typed<ManagementPortDataSet>(id, data, kPortDataSetSize, load_port);
-    default: return ManagementTlv{id, RawManagementData{data}};
-  }
+  // One result object filled in place and returned from every path (NRVO), as decode_message.
+  Result<ManagementTlv, WireError> result{ManagementTlv{}};
+  const std::optional<WireError> error = [&]() -> std::optional<WireError> {
+    if (tlv.type != TlvType::kManagement) return WireError::kWrongTlvType;
+    if (tlv.value.size() < kManagementIdSize) return WireError::kBadTlvLength;
+    ManagementTlv& out = *result;
+    out.management_id = static_cast<ManagementId>(load_u16(tlv.value.data()));
+    const std::span<const std::byte> data = tlv.value.subspan(kManagementIdSize);
+    if (data.empty()) return std::nullopt;  // a GET, or NULL_MANAGEMENT: std::monostate
+    // 15.5.2: dataField is padded to an even length; an odd one is malformed (and accepting it
+    // would make re-encoding, which pads, change the data).
+    if (data.size() % 2 != 0) return WireError::kBadManagementLength;
+    switch (out.management_id) {
+      case ManagementId::kNullManagement: return WireError::kBadManagementLength;
+      case ManagementId::kDefaultDataSet:
+        return load_typed<ManagementDefaultDataSet>(data, kDefaultDataSetSize, load_default, out);
+      case ManagementId::kCurrentDataSet:
+        return load_typed<ManagementCurrentDataSet>(data, kCurrentDataSetSize, load_current, out);
+      case ManagementId::kParentDataSet:
+        return load_typed<ManagementParentDataSet>(data, kParentDataSetSize, load_parent, out);
+      case ManagementId::kTimePropertiesDataSet:
+        return load_typed<ManagementTimePropertiesDataSet>(data, kTimePropertiesDataSetSize,
+                                                           load_time_properties, out);
+      case ManagementId::kPortDataSet:
+        return load_typed<ManagementPortDataSet>(data, kPortDataSetSize, load_port, out);
+      default: out.data.emplace<RawManagementData>(RawManagementData{data}); return std::nullopt;
+    }
+  }();
+  if (error) result = unexpected(*error);
+  return result;
 }
 
 Result<void, WireError> append_management_tlv(TlvWriter& writer, const ManagementTlv& tlv) {

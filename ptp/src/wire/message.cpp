@@ -25,20 +25,21 @@ constexpr MessageType kTypeOfAlternative[] = {
 };
 static_assert(std::size(kTypeOfAlternative) == std::variant_size_v<MessageBody>);
 
-MessageBody decode_body(MessageType type, const std::byte* p) {
+void load_body(MessageType type, const std::byte* p, MessageBody& body) {
   switch (type) {
-    case MessageType::kSync: return detail::decode_sync(p);
-    case MessageType::kDelayReq: return detail::decode_delay_req(p);
-    case MessageType::kPdelayReq: return detail::decode_pdelay_req(p);
-    case MessageType::kPdelayResp: return detail::decode_pdelay_resp(p);
-    case MessageType::kFollowUp: return detail::decode_follow_up(p);
-    case MessageType::kDelayResp: return detail::decode_delay_resp(p);
-    case MessageType::kPdelayRespFollowUp: return detail::decode_pdelay_resp_follow_up(p);
-    case MessageType::kAnnounce: return detail::decode_announce(p);
-    case MessageType::kSignaling: return detail::decode_signaling(p);
-    case MessageType::kManagement: return detail::decode_management(p);
+    case MessageType::kSync: body.emplace<Sync>(detail::decode_sync(p)); return;
+    case MessageType::kDelayReq: body.emplace<DelayReq>(detail::decode_delay_req(p)); return;
+    case MessageType::kPdelayReq: body.emplace<PdelayReq>(detail::decode_pdelay_req(p)); return;
+    case MessageType::kPdelayResp: body.emplace<PdelayResp>(detail::decode_pdelay_resp(p)); return;
+    case MessageType::kFollowUp: body.emplace<FollowUp>(detail::decode_follow_up(p)); return;
+    case MessageType::kDelayResp: body.emplace<DelayResp>(detail::decode_delay_resp(p)); return;
+    case MessageType::kPdelayRespFollowUp:
+      body.emplace<PdelayRespFollowUp>(detail::decode_pdelay_resp_follow_up(p));
+      return;
+    case MessageType::kAnnounce: body.emplace<Announce>(detail::decode_announce(p)); return;
+    case MessageType::kSignaling: body.emplace<Signaling>(detail::decode_signaling(p)); return;
+    case MessageType::kManagement: body.emplace<Management>(detail::decode_management(p)); return;
   }
-  return detail::decode_sync(p);  // unreachable: decode_header rejects reserved types
 }
 
 }  // namespace
@@ -50,12 +51,26 @@ bool operator==(const Message& a, const Message& b) {
 }
 
 Result<Message, WireError> decode_message(std::span<const std::byte> bytes) {
-  auto header = decode_header(bytes);
-  if (!header) return unexpected(header.error());
-  const std::size_t fixed = fixed_message_length(header->message_type);
-  const std::span<const std::byte> tlvs = bytes.subspan(fixed, header->message_length - fixed);
-  if (auto valid = validate_tlv_area(tlvs); !valid) return unexpected(valid.error());
-  return Message{*header, decode_body(header->message_type, bytes.data() + kHeaderSize), tlvs};
+  // One result object, returned from every path, so it is built in the caller's slot (NRVO):
+  // assembling a Message elsewhere and block-copying it in costs more than the decoding itself.
+  Result<Message, WireError> result{Message{}};
+  MessageType type{};
+  if (const auto error = detail::validate_header(bytes, type)) {
+    result = unexpected(*error);
+    return result;
+  }
+  const std::size_t fixed = fixed_message_length(type);
+  const std::span<const std::byte> tlvs =
+      bytes.subspan(fixed, std::size_t{load_u16(bytes.data() + 2)} - fixed);
+  if (auto valid = validate_tlv_area(tlvs); !valid) {
+    result = unexpected(valid.error());
+    return result;
+  }
+  Message& message = *result;
+  detail::load_header(bytes.data(), type, message.header);
+  load_body(type, bytes.data() + kHeaderSize, message.body);
+  message.tlvs = tlvs;
+  return result;
 }
 
 Result<std::size_t, WireError> encode_message(const Message& message, std::span<std::byte> out) {

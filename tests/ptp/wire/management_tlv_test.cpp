@@ -145,6 +145,13 @@ TEST(ManagementTlv, UntypedIdsKeepTheirDataFieldRaw) {
   EXPECT_EQ(as_u8(raw->octets), (std::vector<std::uint8_t>{0x80, 0x00}));
 }
 
+TEST(ManagementTlv, OddDataFieldIsMalformed) {
+  const auto bytes = hex("0001 0005 2005 80 00 00");
+  const auto decoded = decode_management_tlv(*TlvList(bytes).begin());
+  ASSERT_FALSE(decoded);
+  EXPECT_EQ(decoded.error(), WireError::kBadManagementLength);
+}
+
 TEST(ManagementTlv, OddRawDataGetsAPadOctet) {
   const auto priority = hex("80");
   std::array<std::byte, 16> buffer{};
