@@ -31,7 +31,7 @@ unset(_ptp_boost_from_source_default)
 
 if(NOT PTP_BOOST_FROM_SOURCE)
   # ---- Debian's installed Boost ---------------------------------------------------------------
-  find_package(Boost ${PTP_BOOST_VERSION} EXACT CONFIG REQUIRED COMPONENTS program_options)
+  find_package(Boost ${PTP_BOOST_VERSION}.0 EXACT CONFIG REQUIRED COMPONENTS program_options)
   find_package(Threads REQUIRED)
   if(NOT TARGET Boost::asio)
     # Asio is header-only and has no component of its own in BoostConfig.
@@ -46,7 +46,8 @@ endif()
 get_filename_component(_ptp_repo_root "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
 set(_ptp_boost_fetch_script "${_ptp_repo_root}/scripts/fetch-boost-source.sh")
 if(DEFINED ENV{PTP_CACHE_DIR} AND NOT "$ENV{PTP_CACHE_DIR}" STREQUAL "")
-  set(_ptp_cache_dir "$ENV{PTP_CACHE_DIR}")
+  # Same rule as the script: a relative PTP_CACHE_DIR is under the repository root.
+  get_filename_component(_ptp_cache_dir "$ENV{PTP_CACHE_DIR}" ABSOLUTE BASE_DIR "${_ptp_repo_root}")
 else()
   set(_ptp_cache_dir "${_ptp_repo_root}/.cache")
 endif()
@@ -59,7 +60,8 @@ set(PTP_BOOST_LIBRARIES "program_options;asio" CACHE STRING
 
 if(PTP_BOOST_SOURCE_DIR STREQUAL _ptp_boost_default_dir)
   # Idempotent: prints the path at once when the cache already holds these libraries.
-  message(STATUS "Boost: running scripts/fetch-boost-source.sh ${PTP_BOOST_LIBRARIES}")
+  list(JOIN PTP_BOOST_LIBRARIES " " _ptp_libs)
+  message(STATUS "Boost: running scripts/fetch-boost-source.sh ${_ptp_libs}")
   execute_process(
     COMMAND "${CMAKE_COMMAND}" -E env "PTP_CACHE_DIR=${_ptp_cache_dir}"
             bash "${_ptp_boost_fetch_script}" ${PTP_BOOST_LIBRARIES}
@@ -71,7 +73,9 @@ if(PTP_BOOST_SOURCE_DIR STREQUAL _ptp_boost_default_dir)
       "messages above. Fix that, or set PTP_BOOST_SOURCE_DIR to a Boost ${PTP_BOOST_VERSION} source tree.")
   endif()
   string(REGEX REPLACE "^.*\n" "" _ptp_out "${_ptp_out}")
-  if(NOT _ptp_out STREQUAL PTP_BOOST_SOURCE_DIR)
+  file(REAL_PATH "${_ptp_out}" _ptp_out_real)
+  file(REAL_PATH "${PTP_BOOST_SOURCE_DIR}" _ptp_dir_real)
+  if(NOT _ptp_out_real STREQUAL _ptp_dir_real)
     message(FATAL_ERROR "Boost: scripts/fetch-boost-source.sh printed '${_ptp_out}', "
       "expected '${PTP_BOOST_SOURCE_DIR}'")
   endif()
@@ -107,14 +111,19 @@ foreach(_ptp_target IN ITEMS Boost::program_options Boost::asio)
   endif()
 endforeach()
 
+# Boost's asio/CMakeLists.txt only lists Boost dependencies; add the system ones.
 if(WIN32)
-  # Winsock for Asio; Windows 10 as the target API level (what Asio's own docs recommend to set
-  # explicitly; mingw-w64's default would also do, but one value everywhere avoids ODR surprises).
+  # Winsock, and Windows 10 as the API level, stated explicitly (Asio asks for _WIN32_WINNT to
+  # be defined and picks its Windows code paths from it) rather than left to the SDK's default.
   target_link_libraries(boost_asio INTERFACE ws2_32 mswsock)
   target_compile_definitions(boost_asio INTERFACE _WIN32_WINNT=0x0A00)
+else()
+  find_package(Threads REQUIRED)
+  target_link_libraries(boost_asio INTERFACE Threads::Threads)
 endif()
 
-message(STATUS "Boost: building Boost ${PTP_BOOST_VERSION} (${PTP_BOOST_LIBRARIES}) from ${PTP_BOOST_SOURCE_DIR}")
+list(JOIN PTP_BOOST_LIBRARIES ", " _ptp_libs)
+message(STATUS "Boost: building Boost ${PTP_BOOST_VERSION} (${_ptp_libs}) from ${PTP_BOOST_SOURCE_DIR}")
 unset(_ptp_repo_root)
 unset(_ptp_boost_fetch_script)
 unset(_ptp_cache_dir)
@@ -122,4 +131,7 @@ unset(_ptp_boost_default_dir)
 unset(_ptp_boost_project)
 unset(_ptp_rc)
 unset(_ptp_out)
+unset(_ptp_out_real)
+unset(_ptp_dir_real)
 unset(_ptp_target)
+unset(_ptp_libs)

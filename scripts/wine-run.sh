@@ -21,8 +21,7 @@ if [ ! -f "$WINEPREFIX/system.reg" ]; then
   flock 9
   if [ ! -f "$WINEPREFIX/system.reg" ]; then
     "$wine" wineboot -i >/dev/null 2>&1 || true
-    wineserver=$(command -v wineserver || echo /usr/lib/wine/wineserver64)
-    "$wineserver" -w 2>/dev/null || true
+    "$(command -v wineserver || echo /usr/lib/wine/wineserver64)" -w 2>/dev/null || true
   fi
   flock -u 9
 fi
