@@ -6,13 +6,13 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/program_options.hpp>
 #include <boost/version.hpp>
-#include <gtest/gtest.h>
 
 namespace po = boost::program_options;
 
@@ -20,9 +20,9 @@ namespace {
 
 po::options_description make_options() {
   po::options_description desc("test options");
-  desc.add_options()                                         //
+  desc.add_options()                                                       //
       ("domain", po::value<int>()->default_value(0), "PTP domain number")  //
-      ("iface", po::value<std::string>(), "network interface")            //
+      ("iface", po::value<std::string>(), "network interface")             //
       ("verbose", "more output");
   return desc;
 }
@@ -36,9 +36,7 @@ po::variables_map parse(const std::vector<std::string>& args) {
 
 }  // namespace
 
-TEST(BoostToolchain, IsBoost181) {
-  EXPECT_EQ(BOOST_VERSION / 100, 1081);
-}
+TEST(BoostToolchain, IsBoost181) { EXPECT_EQ(BOOST_VERSION / 100, 1081); }
 
 TEST(BoostToolchain, ProgramOptionsParsesTypedOptions) {
   const po::variables_map vm = parse({"--domain", "24", "--iface=eth0", "--verbose"});
