@@ -45,7 +45,7 @@ apt-get update -q
 
 packages=(
   # toolchain
-  build-essential g++ cmake ninja-build git ca-certificates pkg-config dpkg-dev xz-utils file
+  build-essential g++ cmake ninja-build git ca-certificates pkg-config dpkg-dev xz-utils file patch util-linux
   # libraries
   libboost1.81-dev libboost-program-options1.81-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev

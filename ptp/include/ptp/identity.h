@@ -11,6 +11,7 @@ namespace ptp {
 struct ClockIdentity {
   std::array<std::uint8_t, 8> octets{};
 
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy < 18 false positive (llvm#53961).
   friend constexpr auto operator<=>(const ClockIdentity&, const ClockIdentity&) = default;
 };
 
@@ -21,6 +22,7 @@ struct PortIdentity {
   // 1588-2019 7.5.2.4: port number 0xFFFF addresses all ports.
   static constexpr std::uint16_t kAllPorts = 0xFFFF;
 
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy < 18 false positive (llvm#53961).
   friend constexpr auto operator<=>(const PortIdentity&, const PortIdentity&) = default;
 };
 
@@ -61,6 +63,7 @@ struct ClockQuality {
   ClockAccuracy clock_accuracy = ClockAccuracy::kUnknown;
   std::uint16_t offset_scaled_log_variance = 0xFFFF;
 
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy < 18 false positive (llvm#53961).
   friend constexpr auto operator<=>(const ClockQuality&, const ClockQuality&) = default;
 };
 

@@ -24,6 +24,7 @@ class Nanoseconds {
     return Nanoseconds(std::numeric_limits<std::int64_t>::min());
   }
 
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy < 18 false positive (llvm#53961).
   friend constexpr auto operator<=>(Nanoseconds, Nanoseconds) = default;
 
   // Checked arithmetic: std::nullopt on overflow.

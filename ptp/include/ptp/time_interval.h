@@ -46,6 +46,7 @@ class TimeInterval {
     return static_cast<std::uint16_t>(scaled_ & 0xFFFF);
   }
 
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy < 18 false positive (llvm#53961).
   friend constexpr auto operator<=>(TimeInterval, TimeInterval) = default;
 
  private:

@@ -44,6 +44,7 @@ struct Timestamp {
     return Nanoseconds(total);
   }
 
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy < 18 false positive (llvm#53961).
   friend constexpr auto operator<=>(const Timestamp&, const Timestamp&) = default;
 };
 

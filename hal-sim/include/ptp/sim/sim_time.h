@@ -35,6 +35,7 @@ class SimDuration {
     return static_cast<double>(picoseconds_) * 1e-12;
   }
 
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy < 18 false positive (llvm#53961).
   friend constexpr auto operator<=>(SimDuration, SimDuration) = default;
   friend constexpr SimDuration operator+(SimDuration a, SimDuration b) {
     return SimDuration(a.picoseconds_ + b.picoseconds_);
@@ -59,6 +60,7 @@ class SimTime {
 
   [[nodiscard]] constexpr SimDuration since_start() const { return since_start_; }
 
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy < 18 false positive (llvm#53961).
   friend constexpr auto operator<=>(SimTime, SimTime) = default;
   friend constexpr SimTime operator+(SimTime t, SimDuration d) {
     return SimTime(t.since_start_ + d);

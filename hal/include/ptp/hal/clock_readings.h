@@ -16,6 +16,7 @@ namespace ptp::hal {
 // (TimestampCapabilities::hardware_clock_frequency_hz); a Linux PHC counts nanoseconds.
 struct NicTicks {
   std::uint64_t count = 0;
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy < 18 false positive (llvm#53961).
   friend constexpr auto operator<=>(NicTicks, NicTicks) = default;
 };
 
@@ -23,18 +24,21 @@ struct NicTicks {
 // CLOCK_MONOTONIC_RAW on Linux); its frequency comes from MonotonicCounter::frequency_hz().
 struct CounterTicks {
   std::int64_t count = 0;
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy < 18 false positive (llvm#53961).
   friend constexpr auto operator<=>(CounterTicks, CounterTicks) = default;
 };
 
 // A reading of the system clock: nanoseconds since 1970-01-01T00:00:00 in the system's timescale.
 struct SystemTime {
   Nanoseconds since_epoch;
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy < 18 false positive (llvm#53961).
   friend constexpr auto operator<=>(SystemTime, SystemTime) = default;
 };
 
 // A fractional frequency adjustment, in parts per billion (positive = run faster).
 struct PartsPerBillion {
   double value = 0;
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy < 18 false positive (llvm#53961).
   friend constexpr auto operator<=>(PartsPerBillion, PartsPerBillion) = default;
 };
 

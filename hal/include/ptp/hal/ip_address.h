@@ -37,6 +37,7 @@ class IpAddress {
     return family_ == AddressFamily::kIpv4 ? (octets_[0] & 0xF0U) == 0xE0U : octets_[0] == 0xFF;
   }
 
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy < 18 false positive (llvm#53961).
   friend constexpr auto operator<=>(const IpAddress&, const IpAddress&) = default;
 
  private:
@@ -49,6 +50,7 @@ enum class PtpUdpPort : std::uint16_t { kEvent = 319, kGeneral = 320 };
 struct UdpEndpoint {
   IpAddress address;
   std::uint16_t port = 0;
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy < 18 false positive (llvm#53961).
   friend constexpr auto operator<=>(const UdpEndpoint&, const UdpEndpoint&) = default;
 };
 

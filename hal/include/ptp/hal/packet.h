@@ -36,6 +36,7 @@ struct ReceivedPacket {
 // on_tx_timestamp or on_tx_timestamp_lost follows for every tag a send returned.
 struct TxTag {
   std::uint32_t value = 0;
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy < 18 false positive (llvm#53961).
   friend constexpr auto operator<=>(TxTag, TxTag) = default;
 };
 

@@ -11,6 +11,7 @@ namespace ptp::hal {
 
 struct TimerId {
   std::uint32_t value = 0;
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy < 18 false positive (llvm#53961).
   friend constexpr auto operator<=>(TimerId, TimerId) = default;
 };
 
