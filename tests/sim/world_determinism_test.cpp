@@ -118,6 +118,8 @@ Fingerprint run_world(std::uint64_t seed) {
   std::vector<std::unique_ptr<SimHost>> hosts;
   std::vector<std::unique_ptr<Chatter>> chatters;
   std::vector<LinkId> links;
+  hosts.reserve(kHosts);
+  links.reserve(kHosts);
   for (int i = 0; i < kHosts; ++i) {
     SimHostConfig config;
     config.ipv4 = hal::IpAddress::v4(10, 0, 0, static_cast<std::uint8_t>(i + 1));
@@ -146,6 +148,7 @@ Fingerprint run_world(std::uint64_t seed) {
     links.push_back(*link_id);
     hosts.push_back(std::move(*host));
   }
+  chatters.reserve(kHosts);
   for (int i = 0; i < kHosts; ++i) {
     chatters.push_back(std::make_unique<Chatter>(
         *hosts[static_cast<std::size_t>(i)], fingerprint,
