@@ -3,6 +3,7 @@
 // adding up, fault windows changing only the packets they cover, determinism, validation, and
 // no heap allocation per packet.
 #include "ptp/sim/link_impairments.h"
+#include "heap_allocation_counter.h"
 
 #include <gtest/gtest.h>
 
@@ -11,20 +12,6 @@
 #include <cstdlib>
 #include <new>
 #include <vector>
-
-// Counts global allocations, to check that transmitting a packet never allocates. Replacing
-// operator new affects this whole test executable, which only ever reads the count.
-namespace {
-std::uint64_t allocation_count = 0;
-}  // namespace
-
-void* operator new(std::size_t size) {
-  ++allocation_count;
-  if (void* memory = std::malloc(size == 0 ? 1 : size)) return memory;
-  throw std::bad_alloc();
-}
-void operator delete(void* memory) noexcept { std::free(memory); }
-void operator delete(void* memory, std::size_t /*size*/) noexcept { std::free(memory); }
 
 namespace ptp::sim {
 namespace {
@@ -249,9 +236,9 @@ TEST(LinkDirection, TransmittingNeverAllocates) {
   ASSERT_TRUE(link.loss_model().add_link_down(at_us(100), at_us(200)));
   ASSERT_TRUE(link.delay_model().set_spike(at_us(300), at_us(400), us(5)));
   std::uint64_t delivered = 0;
-  const std::uint64_t allocations_before = allocation_count;
+  const std::uint64_t allocations_before = ptp::test::heap_allocations();
   for (int i = 0; i < 10'000; ++i) delivered += link.transmit(at_us(i)).count;
-  EXPECT_EQ(allocation_count, allocations_before);
+  EXPECT_EQ(ptp::test::heap_allocations(), allocations_before);
   EXPECT_GT(delivered, 0U);
 }
 

@@ -12,23 +12,10 @@
 #include <sstream>
 #include <vector>
 
+#include "heap_allocation_counter.h"
 #include "network_test_fabric.h"
 #include "ptp/sim/network.h"
 #include "ptp/sim/pcap_writer.h"
-
-// Counts global allocations, to check that carrying a packet does not allocate. Replacing
-// operator new affects this whole test executable, which only ever reads the count.
-namespace {
-std::uint64_t allocation_count = 0;
-}  // namespace
-
-void* operator new(std::size_t size) {
-  ++allocation_count;
-  if (void* memory = std::malloc(size == 0 ? 1 : size)) return memory;
-  throw std::bad_alloc();
-}
-void operator delete(void* memory) noexcept { std::free(memory); }
-void operator delete(void* memory, std::size_t /*size*/) noexcept { std::free(memory); }
 
 namespace ptp::sim {
 namespace {
@@ -197,10 +184,10 @@ TEST(NetworkDeterminism, CarryingPacketsInSteadyStateDoesNotAllocatePerPacket) {
   }
   // Long enough for the pool and the scheduler's queue to reach their working size.
   ASSERT_TRUE(scheduler.run_until(at_us(50'000)));
-  const std::uint64_t allocations_before = allocation_count;
+  const std::uint64_t allocations_before = ptp::test::heap_allocations();
   const std::uint64_t truths_before = truths;
   ASSERT_TRUE(scheduler.run_until(at_us(100'000)));
-  const std::uint64_t allocations = allocation_count - allocations_before;
+  const std::uint64_t allocations = ptp::test::heap_allocations() - allocations_before;
   const std::uint64_t delivered = truths - truths_before;
   EXPECT_GT(delivered, 10U * 9U * 490U);
   // The network itself allocates nothing here; the scheduler's radix queue still grows a

@@ -1,13 +1,11 @@
 // Counts heap allocations around encode and decode of every message type and typed TLV and
 // asserts there are none: the codec must be usable in a per-packet path without a heap.
-// This file replaces the global operator new, so it is its own test executable.
+// It links the heap allocation counter (a replaced operator new), so it is its own executable.
 #include <gtest/gtest.h>
 
 #include <array>
-#include <atomic>
-#include <cstdlib>
-#include <new>
 
+#include "heap_allocation_counter.h"
 #include "ptp/wire/management_error_status_tlv.h"
 #include "ptp/wire/management_tlv.h"
 #include "ptp/wire/message.h"
@@ -15,30 +13,15 @@
 #include "ptp/wire/path_trace_tlv.h"
 #include "random_message.h"
 
-namespace {
-std::atomic<long> g_allocations{0};
-}
-
-void* operator new(std::size_t size) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t size) { return operator new(size); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-
 namespace ptp::wire {
 namespace {
 
 using test::RandomMessages;
 
 TEST(Allocation, CountingWorks) {
-  const long before = g_allocations.load();
+  const long before = static_cast<long>(ptp::test::heap_allocations());
   auto* p = new int(3);
-  EXPECT_EQ(g_allocations.load() - before, 1);
+  EXPECT_EQ(static_cast<long>(ptp::test::heap_allocations()) - before, 1);
   delete p;
 }
 
@@ -49,10 +32,10 @@ TEST(Allocation, EncodeAndDecodeOfEveryMessageTypeAllocateNothing) {
   long total = 0;
   for (const MessageType type : RandomMessages::kAllTypes) {
     const Message message = random.message(type, tlv_storage);
-    const long before = g_allocations.load();
+    const long before = static_cast<long>(ptp::test::heap_allocations());
     const auto size = encode_message(message, buffer);
     const auto decoded = decode_message(std::span(buffer).first(size ? *size : 0));
-    total += g_allocations.load() - before;
+    total += static_cast<long>(ptp::test::heap_allocations()) - before;
     ASSERT_TRUE(size);
     ASSERT_TRUE(decoded);
   }
@@ -63,7 +46,7 @@ TEST(Allocation, TypedTlvsAllocateNothing) {
   std::array<std::byte, 256> buffer{};
   const std::array<ClockIdentity, 3> path{};
   const std::array<std::byte, 4> org_data{};
-  const long before = g_allocations.load();
+  const long before = static_cast<long>(ptp::test::heap_allocations());
   TlvWriter writer(buffer);
   bool ok = append_management_tlv(writer, {ManagementId::kPortDataSet, ManagementPortDataSet{}})
                 .has_value();
@@ -85,7 +68,7 @@ TEST(Allocation, TypedTlvsAllocateNothing) {
       default: decoded += decode_organization_extension_tlv(tlv).has_value(); break;
     }
   }
-  const long allocations = g_allocations.load() - before;
+  const long allocations = static_cast<long>(ptp::test::heap_allocations()) - before;
   EXPECT_TRUE(ok);
   EXPECT_EQ(decoded, 4);
   EXPECT_EQ(allocations, 0);
