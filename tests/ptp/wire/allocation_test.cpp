@@ -6,6 +6,7 @@
 #include <array>
 
 #include "heap_allocation_counter.h"
+#include "ptp/core/management_responder.h"
 #include "ptp/wire/management_error_status_tlv.h"
 #include "ptp/wire/management_tlv.h"
 #include "ptp/wire/message.h"
@@ -71,6 +72,27 @@ TEST(Allocation, TypedTlvsAllocateNothing) {
   const long allocations = static_cast<long>(ptp::test::heap_allocations()) - before;
   EXPECT_TRUE(ok);
   EXPECT_EQ(decoded, 4);
+  EXPECT_EQ(allocations, 0);
+}
+
+TEST(Allocation, AnsweringAManagementGetAllocatesNothing) {
+  std::array<std::byte, 16> tlv_storage{};
+  TlvWriter writer(tlv_storage);
+  ASSERT_TRUE(append_management_tlv(writer, {ManagementId::kParentDataSet, std::monostate{}}));
+  Management body;
+  body.target_port_identity = PortIdentity{
+      ClockIdentity{{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}}, PortIdentity::kAllPorts};
+  Header header;
+  header.message_type = MessageType::kManagement;
+  const Message request{header, body, writer.written()};
+  const ptp::ManagementContext context{};
+  std::array<std::byte, ptp::kMaxManagementReplyLength> reply{};
+  const long before = static_cast<long>(ptp::test::heap_allocations());
+  const auto outcome = ptp::respond_to_management(request, context, reply);
+  const long allocations = static_cast<long>(ptp::test::heap_allocations()) - before;
+  ASSERT_TRUE(outcome);
+  ASSERT_TRUE(outcome->has_value());
+  EXPECT_GT((*outcome)->response_length, kHeaderSize);
   EXPECT_EQ(allocations, 0);
 }
 
