@@ -47,7 +47,7 @@ packages=(
   # toolchain
   build-essential g++ cmake ninja-build git ca-certificates pkg-config dpkg-dev xz-utils file patch util-linux
   # libraries
-  libboost1.81-dev libboost-program-options1.81-dev
+  libboost1.81-dev libboost-program-options1.81-dev libtoml11-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   # fuzzing and static checks (clang's libFuzzer runtime comes with libclang-rt-14-dev)
   clang libclang-rt-14-dev clang-format clang-tidy

@@ -144,10 +144,8 @@ bool data_is_empty(const wire::ManagementData& data) {
 
 ReplyTlv answer_get(const wire::ManagementTlv& tlv, const ManagementContext& context,
                     std::array<std::byte, kOneOctetSettingSize>& setting_octets) {
-  // 15.4.1.6 GET: the request names what it wants and carries no data.
-  if (!data_is_empty(tlv.data)) {
-    return error_reply(ManagementAction::kGet, ManagementErrorId::kWrongLength, tlv.management_id);
-  }
+  // A GET's dataField is ignored, as ptp4l ignores it: pmc sends every GET with a zero-filled
+  // dataField of the data set's size.
   std::optional<wire::ManagementData> data = get_data(tlv.management_id, context, setting_octets);
   if (!data) {
     return error_reply(ManagementAction::kGet, ManagementErrorId::kNotSupported, tlv.management_id);
@@ -213,6 +211,10 @@ std::optional<ReplyTlv> answer(const wire::Message& request, const ManagementAct
     // The codec refuses a dataField of the wrong size for its id; say so if there is an id.
     if (tlv.error() != wire::WireError::kBadManagementLength) return std::nullopt;
     const auto id = static_cast<ManagementId>(wire::load_u16(view.value.data()));
+    if (action == ManagementAction::kGet && is_standard_management_id(id)) {
+      // A GET names what it wants; whatever its dataField holds is ignored.
+      return answer_get(wire::ManagementTlv{id, std::monostate{}}, context, setting_octets);
+    }
     return error_reply(action, ManagementErrorId::kWrongLength, id);
   }
   if (!is_standard_management_id(tlv->management_id)) {

@@ -44,6 +44,12 @@ StateDecision figure_33(const StateDecisionInput& in) {
 StateDecision decide_port_state(const StateDecisionInput& input) {
   StateDecision decision = figure_33(input);
   if (input.default_ds.slave_only) {
+    // A slave-only clock cannot be a master, so D0 is no candidate: it follows the best master
+    // it hears even when its own priorities would rank it higher (ptp4l compares D0 anyway and
+    // leaves such a clock LISTENING, unsynchronized, until priority1 is lowered by hand).
+    if (input.ebest && input.ebest_received_on_this_port) {
+      return {RecommendedState::kSlave, DecisionCode::kS1}; /*S1*/
+    }
     if (decision.state == RecommendedState::kMaster ||
         decision.state == RecommendedState::kPassive) {
       decision.state = RecommendedState::kListening;

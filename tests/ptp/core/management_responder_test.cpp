@@ -450,17 +450,32 @@ TEST(ManagementResponderTest, GetOfAnIdOutsideTheStandardIsNoSuchId) {
   expect_error_reply(get(static_cast<ManagementId>(0xC000)), ManagementErrorId::kNoSuchId);
 }
 
-TEST(ManagementResponderTest, GetWithDataIsWrongLength) {
-  // A correctly sized DEFAULT_DATA_SET in a GET: the codec decodes it, the responder refuses it.
+TEST(ManagementResponderTest, GetIgnoresItsDataFieldAsPmcSendsOne) {
+  // pmc sends a GET with a zero-filled dataField of the data set's size; ptp4l answers it.
+  const ManagementContext context = make_context();
   RequestSpec spec = get(ManagementId::kDefaultDataSet);
   spec.data = wire::ManagementDefaultDataSet{};
-  expect_error_reply(spec, ManagementErrorId::kWrongLength);
-  // Four octets where DEFAULT_DATA_SET needs twenty: the codec refuses it.
+  std::vector<std::byte> reply;
+  const wire::ManagementTlv tlv = data_reply(spec, context, ManagementAction::kResponse, reply);
+  const auto* ds = std::get_if<wire::ManagementDefaultDataSet>(&tlv.data);
+  ASSERT_NE(ds, nullptr);
+  EXPECT_EQ(ds->priority1, 11);
+  // Four octets where DEFAULT_DATA_SET needs twenty: the codec refuses the TLV, the GET is still
+  // answered from its managementId.
   spec.data = std::monostate{};
   spec.raw_tlvs = std::vector<std::byte>{
       std::byte{0x00}, std::byte{0x01}, std::byte{0x00}, std::byte{0x06}, std::byte{0x20},
       std::byte{0x00}, std::byte{1},    std::byte{2},    std::byte{3},    std::byte{4}};
-  expect_error_reply(spec, ManagementErrorId::kWrongLength);
+  std::vector<std::byte> second_reply;
+  const wire::ManagementTlv second =
+      data_reply(spec, context, ManagementAction::kResponse, second_reply);
+  EXPECT_NE(std::get_if<wire::ManagementDefaultDataSet>(&second.data), nullptr);
+  // A COMMAND with data is still refused: NULL_MANAGEMENT carries none.
+  RequestSpec command = get(ManagementId::kNullManagement);
+  command.action = ManagementAction::kCommand;
+  std::vector<std::byte> storage{std::byte{1}, std::byte{2}};
+  command.data = wire::RawManagementData{storage};
+  expect_error_reply(command, ManagementErrorId::kWrongLength, ManagementAction::kAcknowledge);
 }
 
 TEST(ManagementResponderTest, SetOfADataSetIsNotSetable) {

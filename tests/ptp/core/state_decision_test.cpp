@@ -203,7 +203,10 @@ TEST(StateDecision, SlaveOnlyNeverRecommendsMasterOrPassive) {
   const auto worse = worse_master(0x11, 0x30, 1);
   EXPECT_EQ(decide(ds, PortState::kListening, better, better, true),
             (StateDecision{S::kSlave, C::kS1}));
+  // D0 is no candidate: even a master D0 would beat is followed.
   EXPECT_EQ(decide(ds, PortState::kListening, worse, worse, true),
+            (StateDecision{S::kSlave, C::kS1}));
+  EXPECT_EQ(decide(ds, PortState::kListening, worse, std::nullopt, false),
             (StateDecision{S::kListening, C::kM2}));
   EXPECT_EQ(decide(ds, PortState::kSlave, std::nullopt, better, false),
             (StateDecision{S::kListening, C::kM3}));

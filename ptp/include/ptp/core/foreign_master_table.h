@@ -120,6 +120,12 @@ class BasicForeignMasterTable {
 
   // When portDS.logAnnounceInterval changes; existing receive times are judged by the new window.
   void set_time_window(Nanoseconds time_window) { config_.time_window = time_window; }
+  // Forgets `sender` (its master went silent); unknown senders are ignored.
+  void erase(const PortIdentity& sender) {
+    for (auto& slot : slots_) {
+      if (slot && slot->announce.sender == sender) slot.reset();
+    }
+  }
   void clear() { slots_.fill(std::nullopt); }
 
   [[nodiscard]] std::size_t size() const {

@@ -86,12 +86,13 @@ inline constexpr std::size_t kMaxManagementReplyLength = wire::kHeaderSize + 14 
 //
 // Answered with MANAGEMENT_ERROR_STATUS (action RESPONSE for GET/SET, ACKNOWLEDGE for COMMAND),
 // where ptp4l would drop the message: a dataField whose length is wrong for the action and id
-// (non-empty in a GET or COMMAND, not two octets in a SET of PRIORITY1/PRIORITY2/DOMAIN, wrong
-// size for a data set) -> WRONG_LENGTH, so a pmc user sees why. Other errors: an id not in
-// 1588-2019 Table 59 -> NO_SUCH_ID; a SET of a GET-only data set -> NOT_SETABLE (ptp4l says
-// NOT_SUPPORTED; 1588-2019 Table 109 names this case NOT_SETABLE); a SET DOMAIN outside 0..127
-// (the domains 1588-2019 Table 2 leaves to users) -> WRONG_VALUE; any other id or action ->
-// NOT_SUPPORTED.
+// (non-empty in a COMMAND, not two octets in a SET of PRIORITY1/PRIORITY2/DOMAIN, wrong size for
+// a data set in a SET) -> WRONG_LENGTH, so a pmc user sees why. A GET's dataField is ignored
+// whatever its size, as ptp4l ignores it (pmc fills it with zeros of the data set's size). Other
+// errors: an id not in 1588-2019 Table 59 -> NO_SUCH_ID; a SET of a GET-only data set ->
+// NOT_SETABLE (ptp4l says NOT_SUPPORTED; 1588-2019 Table 109 names this case NOT_SETABLE); a SET
+// DOMAIN outside 0..127 (the domains 1588-2019 Table 2 leaves to users) -> WRONG_VALUE; any other
+// id or action -> NOT_SUPPORTED.
 //
 // Answered: GET of DEFAULT_DATA_SET, CURRENT_DATA_SET, PARENT_DATA_SET, TIME_PROPERTIES_DATA_SET,
 // PORT_DATA_SET, PRIORITY1, PRIORITY2, DOMAIN -> RESPONSE with the value; GET or SET of

@@ -47,8 +47,9 @@ struct StateDecisionInput {
 };
 
 // 9.3.3, Figure 33. Rules outside the figure, applied after it (the code is kept):
-//  * defaultDS.slaveOnly: every master or passive decision becomes LISTENING, as in the
-//    standard's slave-only port state machine (9.2.5) and ptp4l's; S1 stays SLAVE.
+//  * defaultDS.slaveOnly: D0 is no candidate, so E_best received on this port gives S1 whatever
+//    D0's priorities (ptp4l compares D0 anyway and leaves such a clock LISTENING); every other
+//    master or passive decision becomes LISTENING, as in the slave-only state machine (9.2.5).
 //  * portDS.masterOnly: P1 and P2 become MASTER; S1 becomes M3 (MASTER, parent unchanged), since
 //    such a port must not synchronize to anyone. The caller also keeps such a port's E_rbest out
 //    of E_best.

@@ -1,0 +1,142 @@
+// [[node]] entries: name (or a group of `count` identical nodes), timestamping kind, transport,
+// clocks, timestamp paths, cross-timestamps and ptp4l options.
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <set>
+#include <string>
+
+#include "ptp/app/linuxptp_config_parser.h"
+#include "readers.h"
+
+namespace ptp::ptpsim::detail {
+namespace {
+
+constexpr std::array<std::string_view, 4> kTimestampingWords{"hardware", "windows-hardware",
+                                                             "software", "none"};
+constexpr std::array<TimestampingKind, 4> kTimestampingKinds{
+    TimestampingKind::kHardware, TimestampingKind::kWindowsHardware, TimestampingKind::kSoftware,
+    TimestampingKind::kNone};
+constexpr std::array<std::string_view, 2> kTransportWords{"udpv4", "udpv6"};
+constexpr std::array<std::string_view, 2> kTransportOptionValues{"UDPv4", "UDPv6"};
+
+// The largest group: more than enough for "hundreds of clocks" and the 1,000-clock benchmark.
+constexpr std::int64_t kMaxCount = 100'000;
+
+bool has_nic_clock(TimestampingKind kind) {
+  return kind == TimestampingKind::kHardware || kind == TimestampingKind::kWindowsHardware;
+}
+
+// "oc-001" ... : zero-padded to at least three digits, so that names sort in order.
+std::string member_name(const std::string& group, std::int64_t index, std::int64_t count) {
+  const std::size_t width = std::max<std::size_t>(3, std::to_string(count).size());
+  std::string digits = std::to_string(index);
+  digits.insert(0, width - digits.size(), '0');
+  return join({group, "-", digits});
+}
+
+void read_transport(TableReader& node, app::LinuxPtpConfig& options) {
+  const auto transport = node.word("transport", kTransportWords);
+  if (!transport) return;
+  const auto wanted = static_cast<app::NetworkTransport>(*transport);
+  if (options.port.network_transport.explicitly_set() &&
+      options.port.network_transport.value != wanted) {
+    node.fail(ScenarioErrorKind::kBadValue, "transport",
+              join({kTransportWords[*transport],
+                    " contradicts options.network_transport; set one of them"}));
+    return;
+  }
+  auto stored = app::set_option(options, "network_transport", kTransportOptionValues[*transport],
+                                app::SettingOrigin::kGlobalSection);
+  (void)stored;  // a value of the option's own table: cannot fail
+}
+
+// One [[node]] entry, before its expansion into `count` nodes.
+NodeModel read_node(TableReader& node) {
+  NodeModel model;
+  node.required_string("name", model.name);
+  if (const auto kind = node.word("timestamping", kTimestampingWords)) {
+    model.timestamping = kTimestampingKinds[*kind];
+  }
+  model.nic_clock.frequency_hz =
+      model.timestamping == TimestampingKind::kHardware ? 1'000'000'000 : 125'000'000;
+  node.unsigned_integer("counter_frequency_hz", model.counter_frequency_hz, 1);
+  node.integer("max_frequency_adjustment_ppb", model.max_frequency_adjustment_ppb, 1,
+               std::numeric_limits<std::int32_t>::max());
+  if (auto clock = node.table("clock")) {
+    read_oscillator(*clock, model.clock);
+    clock->finish();
+  }
+  if (node.has("nic_clock") && !has_nic_clock(model.timestamping)) {
+    node.fail(ScenarioErrorKind::kBadValue, "nic_clock",
+              "only nodes with hardware or windows-hardware timestamping have a NIC clock");
+  }
+  if (auto nic = node.table("nic_clock")) {
+    nic->unsigned_integer("frequency_hz", model.nic_clock.frequency_hz, 1);
+    read_oscillator(*nic, model.nic_clock.crystal);
+    nic->finish();
+  }
+  if (node.has("cross_timestamps") && model.timestamping != TimestampingKind::kWindowsHardware) {
+    node.fail(ScenarioErrorKind::kBadValue, "cross_timestamps",
+              "only nodes with windows-hardware timestamping use cross-timestamps");
+  }
+  if (auto cross = node.table("cross_timestamps")) {
+    CrossTimestampModel& c = model.cross_timestamps;
+    cross->duration("min_window", c.min_window, DurationRule::kNonNegative);
+    cross->duration("max_window", c.max_window, DurationRule::kNonNegative);
+    cross->probability("wide_probability", c.wide_probability);
+    cross->duration("wide_window", c.wide_window, DurationRule::kNonNegative);
+    if (!node.context().failed() && c.max_window < c.min_window) {
+      cross->fail(ScenarioErrorKind::kBadValue, "max_window", "less than min_window");
+    }
+    cross->finish();
+  }
+  if (auto paths = node.table("paths")) read_paths(*paths, model.paths);
+  if (auto options = node.table("options")) {
+    read_node_options(*options, model.options);
+    // As ptp4l refuses to start when the NIC cannot give the timestamps it is told to use.
+    const auto& time_stamping = model.options.clock.time_stamping;
+    if (!node.context().failed() && time_stamping.explicitly_set() &&
+        time_stamping.value == app::TimeStamping::kHardware && !has_nic_clock(model.timestamping)) {
+      options->fail(ScenarioErrorKind::kBadOption, "time_stamping",
+                    join({"hardware timestamps need a node with timestamping = \"hardware\" or "
+                          "\"windows-hardware\", not \"",
+                          kTimestampingWords[static_cast<std::size_t>(model.timestamping)], "\""}));
+    }
+  }
+  read_transport(node, model.options);
+  return model;
+}
+
+}  // namespace
+
+void read_nodes(TableReader& root, Scenario& scenario) {
+  std::set<std::string, std::less<>> names;
+  for (TableReader& node : root.array_of_tables("node")) {
+    std::int64_t count = 0;  // 0: a single node, named as given
+    node.integer("count", count, 1, kMaxCount);
+    NodeModel model = read_node(node);
+    node.finish();
+    if (root.context().failed()) return;
+    const std::string group = model.name;
+    if (count > 0 && !names.insert(group).second) {
+      node.fail(ScenarioErrorKind::kDuplicateName, "name",
+                join({"duplicate node name '", group, "'"}));
+      return;
+    }
+    for (std::int64_t i = 1; i <= std::max<std::int64_t>(count, 1); ++i) {
+      if (count > 0) {
+        model.name = member_name(group, i, count);
+        model.group = group;
+      }
+      if (!names.insert(model.name).second) {
+        node.fail(ScenarioErrorKind::kDuplicateName, "name",
+                  join({"duplicate node name '", model.name, "'"}));
+        return;
+      }
+      scenario.nodes.push_back(model);
+    }
+  }
+}
+
+}  // namespace ptp::ptpsim::detail

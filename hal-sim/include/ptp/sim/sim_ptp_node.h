@@ -1,0 +1,98 @@
+// SimPtpNode: one simulated PTP ordinary clock — a SimHost, its OrdinaryClock and servo, and the
+// production PortDriver between them — attached to a simulated Network. Scenario tests, ptpsim
+// and the accuracy benchmark build their worlds from these, so they all run the same glue as
+// ptp4win does on Windows.
+//
+// Ground truth: true_offset_ns() is the disciplined clock's PTP time minus the reference PTP
+// time, where the reference is SimTime + the system clocks' common time_at_crystal_zero + the
+// driver's UTC offset. Nodes of one world must share time_at_crystal_zero and utc_offset; then
+// a node's offset from its grandmaster is the difference of the two nodes' true_offset_ns().
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+#include "ptp/core/ordinary_clock.h"
+#include "ptp/core/port_config.h"
+#include "ptp/hal/port_driver.h"
+#include "ptp/result.h"
+#include "ptp/servo/servo.h"
+#include "ptp/servo/servo_config.h"
+#include "ptp/sim/network.h"
+#include "ptp/sim/random.h"
+#include "ptp/sim/scheduler.h"
+#include "ptp/sim/sim_host.h"
+
+namespace ptp::sim {
+
+struct SimPtpNodeConfig {
+  SimHostConfig host;
+  PortConfig port;
+  servo::ServoConfig servo;
+  hal::AddressFamily family = hal::AddressFamily::kIpv4;
+  hal::PortDriverConfig driver;
+};
+
+enum class SimPtpNodeError : std::uint8_t {
+  kBadHostConfig,   // SimHost::create refused it
+  kBadPortConfig,   // validate(PortConfig) refused it
+  kBadServoConfig,  // make_servo refused it
+  kNetwork,         // the network refused the host
+  kDriver,          // the driver could not attach to the host
+};
+std::string_view to_string(SimPtpNodeError error);
+
+class SimPtpNode final : public hal::PortDriverObserver {
+ public:
+  // Creates the node and attaches its host to `network` (links are the caller's). Nothing runs
+  // until start().
+  static Result<std::unique_ptr<SimPtpNode>, SimPtpNodeError> create(Scheduler& scheduler,
+                                                                     Network& network,
+                                                                     const SimPtpNodeConfig& config,
+                                                                     Random random);
+  ~SimPtpNode() override;
+  SimPtpNode(const SimPtpNode&) = delete;
+  SimPtpNode& operator=(const SimPtpNode&) = delete;
+  SimPtpNode(SimPtpNode&&) = delete;
+  SimPtpNode& operator=(SimPtpNode&&) = delete;
+
+  Result<void, SimPtpNodeError> start();
+
+  // Where the driver's state changes and measurements go, besides this node's own records.
+  void set_observer(hal::PortDriverObserver* observer) { observer_ = observer; }
+
+  [[nodiscard]] NodeId node_id() const { return node_id_; }
+  SimHost& host() { return *host_; }
+  OrdinaryClock& clock() { return *clock_; }
+  [[nodiscard]] const OrdinaryClock& clock() const { return *clock_; }
+  hal::PortDriver& driver() { return *driver_; }
+  servo::Servo& servo() { return *servo_; }
+  [[nodiscard]] const SimPtpNodeConfig& config() const { return config_; }
+
+  // The disciplined clock's error against the reference PTP time, nanoseconds (see above).
+  [[nodiscard]] double true_offset_ns();
+
+  // The newest measurement the port reported, if any.
+  [[nodiscard]] const std::optional<OffsetMeasured>& last_measurement() const {
+    return last_measurement_;
+  }
+
+  void on_state_changed(const StateChanged& change, Nanoseconds now) override;
+  void on_offset_measured(const OffsetMeasured& measurement, Nanoseconds now) override;
+
+ private:
+  SimPtpNode(const SimPtpNodeConfig& config, std::unique_ptr<SimHost> host,
+             std::unique_ptr<servo::Servo> servo, const OrdinaryClock& clock);
+
+  SimPtpNodeConfig config_;
+  std::unique_ptr<SimHost> host_;
+  std::unique_ptr<servo::Servo> servo_;
+  std::unique_ptr<OrdinaryClock> clock_;
+  std::unique_ptr<hal::PortDriver> driver_;
+  NodeId node_id_;
+  hal::PortDriverObserver* observer_ = nullptr;
+  std::optional<OffsetMeasured> last_measurement_;
+};
+
+}  // namespace ptp::sim

@@ -1,0 +1,75 @@
+// SimPtpNode: assembling host, servo, clock and driver, and reading the ground truth.
+#include "ptp/sim/sim_ptp_node.h"
+
+#include "ptp/servo/servo_factory.h"
+
+namespace ptp::sim {
+
+std::string_view to_string(SimPtpNodeError error) {
+  switch (error) {
+    case SimPtpNodeError::kBadHostConfig: return "bad host configuration";
+    case SimPtpNodeError::kBadPortConfig: return "bad port configuration";
+    case SimPtpNodeError::kBadServoConfig: return "bad servo configuration";
+    case SimPtpNodeError::kNetwork: return "the network refused the host";
+    case SimPtpNodeError::kDriver: return "the driver could not attach";
+  }
+  return "unknown node error";
+}
+
+SimPtpNode::SimPtpNode(const SimPtpNodeConfig& config, std::unique_ptr<SimHost> host,
+                       std::unique_ptr<servo::Servo> servo, const OrdinaryClock& clock)
+    : config_(config),
+      host_(std::move(host)),
+      servo_(std::move(servo)),
+      clock_(std::make_unique<OrdinaryClock>(clock)) {
+  driver_ = std::make_unique<hal::PortDriver>(host_->hal_host(config_.family), *clock_,
+                                              config_.driver, this);
+}
+
+SimPtpNode::~SimPtpNode() { driver_->stop(); }
+
+Result<std::unique_ptr<SimPtpNode>, SimPtpNodeError> SimPtpNode::create(
+    Scheduler& scheduler, Network& network, const SimPtpNodeConfig& config, Random random) {
+  auto host = SimHost::create(scheduler, config.host, random.fork(1));
+  if (!host) return unexpected(SimPtpNodeError::kBadHostConfig);
+  servo::ServoConfig servo_config = config.servo;
+  servo_config.clock_max_frequency_ppb = (*host)->system_clock().max_frequency_adjustment().value;
+  auto servo = servo::make_servo(servo_config, 0.0);
+  if (!servo) return unexpected(SimPtpNodeError::kBadServoConfig);
+  // The clock borrows the servo, whose address is stable on the heap.
+  auto clock = OrdinaryClock::create(config.port, **servo);
+  if (!clock) return unexpected(SimPtpNodeError::kBadPortConfig);
+  const auto node = network.add_host(**host, HostAddresses{config.host.ipv4, config.host.ipv6});
+  if (!node) return unexpected(SimPtpNodeError::kNetwork);
+  (*host)->connect(network, *node);
+  std::unique_ptr<SimPtpNode> result(
+      new SimPtpNode(config, std::move(host.value()), std::move(servo.value()), clock.value()));
+  result->node_id_ = *node;
+  return result;
+}
+
+Result<void, SimPtpNodeError> SimPtpNode::start() {
+  if (!driver_->start()) return unexpected(SimPtpNodeError::kDriver);
+  return {};
+}
+
+double SimPtpNode::true_offset_ns() {
+  if (driver_->disciplines_nic_clock() && host_->hardware_clock() != nullptr) {
+    const double reference_ns =
+        static_cast<double>(config_.host.system_clock.time_at_crystal_zero.since_epoch.count()) +
+        static_cast<double>(config_.driver.utc_offset.count());
+    return host_->hardware_clock()->true_phase_error_ps() / 1000.0 - reference_ns;
+  }
+  return host_->system_clock().true_offset_ns();
+}
+
+void SimPtpNode::on_state_changed(const StateChanged& change, Nanoseconds now) {
+  if (observer_ != nullptr) observer_->on_state_changed(change, now);
+}
+
+void SimPtpNode::on_offset_measured(const OffsetMeasured& measurement, Nanoseconds now) {
+  last_measurement_ = measurement;
+  if (observer_ != nullptr) observer_->on_offset_measured(measurement, now);
+}
+
+}  // namespace ptp::sim

@@ -1,0 +1,223 @@
+// The Windows system clock: read, map from QPC, frequency discipline and steps.
+#include "ptp/win/win_system_clock.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <string>
+
+namespace ptp::win {
+
+namespace {
+
+// 1601-01-01 to 1970-01-01 in 100 ns units.
+constexpr std::uint64_t kUnixEpochAsFileTime = 116'444'736'000'000'000ULL;
+
+// counter ticks -> ns without overflowing for any realistic span (whole seconds first).
+std::int64_t ticks_to_ns(std::int64_t ticks, std::int64_t frequency_hz) {
+  const std::int64_t seconds = ticks / frequency_hz;
+  const std::int64_t rest = ticks % frequency_hz;
+  return seconds * kNanosecondsPerSecond + rest * kNanosecondsPerSecond / frequency_hz;
+}
+
+Result<SYSTEMTIME, hal::HalError> to_system_time(hal::SystemTime time) {
+  using namespace std::chrono;
+  // SetSystemTime takes milliseconds: round to the nearest one.
+  const std::int64_t ms =
+      (time.since_epoch.count() + (time.since_epoch.count() >= 0 ? 500'000 : -500'000)) / 1'000'000;
+  const sys_time<milliseconds> point{milliseconds{ms}};
+  const sys_days day = floor<days>(point);
+  const year_month_day date{day};
+  const hh_mm_ss clock{point - day};
+  if (date.year() < year{1601} || date.year() > year{30827}) {
+    return unexpected(hal::HalError{hal::HalErrorCode::kInvalidArgument, 0});
+  }
+  SYSTEMTIME out{};
+  out.wYear = static_cast<WORD>(static_cast<int>(date.year()));
+  out.wMonth = static_cast<WORD>(static_cast<unsigned>(date.month()));
+  out.wDay = static_cast<WORD>(static_cast<unsigned>(date.day()));
+  out.wDayOfWeek = static_cast<WORD>(weekday{day}.c_encoding());
+  out.wHour = static_cast<WORD>(clock.hours().count());
+  out.wMinute = static_cast<WORD>(clock.minutes().count());
+  out.wSecond = static_cast<WORD>(clock.seconds().count());
+  out.wMilliseconds = static_cast<WORD>(clock.subseconds().count());
+  return out;
+}
+
+}  // namespace
+
+hal::SystemTime system_time_from_file_time(std::uint64_t file_time) {
+  const auto delta = static_cast<std::int64_t>(file_time - kUnixEpochAsFileTime);
+  return hal::SystemTime{Nanoseconds(delta * 100)};
+}
+
+std::uint64_t file_time_from_system_time(hal::SystemTime time) {
+  // 2^63 ns is 292 years: every SystemTime lies after 1601, FILETIME's epoch.
+  const std::int64_t ns = time.since_epoch.count();
+  std::int64_t units = ns / 100;
+  if (ns % 100 < 0) --units;  // floor, also for times before 1970
+  return static_cast<std::uint64_t>(units) + kUnixEpochAsFileTime;
+}
+
+WinSystemClock::WinSystemClock(const WinApi& api, const WinSystemClockConfig& config, LogSink log)
+    : api_(api), config_(config), log_(std::move(log)) {
+  if (!config_.read_only) privilege_ = api_.enable_system_time_privilege();
+}
+
+WinSystemClock::~WinSystemClock() {
+  if (original_) {
+    // Best effort: nothing to report to at this point.
+    (void)write_adjustment(original_->adjustment, original_->disabled);
+  }
+}
+
+hal::HalError WinSystemClock::last_error() const {
+  const DWORD code = api_.get_last_error();
+  return hal::HalError{code == ERROR_PRIVILEGE_NOT_HELD || code == ERROR_ACCESS_DENIED
+                           ? hal::HalErrorCode::kPermissionDenied
+                           : hal::HalErrorCode::kOsError,
+                       code};
+}
+
+Result<hal::SystemTime, hal::HalError> WinSystemClock::now() {
+  return system_time_from_file_time(api_.get_system_time_precise_as_file_time());
+}
+
+Result<hal::SystemTime, hal::HalError> WinSystemClock::at_counter(hal::CounterTicks counter) {
+  const std::int64_t frequency = api_.query_performance_frequency();
+  if (frequency <= 0) return unexpected(hal::HalError{hal::HalErrorCode::kOsError, 0});
+  // The pair whose QPC readings bracket the system-time read most tightly relates them best.
+  std::int64_t best_window = std::numeric_limits<std::int64_t>::max();
+  std::int64_t best_counter = 0;
+  std::uint64_t best_file_time = 0;
+  for (int i = 0; i < std::max(1, config_.correlation_samples); ++i) {
+    const std::int64_t before = api_.query_performance_counter();
+    const std::uint64_t file_time = api_.get_system_time_precise_as_file_time();
+    const std::int64_t after = api_.query_performance_counter();
+    if (after - before < best_window) {
+      best_window = after - before;
+      best_counter = before + (after - before) / 2;
+      best_file_time = file_time;
+    }
+  }
+  const hal::SystemTime reference = system_time_from_file_time(best_file_time);
+  const auto shifted = reference.since_epoch.checked_add(
+      Nanoseconds(ticks_to_ns(counter.count - best_counter, frequency)));
+  if (!shifted) return unexpected(hal::HalError{hal::HalErrorCode::kInvalidArgument, 0});
+  return hal::SystemTime{*shifted};
+}
+
+Result<WinSystemClock::Adjustment, hal::HalError> WinSystemClock::read_adjustment() const {
+  Adjustment result;
+  BOOL disabled = TRUE;
+  if (api_.get_system_time_adjustment_precise) {
+    DWORD64 adjustment = 0;
+    DWORD64 increment = 0;
+    if (api_.get_system_time_adjustment_precise(&adjustment, &increment, &disabled) == 0) {
+      return unexpected(last_error());
+    }
+    result = Adjustment{adjustment, increment, disabled != 0};
+  } else {
+    DWORD adjustment = 0;
+    DWORD increment = 0;
+    if (api_.get_system_time_adjustment(&adjustment, &increment, &disabled) == 0) {
+      return unexpected(last_error());
+    }
+    result = Adjustment{adjustment, increment, disabled != 0};
+  }
+  if (result.increment == 0) return unexpected(hal::HalError{hal::HalErrorCode::kOsError, 0});
+  return result;
+}
+
+Result<void, hal::HalError> WinSystemClock::write_adjustment(std::uint64_t adjustment,
+                                                             bool disabled) {
+  BOOL ok = FALSE;
+  if (api_.set_system_time_adjustment_precise) {
+    ok = api_.set_system_time_adjustment_precise(adjustment, disabled ? TRUE : FALSE);
+  } else {
+    if (adjustment > std::numeric_limits<DWORD>::max()) {
+      return unexpected(hal::HalError{hal::HalErrorCode::kInvalidArgument, 0});
+    }
+    ok = api_.set_system_time_adjustment(static_cast<DWORD>(adjustment), disabled ? TRUE : FALSE);
+  }
+  if (ok == 0) return unexpected(last_error());
+  return {};
+}
+
+void WinSystemClock::warn_if_w32time_runs() {
+  if (w32time_checked_) return;
+  w32time_checked_ = true;
+  if (!api_.w32time_running || !log_) return;
+  if (api_.w32time_running().value_or(false)) {
+    log_(LogLevel::kWarning,
+         "the Windows Time service (w32time) is running and will fight this clock's adjustments: "
+         "stop it (net stop w32time) or disable its time providers");
+  }
+}
+
+Result<void, hal::HalError> WinSystemClock::check_may_change() {
+  if (config_.read_only) return unexpected(hal::HalError{hal::HalErrorCode::kNotSupported, 0});
+  if (privilege_ == NO_ERROR) {
+    warn_if_w32time_runs();
+    return {};
+  }
+  if (!privilege_logged_ && log_) {
+    privilege_logged_ = true;
+    log_(LogLevel::kError,
+         "cannot change the system clock: the SE_SYSTEMTIME_NAME privilege (\"Change the system "
+         "time\") is not held (error " +
+             std::to_string(privilege_) +
+             "); run as Administrator or as a service account "
+             "that holds it");
+  }
+  return unexpected(hal::HalError{hal::HalErrorCode::kPermissionDenied, privilege_});
+}
+
+Result<void, hal::HalError> WinSystemClock::adjust_frequency(hal::PartsPerBillion adjustment) {
+  if (!(std::fabs(adjustment.value) <= config_.max_frequency_adjustment_ppb)) {
+    return unexpected(hal::HalError{hal::HalErrorCode::kInvalidArgument, 0});
+  }
+  if (auto allowed = check_may_change(); !allowed) return allowed;
+  const auto current = read_adjustment();
+  if (!current) return unexpected(current.error());
+  if (!original_) original_ = *current;
+  increment_ = current->increment;
+  // Absolute: relative to the nominal increment, never to the previous adjustment.
+  const double scaled = static_cast<double>(current->increment) * (1.0 + adjustment.value * 1e-9);
+  return write_adjustment(static_cast<std::uint64_t>(std::llround(scaled)), false);
+}
+
+Result<hal::PartsPerBillion, hal::HalError> WinSystemClock::frequency_adjustment() {
+  const auto current = read_adjustment();
+  if (!current) return unexpected(current.error());
+  increment_ = current->increment;
+  if (current->disabled) return hal::PartsPerBillion{0};  // the OS's own discipline is in charge
+  // The difference first: adjustment/increment - 1 would lose the small part to rounding.
+  const double difference = static_cast<double>(static_cast<std::int64_t>(current->adjustment) -
+                                                static_cast<std::int64_t>(current->increment));
+  return hal::PartsPerBillion{difference * 1e9 / static_cast<double>(current->increment)};
+}
+
+Result<void, hal::HalError> WinSystemClock::step(Nanoseconds offset) {
+  if (auto allowed = check_may_change(); !allowed) return allowed;
+  const auto current = now();
+  if (!current) return unexpected(current.error());
+  const auto target = current->since_epoch.checked_add(offset);
+  if (!target) return unexpected(hal::HalError{hal::HalErrorCode::kInvalidArgument, 0});
+  const auto time = to_system_time(hal::SystemTime{*target});
+  if (!time) return unexpected(time.error());
+  if (api_.set_system_time(&*time) == 0) return unexpected(last_error());
+  return {};
+}
+
+std::optional<double> WinSystemClock::frequency_resolution_ppb() const {
+  if (!increment_) return std::nullopt;
+  return 1e9 / static_cast<double>(*increment_);
+}
+
+bool WinSystemClock::precise_adjustment() const {
+  return static_cast<bool>(api_.set_system_time_adjustment_precise);
+}
+
+}  // namespace ptp::win

@@ -1,0 +1,187 @@
+// OrdinaryClock: an IEEE 1588-2019 ordinary clock with one PTP port, as a sans-IO state machine.
+// It owns the data sets (clause 8), the foreign master table and BMCA (9.3), the port state
+// machine (9.2.5), the master's Announce/Sync/Follow_Up/Delay_Resp, the slave's Sync/Follow_Up
+// matching, Delay_Req and offset/delay computation (11.3, two-step and one-step masters), and
+// the management responder (clause 15). The servo is injected; the clock feeds it offsets and
+// turns its decisions into clock actions.
+//
+// Every handler takes `now` (monotonic) and appends actions to `out` (see port_io.h for the
+// vocabulary and the time domains). Handlers never allocate and never read a clock, so a run is
+// a pure function of its inputs.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "ptp/core/data_sets.h"
+#include "ptp/core/foreign_master_table.h"
+#include "ptp/core/port_config.h"
+#include "ptp/core/port_counters.h"
+#include "ptp/core/port_io.h"
+#include "ptp/core/state_decision.h"
+#include "ptp/nanoseconds.h"
+#include "ptp/result.h"
+#include "ptp/servo/path_delay_filter.h"
+#include "ptp/servo/servo.h"
+#include "ptp/time_interval.h"
+#include "ptp/wire/message.h"
+
+namespace ptp {
+
+class OrdinaryClock {
+ public:
+  // `servo` is borrowed: it must outlive the clock, and nothing else may feed it.
+  static Result<OrdinaryClock, PortConfigError> create(const PortConfig& config,
+                                                       servo::Servo& servo);
+
+  // Power-up: INITIALIZING, then LISTENING with the announce receipt timer armed.
+  void start(Nanoseconds now, PortActions& out);
+
+  void handle_message(const ReceivedMessage& message, Nanoseconds now, PortActions& out);
+  void handle_timer(PortTimer timer, Nanoseconds now, PortActions& out);
+  void handle_tx_timestamp(TxTimestampId id, Nanoseconds transmit_time, Nanoseconds now,
+                           PortActions& out);
+  void handle_tx_timestamp_lost(TxTimestampId id, Nanoseconds now, PortActions& out);
+  // The timestamp source or the clock correlation changed: every pending measurement is
+  // discarded, the servo and the delay filter start over, a SLAVE falls back to UNCALIBRATED.
+  void handle_timestamping_changed(Nanoseconds now, PortActions& out);
+  // The driver could not send (FAULT_DETECTED): FAULTY for fault_reset_interval, then again
+  // INITIALIZING and LISTENING.
+  void handle_fault(Nanoseconds now, PortActions& out);
+  // DESIGNATED_ENABLED / DESIGNATED_DISABLED.
+  void set_enabled(bool enabled, Nanoseconds now, PortActions& out);
+
+  [[nodiscard]] PortState state() const { return port_ds_.port_state; }
+  [[nodiscard]] const DefaultDataSet& default_data_set() const { return default_ds_; }
+  [[nodiscard]] const CurrentDataSet& current_data_set() const { return clock_ds_.current; }
+  [[nodiscard]] const ParentDataSet& parent_data_set() const { return clock_ds_.parent; }
+  [[nodiscard]] const TimePropertiesDataSet& time_properties_data_set() const {
+    return clock_ds_.time_properties;
+  }
+  [[nodiscard]] const PortDataSet& port_data_set() const { return port_ds_; }
+  [[nodiscard]] const PortCounters& counters() const { return counters_; }
+  [[nodiscard]] const ForeignMasterTable& foreign_masters() const { return foreign_masters_; }
+  [[nodiscard]] const servo::PathDelayFilter& delay_filter() const { return delay_filter_; }
+  [[nodiscard]] const PortConfig& config() const { return config_; }
+  // The last state decision's code (M1..P2), for logs and tests.
+  [[nodiscard]] DecisionCode last_decision() const { return last_decision_; }
+
+ private:
+  // A Sync (or its Follow_Up) waiting for its partner; t2 = receive time, t1 = origin time.
+  struct PendingSync {
+    std::uint16_t sequence_id = 0;
+    Nanoseconds receive_time;
+    TimeInterval correction;
+    std::int8_t log_interval = 0;
+  };
+  struct PendingFollowUp {
+    std::uint16_t sequence_id = 0;
+    Nanoseconds origin_time;
+    TimeInterval correction;
+  };
+  // The newest complete Sync exchange: what the next Delay_Resp is combined with.
+  struct SyncExchange {
+    Nanoseconds origin_time;   // t1
+    Nanoseconds receive_time;  // t2
+    TimeInterval correction;   // Sync's + Follow_Up's correctionField
+  };
+  struct PendingDelayRequest {
+    std::uint16_t sequence_id = 0;
+    TxTimestampId timestamp_id;
+    std::optional<Nanoseconds> transmit_time;  // t3, once the HAL reports it
+    std::optional<Nanoseconds> receive_time;   // t4, once the Delay_Resp came
+    TimeInterval correction;                   // Delay_Resp's correctionField
+  };
+  struct PendingSyncTransmit {
+    std::uint16_t sequence_id = 0;
+    TxTimestampId timestamp_id;
+  };
+
+  OrdinaryClock(const PortConfig& config, servo::Servo& servo);
+
+  // State machine (ordinary_clock.cpp).
+  void dispatch(PortEvent event, bool new_parent, Nanoseconds now, PortActions& out);
+  void enter_state(PortState state, Nanoseconds now, PortActions& out);
+  void arm(PortTimer timer, Nanoseconds now, Nanoseconds interval, PortActions& out) const;
+  void arm_announce_receipt(Nanoseconds now, PortActions& out);
+  void cancel(PortTimer timer, PortActions& out) const;
+  void forget_measurements();
+  double next_random_fraction();
+  TxTimestampId next_timestamp_id();
+  void send(const wire::Message& message, MessageChannel channel,
+            std::optional<PeerAddress> unicast_to, std::optional<TxTimestampId> timestamp_id,
+            PortActions& out);
+  [[nodiscard]] wire::Header make_header(wire::MessageType type, std::uint16_t sequence_id,
+                                         std::int8_t log_message_interval) const;
+
+  // BMCA (ordinary_clock_bmca.cpp).
+  void handle_announce(const wire::Message& message, Nanoseconds now, PortActions& out);
+  void run_state_decision(Nanoseconds now, PortActions& out);
+  void handle_announce_receipt_timeout(Nanoseconds now, PortActions& out);
+
+  // Master (ordinary_clock_master.cpp).
+  void send_announce(PortActions& out);
+  void send_sync(PortActions& out);
+  void handle_delay_request(const wire::Message& message, const ReceivedMessage& received,
+                            PortActions& out);
+
+  // Slave (ordinary_clock_slave.cpp).
+  void handle_sync(const wire::Message& message, const ReceivedMessage& received, Nanoseconds now,
+                   PortActions& out);
+  void handle_follow_up(const wire::Message& message, Nanoseconds now, PortActions& out);
+  void handle_delay_response(const wire::Message& message, PortActions& out);
+  void send_delay_request(Nanoseconds now, PortActions& out);
+  void complete_sync(const SyncExchange& exchange, std::int8_t log_interval, Nanoseconds now,
+                     PortActions& out);
+  void complete_delay_measurement();
+  [[nodiscard]] bool following_master() const;
+
+  // Management (ordinary_clock_management.cpp).
+  void handle_management(const wire::Message& message, const ReceivedMessage& received,
+                         Nanoseconds now, PortActions& out);
+
+  void drop(DropReason reason) { ++counters_.dropped[static_cast<std::size_t>(reason)]; }
+
+  // Counts the actions an event could not append (each public handler holds one).
+  class DroppedActionTally {
+   public:
+    DroppedActionTally(PortCounters& counters, const PortActions& out)
+        : counters_(counters), out_(out), before_(out.dropped()) {}
+    ~DroppedActionTally() { counters_.actions_dropped += out_.dropped() - before_; }
+    DroppedActionTally(const DroppedActionTally&) = delete;
+    DroppedActionTally& operator=(const DroppedActionTally&) = delete;
+    DroppedActionTally(DroppedActionTally&&) = delete;
+    DroppedActionTally& operator=(DroppedActionTally&&) = delete;
+
+   private:
+    PortCounters& counters_;
+    const PortActions& out_;
+    std::size_t before_;
+  };
+
+  PortConfig config_;
+  servo::Servo* servo_;
+  DefaultDataSet default_ds_;
+  ClockDataSets clock_ds_;
+  PortDataSet port_ds_;
+  ForeignMasterTable foreign_masters_;
+  servo::PathDelayFilter delay_filter_;
+  PortCounters counters_;
+  DecisionCode last_decision_ = DecisionCode::kNone;
+  std::uint64_t random_state_ = 0;
+  std::uint32_t next_timestamp_id_ = 1;
+  std::uint16_t announce_sequence_id_ = 0;
+  std::uint16_t sync_sequence_id_ = 0;
+  std::uint16_t delay_request_sequence_id_ = 0;
+
+  std::optional<PendingSyncTransmit> pending_sync_transmit_;
+  std::optional<PendingSync> pending_sync_;
+  std::optional<PendingFollowUp> pending_follow_up_;
+  std::optional<SyncExchange> last_sync_;
+  std::optional<PendingDelayRequest> pending_delay_request_;
+  std::optional<PeerAddress> master_address_;  // where the parent's Syncs come from (hybrid)
+  // The last foreign parent this clock followed: its delay filter and servo history belong to it.
+  std::optional<PortIdentity> followed_parent_;
+};
+
+}  // namespace ptp

@@ -1,0 +1,71 @@
+// PortConfig: everything that configures one ordinary clock and its port, in one struct, with
+// the default PTP profile's values (1588-2019 Annex I.3) and ptp4l's defaults where the standard
+// leaves a choice. The option names in comments are ptp4l's configuration keys.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "ptp/core/data_sets.h"
+#include "ptp/identity.h"
+#include "ptp/result.h"
+
+namespace ptp {
+
+struct PortConfig {
+  ClockIdentity clock_identity;                       // from the interface's MAC (EUI-64) usually
+  std::uint16_t port_number = 1;                      // an ordinary clock has port 1
+  std::uint8_t domain_number = kDefaultDomainNumber;  // domainNumber
+  std::uint8_t priority1 = kDefaultPriority;          // priority1
+  std::uint8_t priority2 = kDefaultPriority;          // priority2
+  ClockQuality clock_quality;  // clockClass, clockAccuracy, offsetScaledLogVariance
+  bool slave_only = false;     // slaveOnly (forces clockClass 255, as ptp4l does)
+  bool master_only = false;    // masterOnly
+  std::int8_t log_announce_interval = kDefaultLogAnnounceInterval;  // logAnnounceInterval
+  std::int8_t log_sync_interval = kDefaultLogSyncInterval;          // logSyncInterval
+  std::int8_t log_min_delay_req_interval =
+      kDefaultLogMinDelayReqInterval;                                      // logMinDelayReqInterval
+  std::uint8_t announce_receipt_timeout = kDefaultAnnounceReceiptTimeout;  // announceReceiptTimeout
+  DelayMechanism delay_mechanism = DelayMechanism::kE2E;                   // delay_mechanism
+  bool two_step = true;                                                    // twoStepFlag
+  // What this clock advertises as grandmaster (timeSource, utc_offset, ptp timescale).
+  TimePropertiesDataSet local_time_properties{.current_utc_offset = kDefaultCurrentUtcOffsetSeconds,
+                                              .current_utc_offset_valid = false,
+                                              .leap59 = false,
+                                              .leap61 = false,
+                                              .time_traceable = false,
+                                              .frequency_traceable = false,
+                                              .ptp_timescale = true,
+                                              .time_source = TimeSource::kInternalOscillator};
+  bool hybrid_e2e = false;    // hybrid_e2e: Delay_Req unicast to the master, Delay_Resp unicast
+  bool free_running = false;  // free_running: measure, never touch the clock
+  std::int8_t log_fault_reset_interval = 4;  // fault_reset_interval: 2^4 s in FAULTY
+  std::size_t delay_filter_length = 10;      // delay_filter_length (moving median)
+  std::uint8_t max_steps_removed = kDefaultMaxStepsRemoved;
+  std::uint16_t sdo_id = 0;
+  // Seeds the announce-timeout and Delay_Req randomisation. 0: derived from clock_identity, so
+  // that clocks differ and a run repeats.
+  std::uint64_t random_seed = 0;
+};
+
+enum class PortConfigError : std::uint8_t {
+  kSlaveOnlyAndMasterOnly,
+  kUnsupportedDelayMechanism,         // only E2E (delay request-response) is implemented
+  kDomainOutOfRange,                  // 0..127 for the default profile, or 128..239 (Table 2)
+  kLogIntervalOutOfRange,             // each log interval within -10..10
+  kAnnounceReceiptTimeoutOutOfRange,  // 2..255 (1588-2019 8.2.15.4.2 recommends at least 2)
+  kDelayFilterLengthOutOfRange,       // 1..256
+  kPortNumberOutOfRange,              // 1..0xFFFE
+  kClockIdentityZero,                 // all-zero is not a valid EUI-64 based identity
+  kOneStepNotSupported,               // two_step false: this clock sends two-step Syncs only
+};
+std::string_view to_string(PortConfigError error);
+
+Result<void, PortConfigError> validate(const PortConfig& config);
+
+// defaultDS and portDS as the configuration defines them (portState INITIALIZING).
+DefaultDataSet default_data_set(const PortConfig& config);
+PortDataSet port_data_set(const PortConfig& config);
+
+}  // namespace ptp

@@ -1,0 +1,61 @@
+// What a port counts: messages by type in each direction, every reason a received message was
+// dropped, and the protocol events worth watching (timeouts, lost transmit timestamps, steps).
+// Bad input is never silent: each drop lands in exactly one DropReason.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace ptp {
+
+enum class DropReason : std::uint8_t {
+  kMalformed,           // the codec rejected it (truncated, bad version, bad TLV, ...)
+  kWrongDomain,         // domainNumber is not ours
+  kFromOwnClock,        // sourcePortIdentity is ours: our own multicast came back
+  kWrongChannel,        // an event message on the general port or the reverse
+  kUnsupported,         // a valid message this port does not handle (Pdelay, Signaling, ...)
+  kWrongState,          // valid, but meaningless in the port's state (Sync while MASTER, ...)
+  kNotFromParent,       // Sync/Follow_Up/Delay_Resp from a port that is not our master
+  kNotForUs,            // a Delay_Resp for another requester, a Management for another clock
+  kNoReceiveTimestamp,  // an event message the driver could not time-stamp
+  kBadTimestamp,        // a timestamp the arithmetic cannot use (invalid, out of range)
+  kUnmatchedSequence,   // Follow_Up or Delay_Resp matching no outstanding Sync or Delay_Req
+  kAnnounceRejected,    // the foreign master table refused it (table full)
+  kManagementError,     // a management request the responder could not encode a reply for
+};
+inline constexpr std::size_t kDropReasonCount = 13;
+std::string_view to_string(DropReason reason);
+
+// Indexed by wire::MessageType's nibble (0x0..0xF).
+using MessageTypeCounts = std::array<std::uint64_t, 16>;
+
+struct PortCounters {
+  MessageTypeCounts received{};
+  MessageTypeCounts sent{};
+  std::array<std::uint64_t, kDropReasonCount> dropped{};
+
+  std::uint64_t announce_receipt_timeouts = 0;
+  std::uint64_t state_changes = 0;
+  std::uint64_t faults = 0;
+  std::uint64_t tx_timestamps_lost = 0;         // the HAL reported a loss
+  std::uint64_t tx_timestamps_unknown = 0;      // a timestamp for nothing outstanding (late, stale)
+  std::uint64_t follow_ups_not_sent = 0;        // Sync sent, its timestamp never came
+  std::uint64_t delay_requests_unanswered = 0;  // replaced by the next before a reply came
+  std::uint64_t measurements = 0;               // offsets handed to the servo
+  std::uint64_t clock_steps = 0;
+  std::uint64_t management_replies = 0;
+  std::uint64_t actions_dropped = 0;  // PortActions overflowed: a bug if ever nonzero
+
+  [[nodiscard]] std::uint64_t drops(DropReason reason) const {
+    return dropped[static_cast<std::size_t>(reason)];
+  }
+  [[nodiscard]] std::uint64_t total_drops() const {
+    std::uint64_t total = 0;
+    for (const auto count : dropped) total += count;
+    return total;
+  }
+};
+
+}  // namespace ptp

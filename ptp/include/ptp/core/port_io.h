@@ -1,0 +1,162 @@
+// The sans-IO seam of a PTP port: every event the core consumes and every action it produces.
+//
+// Events (inputs) are method calls on OrdinaryClock, each carrying `now`: the host's monotonic
+// time (never stepped, never adjusted). The core never reads a clock; time enters only here.
+//   - a received message (bytes, UDP channel, opaque source address, receive timestamp),
+//   - a timer expiry (one of PortTimer),
+//   - a transmit timestamp, or its loss, for a TxTimestampId the core asked for,
+//   - a timestamping change (capabilities changed: samples before and after must not mix),
+//   - a fault report from the driver (a send failed) and management's enable/disable.
+// Timestamps of event messages are on the local clock's PTP timescale (nanoseconds since the
+// PTP epoch, TAI): the driver converts whatever the HAL delivered (NIC ticks, counter ticks,
+// system time) before the core sees it.
+//
+// Actions (outputs) go into a PortActions list the caller passes in and then executes in order:
+//   SendMessage       send these octets on the event (319) or general (320) port, to the
+//                     multicast group or unicast to an address the core saw as a source; with
+//                     a TxTimestampId when the core needs the transmit timestamp back,
+//   ArmTimer          (re)arm a PortTimer at a monotonic deadline; CancelTimer stops it,
+//   StepClock         move the local clock by an offset; SetClockFrequency sets its frequency
+//                     adjustment (absolute, parts per billion),
+//   StateChanged      the port changed state (for the log line "LISTENING to UNCALIBRATED on
+//                     RS_SLAVE"),
+//   OffsetMeasured    one slave measurement and what the servo made of it (for "master offset
+//                     ... s2 freq ... path delay ...").
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <variant>
+
+#include "ptp/core/port_event.h"
+#include "ptp/core/port_state.h"
+#include "ptp/nanoseconds.h"
+#include "ptp/servo/servo.h"
+
+namespace ptp {
+
+// The two UDP ports of PTP over UDP (Annex C/D): event messages are timestamped, general are not.
+enum class MessageChannel : std::uint8_t { kEvent, kGeneral };
+
+// A peer's transport address as the driver gave it (IPv4: 4 octets, IPv6: 16). The core never
+// interprets it; it only hands it back to reply by unicast.
+struct PeerAddress {
+  std::array<std::uint8_t, 16> octets{};
+  std::uint8_t length = 0;
+
+  friend bool operator==(const PeerAddress&, const PeerAddress&) = default;
+};
+
+// Names one transmit timestamp the core asked for. Values are never reused within a run.
+struct TxTimestampId {
+  std::uint32_t value = 0;
+
+  friend bool operator==(TxTimestampId, TxTimestampId) = default;
+};
+
+enum class PortTimer : std::uint8_t {
+  kAnnounceReceipt,  // 9.2.6.12: no Announce from the master in time
+  kQualification,    // 9.2.6.11: PRE_MASTER -> MASTER
+  kAnnounceTransmit,
+  kSyncTransmit,
+  kDelayRequest,  // next Delay_Req (9.5.11.2)
+  kFaultReset,    // FAULTY -> FAULT_CLEARED after fault_reset_interval
+};
+inline constexpr std::size_t kPortTimerCount = 6;
+std::string_view to_string(PortTimer timer);
+
+// A received datagram. `bytes` is valid only during the call.
+struct ReceivedMessage {
+  std::span<const std::byte> bytes;
+  MessageChannel channel = MessageChannel::kGeneral;
+  PeerAddress source;
+  // The local clock's time at reception (event messages need it; general ones ignore it).
+  std::optional<Nanoseconds> receive_time;
+  bool multicast = true;  // sent to the PTP group rather than to our unicast address
+};
+
+// The largest message the port builds: the management reply (86 octets) with room to spare.
+inline constexpr std::size_t kMaxPortMessageLength = 128;
+
+struct SendMessage {
+  MessageChannel channel = MessageChannel::kGeneral;
+  std::optional<PeerAddress> unicast_to;  // std::nullopt: the PTP multicast group
+  std::optional<TxTimestampId> timestamp_id;
+  std::array<std::byte, kMaxPortMessageLength> buffer{};
+  std::size_t length = 0;
+
+  [[nodiscard]] std::span<const std::byte> payload() const {
+    return std::span<const std::byte>(buffer).first(length);
+  }
+};
+
+struct ArmTimer {
+  PortTimer timer = PortTimer::kAnnounceReceipt;
+  Nanoseconds deadline;  // monotonic time
+};
+
+struct CancelTimer {
+  PortTimer timer = PortTimer::kAnnounceReceipt;
+};
+
+struct StepClock {
+  Nanoseconds offset;  // positive: forward
+};
+
+struct SetClockFrequency {
+  double frequency_ppb = 0;  // absolute adjustment, positive: faster
+};
+
+struct StateChanged {
+  PortState from = PortState::kInitializing;
+  PortState to = PortState::kInitializing;
+  PortEvent event = PortEvent::kNone;
+};
+
+struct OffsetMeasured {
+  Nanoseconds offset_from_master;  // local - master (11.3)
+  Nanoseconds mean_path_delay;     // the filtered estimate used
+  servo::ServoState servo_state = servo::ServoState::kUnlocked;
+  double frequency_ppb = 0;  // what the servo set (or would set, free-running)
+  Nanoseconds ingress_time;  // the Sync's receive time, local clock
+};
+
+using PortAction = std::variant<SendMessage, ArmTimer, CancelTimer, StepClock, SetClockFrequency,
+                                StateChanged, OffsetMeasured>;
+
+// The actions of one event, in the order the caller must execute them. Fixed capacity: no event
+// produces more than about 15 (a fault-reset cascade); a full list drops the action and counts it
+// (a bug, which the tests check never happens).
+class PortActions {
+ public:
+  static constexpr std::size_t kCapacity = 24;
+
+  void push(const PortAction& action) {
+    if (size_ == kCapacity) {
+      ++dropped_;
+      return;
+    }
+    actions_[size_++] = action;
+  }
+  [[nodiscard]] std::span<const PortAction> view() const {
+    return std::span<const PortAction>(actions_).first(size_);
+  }
+  [[nodiscard]] std::size_t size() const { return size_; }
+  [[nodiscard]] bool empty() const { return size_ == 0; }
+  [[nodiscard]] std::size_t dropped() const { return dropped_; }
+  void clear() {
+    size_ = 0;
+    dropped_ = 0;
+  }
+
+ private:
+  std::array<PortAction, kCapacity> actions_{};
+  std::size_t size_ = 0;
+  std::size_t dropped_ = 0;
+};
+
+}  // namespace ptp

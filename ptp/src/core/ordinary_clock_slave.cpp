@@ -1,0 +1,283 @@
+// OrdinaryClock as a slave (UNCALIBRATED or SLAVE): matching Sync with Follow_Up in either
+// arrival order, Delay_Req on a randomised interval, Delay_Resp matching, the offset and mean
+// path delay of 11.3, and turning the servo's decision into clock actions and state events.
+//
+//   t1 = the Sync's origin (Follow_Up's preciseOriginTimestamp, or a one-step Sync's own),
+//   t2 = the Sync's receive time, t3 = the Delay_Req's transmit time, t4 = its receive time at
+//   the master (from the Delay_Resp), c_s = the Sync's + Follow_Up's correctionField, c_d = the
+//   Delay_Resp's:
+//   meanPathDelay    = ((t2 - t3) + (t4 - t1) - c_s - c_d) / 2          (11.3.3)
+//   offsetFromMaster = t2 - t1 - c_s - meanPathDelay                    (11.3.2)
+#include <variant>
+
+#include "log_interval.h"
+#include "ptp/core/ordinary_clock.h"
+
+namespace ptp {
+namespace {
+
+// a - b - c with every step checked.
+std::optional<Nanoseconds> difference(Nanoseconds a, Nanoseconds b, Nanoseconds c) {
+  const auto ab = a.checked_sub(b);
+  if (!ab) return std::nullopt;
+  return ab->checked_sub(c);
+}
+
+std::optional<Nanoseconds> to_nanoseconds(const Timestamp& timestamp) {
+  const auto value = timestamp.to_nanoseconds();
+  if (!value) return std::nullopt;
+  return value.value();
+}
+
+std::optional<TimeInterval> sum(TimeInterval a, TimeInterval b) {
+  std::int64_t total = 0;
+  if (a.is_too_big() || b.is_too_big() || __builtin_add_overflow(a.scaled(), b.scaled(), &total)) {
+    return std::nullopt;
+  }
+  return TimeInterval::from_scaled(total);
+}
+
+TimeInterval to_time_interval(Nanoseconds value) {
+  const auto interval = TimeInterval::from_nanoseconds(value);
+  return interval.has_value() ? interval.value() : TimeInterval::too_big();
+}
+
+constexpr std::int8_t kUnspecifiedLogInterval = 0x7F;
+
+}  // namespace
+
+bool OrdinaryClock::following_master() const {
+  return port_ds_.port_state == PortState::kUncalibrated ||
+         port_ds_.port_state == PortState::kSlave;
+}
+
+void OrdinaryClock::handle_sync(const wire::Message& message, const ReceivedMessage& received,
+                                Nanoseconds now, PortActions& out) {
+  if (!following_master()) {
+    drop(DropReason::kWrongState);
+    return;
+  }
+  if (message.header.source_port_identity != clock_ds_.parent.parent_port_identity) {
+    drop(DropReason::kNotFromParent);
+    return;
+  }
+  if (!received.receive_time) {
+    drop(DropReason::kNoReceiveTimestamp);
+    return;
+  }
+  if (message.header.correction_field.is_too_big()) {
+    drop(DropReason::kBadTimestamp);
+    return;
+  }
+  master_address_ = received.source;
+  const PendingSync sync{message.header.sequence_id, *received.receive_time,
+                         message.header.correction_field, message.header.log_message_interval};
+  if (!message.header.flags.two_step()) {
+    const auto origin = to_nanoseconds(std::get<wire::Sync>(message.body).origin_timestamp);
+    if (!origin) {
+      drop(DropReason::kBadTimestamp);
+      return;
+    }
+    pending_sync_.reset();
+    complete_sync(SyncExchange{*origin, sync.receive_time, sync.correction}, sync.log_interval, now,
+                  out);
+    return;
+  }
+  if (pending_follow_up_ && pending_follow_up_->sequence_id == sync.sequence_id) {
+    // The Follow_Up overtook its Sync.
+    const PendingFollowUp follow_up = *pending_follow_up_;
+    pending_follow_up_.reset();
+    const auto correction = sum(sync.correction, follow_up.correction);
+    if (!correction) {
+      drop(DropReason::kBadTimestamp);
+      return;
+    }
+    complete_sync(SyncExchange{follow_up.origin_time, sync.receive_time, *correction},
+                  sync.log_interval, now, out);
+    return;
+  }
+  if (pending_sync_) drop(DropReason::kUnmatchedSequence);  // its Follow_Up never came
+  pending_sync_ = sync;
+}
+
+void OrdinaryClock::handle_follow_up(const wire::Message& message, Nanoseconds now,
+                                     PortActions& out) {
+  if (!following_master()) {
+    drop(DropReason::kWrongState);
+    return;
+  }
+  if (message.header.source_port_identity != clock_ds_.parent.parent_port_identity) {
+    drop(DropReason::kNotFromParent);
+    return;
+  }
+  const auto origin =
+      to_nanoseconds(std::get<wire::FollowUp>(message.body).precise_origin_timestamp);
+  if (!origin || message.header.correction_field.is_too_big()) {
+    drop(DropReason::kBadTimestamp);
+    return;
+  }
+  const std::uint16_t sequence_id = message.header.sequence_id;
+  if (!pending_sync_ || pending_sync_->sequence_id != sequence_id) {
+    // Perhaps its Sync is still on the way; keep it (the newest only) and wait.
+    if (pending_follow_up_) drop(DropReason::kUnmatchedSequence);
+    pending_follow_up_ = PendingFollowUp{sequence_id, *origin, message.header.correction_field};
+    return;
+  }
+  const PendingSync sync = *pending_sync_;
+  pending_sync_.reset();
+  const auto correction = sum(sync.correction, message.header.correction_field);
+  if (!correction) {
+    drop(DropReason::kBadTimestamp);
+    return;
+  }
+  complete_sync(SyncExchange{*origin, sync.receive_time, *correction}, sync.log_interval, now, out);
+}
+
+void OrdinaryClock::complete_sync(const SyncExchange& exchange, std::int8_t log_interval,
+                                  Nanoseconds now, PortActions& out) {
+  last_sync_ = exchange;
+  const auto mean_path_delay = delay_filter_.estimate();
+  if (!mean_path_delay) return;  // no offset without a delay; the first Delay_Resp brings one
+  const auto offset =
+      difference(exchange.receive_time, exchange.origin_time, exchange.correction.to_nanoseconds());
+  const auto offset_from_master = offset ? offset->checked_sub(*mean_path_delay) : std::nullopt;
+  if (!offset_from_master) {
+    drop(DropReason::kBadTimestamp);
+    return;
+  }
+  ++counters_.measurements;
+  clock_ds_.current.offset_from_master = to_time_interval(*offset_from_master);
+  clock_ds_.current.mean_path_delay = to_time_interval(*mean_path_delay);
+
+  OffsetMeasured measured{*offset_from_master, *mean_path_delay, servo::ServoState::kUnlocked,
+                          servo_->frequency_ppb(), exchange.receive_time};
+  if (config_.free_running) {
+    // Measure and report, never touch the clock; the port still reaches SLAVE so that its
+    // measurements are those of a synchronized slave.
+    out.push(measured);
+    if (port_ds_.port_state == PortState::kUncalibrated) {
+      dispatch(PortEvent::kMasterClockSelected, false, now, out);
+    }
+    return;
+  }
+
+  const std::int8_t interval =
+      (log_interval == kUnspecifiedLogInterval || log_interval < -10 || log_interval > 10)
+          ? port_ds_.log_sync_interval
+          : log_interval;
+  servo_->set_sync_interval(core_detail::log_interval_duration(interval));
+  const servo::ServoDecision decision = servo_->sample(*offset_from_master, exchange.receive_time);
+  measured.servo_state = decision.state;
+  measured.frequency_ppb = decision.frequency_ppb;
+  switch (decision.state) {
+    case servo::ServoState::kUnlocked:
+      measured.frequency_ppb = servo_->frequency_ppb();  // the decision's is not meaningful
+      out.push(measured);
+      if (port_ds_.port_state == PortState::kSlave) {
+        dispatch(PortEvent::kSynchronizationFault, false, now, out);
+      }
+      break;
+    case servo::ServoState::kJump:
+      if (decision.step) {
+        out.push(StepClock{*decision.step});
+        ++counters_.clock_steps;
+      }
+      out.push(SetClockFrequency{decision.frequency_ppb});
+      out.push(measured);
+      // Every timestamp taken before the step is on the old timescale.
+      forget_measurements();
+      if (port_ds_.port_state == PortState::kSlave) {
+        dispatch(PortEvent::kSynchronizationFault, false, now, out);
+      }
+      break;
+    case servo::ServoState::kLocked:
+    case servo::ServoState::kLockedStable:
+      out.push(SetClockFrequency{decision.frequency_ppb});
+      out.push(measured);
+      if (port_ds_.port_state == PortState::kUncalibrated) {
+        dispatch(PortEvent::kMasterClockSelected, false, now, out);
+      }
+      break;
+  }
+}
+
+void OrdinaryClock::send_delay_request(Nanoseconds now, PortActions& out) {
+  (void)now;
+  if (pending_delay_request_) ++counters_.delay_requests_unanswered;
+  const std::uint16_t sequence_id = delay_request_sequence_id_++;
+  wire::Header header =
+      make_header(wire::MessageType::kDelayReq, sequence_id, kUnspecifiedLogInterval);
+  std::optional<PeerAddress> destination;
+  if (config_.hybrid_e2e && master_address_) {
+    header.flags.set(wire::HeaderFlags::kUnicast);
+    destination = master_address_;
+  }
+  const TxTimestampId id = next_timestamp_id();
+  pending_delay_request_ = PendingDelayRequest{sequence_id, id, std::nullopt, std::nullopt, {}};
+  send(wire::Message{header, wire::DelayReq{}, {}}, MessageChannel::kEvent, destination, id, out);
+}
+
+void OrdinaryClock::handle_delay_response(const wire::Message& message, PortActions& out) {
+  (void)out;
+  if (!following_master()) {
+    drop(DropReason::kWrongState);
+    return;
+  }
+  const auto& response = std::get<wire::DelayResp>(message.body);
+  if (response.requesting_port_identity != port_ds_.port_identity) {
+    drop(DropReason::kNotForUs);
+    return;
+  }
+  if (message.header.source_port_identity != clock_ds_.parent.parent_port_identity) {
+    drop(DropReason::kNotFromParent);
+    return;
+  }
+  if (!pending_delay_request_ ||
+      pending_delay_request_->sequence_id != message.header.sequence_id ||
+      pending_delay_request_->receive_time) {
+    drop(DropReason::kUnmatchedSequence);
+    return;
+  }
+  const auto receive_time = to_nanoseconds(response.receive_timestamp);
+  if (!receive_time || message.header.correction_field.is_too_big()) {
+    drop(DropReason::kBadTimestamp);
+    return;
+  }
+  // The master says how often it wants requests (ptp4l follows it too).
+  const std::int8_t log_interval = message.header.log_message_interval;
+  if (log_interval >= -10 && log_interval <= 10) port_ds_.log_min_delay_req_interval = log_interval;
+  pending_delay_request_->receive_time = *receive_time;
+  pending_delay_request_->correction = message.header.correction_field;
+  complete_delay_measurement();
+}
+
+void OrdinaryClock::complete_delay_measurement() {
+  if (!pending_delay_request_ || !pending_delay_request_->transmit_time ||
+      !pending_delay_request_->receive_time) {
+    return;
+  }
+  const PendingDelayRequest request = *pending_delay_request_;
+  pending_delay_request_.reset();
+  if (!last_sync_) return;  // a step or a new master voided the Sync it pairs with
+  const auto correction = sum(last_sync_->correction, request.correction);
+  if (!correction) {
+    drop(DropReason::kBadTimestamp);
+    return;
+  }
+  const auto master_to_slave = last_sync_->receive_time.checked_sub(*request.transmit_time);
+  const auto slave_to_master = request.receive_time->checked_sub(last_sync_->origin_time);
+  if (!master_to_slave || !slave_to_master) {
+    drop(DropReason::kBadTimestamp);
+    return;
+  }
+  const auto round_trip = master_to_slave->checked_add(*slave_to_master);
+  const auto corrected =
+      round_trip ? round_trip->checked_sub(correction->to_nanoseconds()) : std::nullopt;
+  if (!corrected) {
+    drop(DropReason::kBadTimestamp);
+    return;
+  }
+  (void)delay_filter_.add(Nanoseconds(corrected->count() / 2));
+}
+
+}  // namespace ptp

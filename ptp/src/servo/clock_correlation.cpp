@@ -1,0 +1,251 @@
+// ClockCorrelation: the weighted sliding-window fit, its consistency gate and the restart rules
+// (see the header for the method).
+#include "ptp/servo/clock_correlation.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace ptp::servo {
+namespace {
+
+constexpr std::uint64_t kMaxFrequencyHz = 10'000'000'000;
+
+double ns_per_tick(std::uint64_t frequency_hz) {
+  return 1e9 / static_cast<double>(std::max<std::uint64_t>(frequency_hz, 1));
+}
+
+}  // namespace
+
+std::string_view to_string(ClockCorrelationError error) {
+  switch (error) {
+    case ClockCorrelationError::kBadFrequency: return "nominal clock frequency out of range";
+    case ClockCorrelationError::kBadWindowLength: return "correlation window length out of range";
+    case ClockCorrelationError::kBadParameter:
+      return "negative or non-finite correlation parameter";
+    case ClockCorrelationError::kNoEstimate: return "no correlation estimate yet";
+    case ClockCorrelationError::kOutOfRange: return "timestamp too far from the correlation points";
+  }
+  return "unknown clock correlation error";
+}
+
+ClockCorrelation::ClockCorrelation(const ClockCorrelationConfig& config)
+    : config_(config),
+      hardware_ns_per_tick_(ns_per_tick(config.hardware_frequency_hz)),
+      counter_ns_per_tick_(ns_per_tick(config.counter_frequency_hz)),
+      // Each reading is the floor of a uniformly distributed true value: tick^2 / 12 apiece.
+      quantisation_variance_ns2_((hardware_ns_per_tick_ * hardware_ns_per_tick_ +
+                                  counter_ns_per_tick_ * counter_ns_per_tick_) /
+                                 12.0) {
+  config_.window_length = std::clamp<std::size_t>(config_.window_length, 2, kMaxCorrelationWindow);
+}
+
+Result<ClockCorrelationConfig, ClockCorrelationError> ClockCorrelation::validate(
+    const ClockCorrelationConfig& config) {
+  if (config.hardware_frequency_hz == 0 || config.hardware_frequency_hz > kMaxFrequencyHz ||
+      config.counter_frequency_hz == 0 || config.counter_frequency_hz > kMaxFrequencyHz) {
+    return unexpected(ClockCorrelationError::kBadFrequency);
+  }
+  if (config.window_length < 2 || config.window_length > kMaxCorrelationWindow) {
+    return unexpected(ClockCorrelationError::kBadWindowLength);
+  }
+  if (config.max_capture_window < Nanoseconds(0) || config.min_gate < Nanoseconds(0) ||
+      config.max_extrapolation < Nanoseconds(0) ||
+      !(std::isfinite(config.rate_tolerance_ppm) && config.rate_tolerance_ppm > 0) ||
+      !(std::isfinite(config.gate_sigmas) && config.gate_sigmas > 0)) {
+    return unexpected(ClockCorrelationError::kBadParameter);
+  }
+  return config;
+}
+
+ClockCorrelation::Point ClockCorrelation::make_point(const CrossTimestampSample& sample) const {
+  // Precondition: counter_after >= counter_before. The difference of two int64 readings of one
+  // monotonic counter fits an uint64.
+  const std::uint64_t width = static_cast<std::uint64_t>(sample.counter_after.count) -
+                              static_cast<std::uint64_t>(sample.counter_before.count);
+  Point point;
+  point.hardware = sample.hardware.count;
+  point.counter_mid = sample.counter_before.count + static_cast<std::int64_t>(width / 2);
+  point.counter_half = width % 2 != 0;
+  // Where in the window the NIC was read is unknown: uniform over it, variance width^2 / 12.
+  const double width_ns = static_cast<double>(width) * counter_ns_per_tick_;
+  point.variance_ns2 = width_ns * width_ns / 12.0 + quantisation_variance_ns2_;
+  return point;
+}
+
+double ClockCorrelation::hardware_ns(std::uint64_t hardware, const Point& reference) const {
+  // Modular difference read as signed: exact for points within 2^63 ticks of each other.
+  const auto ticks = static_cast<std::int64_t>(hardware - reference.hardware);
+  return static_cast<double>(ticks) * hardware_ns_per_tick_;
+}
+
+double ClockCorrelation::counter_ns(const Point& point, const Point& reference) const {
+  // Modular difference again, so that no pair of readings can overflow it.
+  const auto whole = static_cast<std::int64_t>(static_cast<std::uint64_t>(point.counter_mid) -
+                                               static_cast<std::uint64_t>(reference.counter_mid));
+  const double ticks =
+      static_cast<double>(whole) +
+      0.5 * (static_cast<double>(point.counter_half) - static_cast<double>(reference.counter_half));
+  return ticks * counter_ns_per_tick_;
+}
+
+double ClockCorrelation::predicted_variance(double x_ns) const {
+  return std::max(0.0, fit_.var_intercept + 2 * x_ns * fit_.cov + x_ns * x_ns * fit_.var_slope);
+}
+
+bool ClockCorrelation::consistent_with_fit(const Point& point) const {
+  const double x = hardware_ns(point.hardware, newest_);
+  const double residual = counter_ns(point, newest_) - (fit_.intercept_ns + fit_.slope * x);
+  const double gate =
+      std::max(config_.gate_sigmas * std::sqrt(predicted_variance(x) + point.variance_ns2),
+               static_cast<double>(config_.min_gate.count()));
+  return std::abs(residual) <= gate;
+}
+
+void ClockCorrelation::push(const Point& point) {
+  points_[next_] = point;
+  next_ = (next_ + 1) % config_.window_length;
+  count_ = std::min(count_ + 1, config_.window_length);
+  newest_ = point;
+  refit();
+}
+
+void ClockCorrelation::refit() {
+  // Weighted least squares of counter time on NIC time, relative to the newest point, with the
+  // prior slope ~ N(1, tolerance^2) added to the normal equations.
+  double sw = 0;
+  double swx = 0;
+  double swy = 0;
+  double swxx = 0;
+  double swxy = 0;
+  for (std::size_t i = 0; i < count_; ++i) {
+    const Point& point = points_[i];
+    const double w = 1.0 / point.variance_ns2;
+    const double x = hardware_ns(point.hardware, newest_);
+    const double y = counter_ns(point, newest_);
+    sw += w;
+    swx += w * x;
+    swy += w * y;
+    swxx += w * x * x;
+    swxy += w * x * y;
+  }
+  const double tolerance = config_.rate_tolerance_ppm * 1e-6;
+  const double prior = 1.0 / (tolerance * tolerance);
+  const double a11 = swxx + prior;
+  const double determinant = sw * a11 - swx * swx;
+  fit_.intercept_ns = (a11 * swy - swx * (swxy + prior)) / determinant;
+  fit_.slope = (sw * (swxy + prior) - swx * swy) / determinant;
+  // The covariance is the inverse of the normal matrix, scaled up when the points scatter more
+  // than their windows explain (the variance model is a lower bound, e.g. for asymmetric capture).
+  double chi2 = 0;
+  for (std::size_t i = 0; i < count_; ++i) {
+    const Point& point = points_[i];
+    const double x = hardware_ns(point.hardware, newest_);
+    const double residual = counter_ns(point, newest_) - (fit_.intercept_ns + fit_.slope * x);
+    chi2 += residual * residual / point.variance_ns2;
+  }
+  const double scale = count_ > 2 ? std::max(1.0, chi2 / static_cast<double>(count_ - 2)) : 1.0;
+  fit_.var_intercept = scale * a11 / determinant;
+  fit_.cov = -scale * swx / determinant;
+  fit_.var_slope = scale * sw / determinant;
+}
+
+CorrelationSampleOutcome ClockCorrelation::add(const CrossTimestampSample& sample) {
+  if (sample.counter_after.count < sample.counter_before.count) {
+    ++counters_.rejected_invalid;
+    return CorrelationSampleOutcome::kRejectedInvalidWindow;
+  }
+  const Point point = make_point(sample);
+  const double width_ns =
+      static_cast<double>(static_cast<std::uint64_t>(sample.counter_after.count) -
+                          static_cast<std::uint64_t>(sample.counter_before.count)) *
+      counter_ns_per_tick_;
+  if (width_ns > static_cast<double>(config_.max_capture_window.count())) {
+    ++counters_.rejected_wide;
+    return CorrelationSampleOutcome::kRejectedWideWindow;
+  }
+  if (count_ == 0) {
+    ++counters_.accepted;
+    push(point);
+    return CorrelationSampleOutcome::kAccepted;
+  }
+  if (point.hardware < newest_.hardware || point.counter_mid < newest_.counter_mid) {
+    // Either clock went backwards: a NIC reset (or a new NIC). Nothing old applies.
+    ++counters_.restarts;
+    restart();
+    push(point);
+    return CorrelationSampleOutcome::kRestarted;
+  }
+  if (consistent_with_fit(point)) {
+    if (held_.has_value()) ++counters_.outliers;
+    held_.reset();
+    ++counters_.accepted;
+    push(point);
+    return CorrelationSampleOutcome::kAccepted;
+  }
+  if (held_.has_value()) {
+    // Two inconsistent points in a row: if they agree with each other at the nominal rate, the
+    // NIC clock was stepped between the fit and them.
+    const Point first = *held_;
+    const double dx = hardware_ns(point.hardware, first);
+    const double dy = counter_ns(point, first);
+    const double tolerance = config_.rate_tolerance_ppm * 1e-6 * std::abs(dx);
+    const double gate =
+        std::max(config_.gate_sigmas *
+                     std::sqrt(first.variance_ns2 + point.variance_ns2 + tolerance * tolerance),
+                 static_cast<double>(config_.min_gate.count()));
+    if (std::abs(dy - dx) <= gate) {
+      ++counters_.restarts;
+      restart();
+      push(first);
+      push(point);
+      return CorrelationSampleOutcome::kRestarted;
+    }
+    ++counters_.outliers;  // the held point agreed with nothing
+  }
+  held_ = point;
+  return CorrelationSampleOutcome::kHeldInconsistent;
+}
+
+Result<CounterTicksEstimate, ClockCorrelationError> ClockCorrelation::to_counter_ticks(
+    HardwareClockTicks hardware) const {
+  if (count_ == 0) return unexpected(ClockCorrelationError::kNoEstimate);
+  const double x = hardware_ns(hardware.count, newest_);
+  double oldest = 0;
+  for (std::size_t i = 0; i < count_; ++i) {
+    oldest = std::min(oldest, hardware_ns(points_[i].hardware, newest_));
+  }
+  const auto limit = static_cast<double>(config_.max_extrapolation.count());
+  if (x > limit || x < oldest - limit) return unexpected(ClockCorrelationError::kOutOfRange);
+  const double ticks = (fit_.intercept_ns + fit_.slope * x) / counter_ns_per_tick_ +
+                       (newest_.counter_half ? 0.5 : 0.0);
+  const double whole = std::floor(ticks);
+  CounterTicksEstimate estimate;
+  if (!(std::abs(whole) < 4e18) ||
+      __builtin_add_overflow(newest_.counter_mid, static_cast<std::int64_t>(whole),
+                             &estimate.whole)) {
+    return unexpected(ClockCorrelationError::kOutOfRange);
+  }
+  estimate.fraction = ticks - whole;
+  estimate.uncertainty =
+      Nanoseconds(std::llround(std::min(std::sqrt(predicted_variance(x)), 9e18)));
+  return estimate;
+}
+
+std::optional<double> ClockCorrelation::rate_error_ppb() const {
+  if (count_ == 0) return std::nullopt;
+  return (1.0 / fit_.slope - 1.0) * 1e9;
+}
+
+std::optional<Nanoseconds> ClockCorrelation::uncertainty() const {
+  if (count_ == 0) return std::nullopt;
+  return Nanoseconds(std::llround(std::min(std::sqrt(predicted_variance(0)), 9e18)));
+}
+
+void ClockCorrelation::restart() {
+  count_ = 0;
+  next_ = 0;
+  held_.reset();
+  fit_ = Fit{};
+}
+
+}  // namespace ptp::servo

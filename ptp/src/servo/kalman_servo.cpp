@@ -1,0 +1,249 @@
+// KalmanServo: the filter bank, the noise learning and the control law (model in docs/servo.md).
+#include "ptp/servo/kalman_servo.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace ptp::servo {
+namespace {
+
+// The noise and score averages weigh all samples equally until they have this many, then forget
+// exponentially with that weight, so they follow a change of timestamping quality or wander.
+constexpr double kAveragingSamples = 256.0;
+// For this many updates after a start the noise estimate is still rough: the outlier gate is
+// off, the scores are not kept, and the covariances follow the noise estimate's changes.
+constexpr int kWarmUpUpdates = 16;
+// Past the warm-up, squared second differences and prediction errors are clipped at this many
+// variances, so that a PDV spike cannot inflate the estimates.
+constexpr double kClipVariances = 25.0;
+// A second difference of white phase noise has 1 + 4 + 1 = 6 times its variance.
+constexpr double kSecondDifferenceVariances = 6.0;
+
+// The sample counters only matter up to the averaging length; saturating them keeps a servo that
+// runs for years free of overflow.
+constexpr int kCounterCeiling = 1 << 20;
+void count(int& counter) {
+  if (counter < kCounterCeiling) ++counter;
+}
+
+constexpr double seconds(Nanoseconds interval) {
+  return static_cast<double>(interval.count()) / static_cast<double>(kNanosecondsPerSecond);
+}
+
+// Time update: x' = F x + B u with F = [1 dt; 0 1]; the phase runs at (error + applied frequency),
+// and a random-walk frequency of density q adds q * [dt^3/3, dt^2/2; dt^2/2, dt].
+template <class Filter>
+void predict(Filter& f, double applied_frequency_ppb, double dt) {
+  f.phase_ns += (f.frequency_error_ppb + applied_frequency_ppb) * dt;
+  const double q = f.wander_ppb2_per_s;
+  const double p_phase = f.p_phase + 2 * dt * f.p_cross + dt * dt * f.p_frequency;
+  const double p_cross = f.p_cross + dt * f.p_frequency;
+  f.p_phase = p_phase + q * dt * dt * dt / 3.0;
+  f.p_cross = p_cross + q * dt * dt / 2.0;
+  f.p_frequency += q * dt;
+}
+
+// Measurement update with z = phase + noise of variance r.
+template <class Filter>
+void update(Filter& f, double innovation_ns, double r) {
+  const double s = f.p_phase + r;
+  const double gain_phase = f.p_phase / s;
+  const double gain_frequency = f.p_cross / s;
+  f.phase_ns += gain_phase * innovation_ns;
+  f.frequency_error_ppb += gain_frequency * innovation_ns;
+  const double p_cross = f.p_cross;
+  f.p_frequency -= gain_frequency * p_cross;
+  f.p_phase *= 1 - gain_phase;
+  f.p_cross *= 1 - gain_phase;
+}
+
+}  // namespace
+
+KalmanServo::KalmanServo(const ServoConfig& config, double initial_frequency_ppb)
+    : ServoBase(config),
+      config_(config.kalman),
+      sync_interval_s_(seconds(config.sync_interval)),
+      applied_frequency_ppb_(initial_frequency_ppb),
+      measurement_variance_ns2_(config.kalman.initial_measurement_noise_ns *
+                                config.kalman.initial_measurement_noise_ns) {
+  const double decades =
+      std::log10(config_.max_frequency_wander_ppb2_per_s / config_.min_frequency_wander_ppb2_per_s);
+  // Half-decade spacing; wider if the range needs more filters than the bank holds.
+  const double wanted = std::floor(2 * decades + 1e-9) + 1;
+  bank_size_ = wanted >= static_cast<double>(kMaxKalmanBank) ? kMaxKalmanBank
+                                                             : static_cast<std::size_t>(wanted);
+  const double step_decades = bank_size_ > 1 ? decades / static_cast<double>(bank_size_ - 1) : 0.0;
+  for (std::size_t i = 0; i < bank_size_; ++i) {
+    Filter& f = bank_[i];
+    f.wander_ppb2_per_s = config_.min_frequency_wander_ppb2_per_s *
+                          std::pow(10.0, static_cast<double>(i) * step_decades);
+    f.frequency_error_ppb = -initial_frequency_ppb;
+    f.p_frequency = config_.initial_frequency_sigma_ppb * config_.initial_frequency_sigma_ppb;
+  }
+  best_ = bank_size_ / 2;
+}
+
+void KalmanServo::set_sync_interval(Nanoseconds interval) {
+  if (interval > Nanoseconds(0)) sync_interval_s_ = seconds(interval);
+}
+
+void KalmanServo::reset() {
+  samples_ = 0;
+  consecutive_rejections_ = 0;
+  last_local_time_.reset();
+}
+
+double KalmanServo::frequency_ppb() const { return clamp_frequency(-best().frequency_error_ppb); }
+double KalmanServo::measurement_noise_ns() const { return std::sqrt(measurement_variance_ns2_); }
+double KalmanServo::frequency_wander_ppb2_per_s() const { return best().wander_ppb2_per_s; }
+double KalmanServo::frequency_error_ppb() const { return best().frequency_error_ppb; }
+double KalmanServo::phase_uncertainty_ns() const { return std::sqrt(best().p_phase); }
+
+void KalmanServo::start(double offset_ns, Nanoseconds local_time) {
+  // The first sample fixes the phase; the frequency keeps its old estimate, but uncertain enough
+  // that the second sample alone re-estimates it (a new master may run at another rate).
+  for (std::size_t i = 0; i < bank_size_; ++i) {
+    Filter& f = bank_[i];
+    f.phase_ns = offset_ns;
+    f.p_phase = measurement_variance_ns2_;
+    f.p_cross = 0;
+    f.p_frequency = config_.initial_frequency_sigma_ppb * config_.initial_frequency_sigma_ppb;
+    f.score = 0;
+  }
+  last_local_time_ = local_time;
+  last_offset_ns_ = offset_ns;
+  last_difference_ns_.reset();
+  samples_ = 1;
+  updates_ = 0;
+  consecutive_rejections_ = 0;
+}
+
+double KalmanServo::control_ppb() const {
+  // Cancel the oscillator's error, and steer the estimated offset to zero over the chosen
+  // number of intervals (1 = dead-beat: with a filtered estimate, the least-squares best).
+  const double horizon_s = config_.phase_correction_intervals * sync_interval_s_;
+  return clamp_frequency(-best().frequency_error_ppb - best().phase_ns / horizon_s);
+}
+
+void KalmanServo::learn_measurement_noise(double offset_ns, double interval_s) {
+  // The first difference without the applied frequency is (frequency error) * dt plus the
+  // difference of two noise terms; differencing again cancels the frequency error (up to its
+  // wander over one interval, negligible against timestamp noise) and leaves 6 R.
+  const double difference = offset_ns - last_offset_ns_ - applied_frequency_ppb_ * interval_s;
+  last_offset_ns_ = offset_ns;
+  if (last_difference_ns_.has_value()) {
+    const double second = difference - *last_difference_ns_;
+    double sample = second * second / kSecondDifferenceVariances;
+    if (updates_ >= kWarmUpUpdates) {
+      sample = std::min(sample, kClipVariances * measurement_variance_ns2_);
+    }
+    count(noise_samples_);
+    const double weight = 1.0 / std::min(static_cast<double>(noise_samples_), kAveragingSamples);
+    const double min_r = config_.min_measurement_noise_ns * config_.min_measurement_noise_ns;
+    const double max_r = config_.max_measurement_noise_ns * config_.max_measurement_noise_ns;
+    const double previous = measurement_variance_ns2_;
+    measurement_variance_ns2_ = std::clamp(previous + weight * (sample - previous), min_r, max_r);
+    if (updates_ < kWarmUpUpdates) {
+      // Early on the covariances come from the measurements alone and so scale with R: keep
+      // them consistent with the new estimate.
+      const double ratio = measurement_variance_ns2_ / previous;
+      for (std::size_t i = 0; i < bank_size_; ++i) {
+        bank_[i].p_phase *= ratio;
+        bank_[i].p_cross *= ratio;
+        bank_[i].p_frequency *= ratio;
+      }
+    }
+  }
+  last_difference_ns_ = difference;
+}
+
+ServoDecision KalmanServo::decide(Nanoseconds offset_from_master, Nanoseconds local_time) {
+  const double offset_ns = static_cast<double>(offset_from_master.count());
+  ServoDecision decision;
+  decision.frequency_ppb = applied_frequency_ppb_;
+  if (samples_ == 0 || !last_local_time_.has_value() || local_time <= *last_local_time_) {
+    start(offset_ns, local_time);
+    decision.state = ServoState::kUnlocked;
+    return decision;
+  }
+  if (samples_ >= 2 && beyond_step_threshold(offset_ns)) {
+    // As ptp4l: a locked servo that sees an offset beyond step_threshold starts over.
+    samples_ = 0;
+    decision.state = ServoState::kUnlocked;
+    return decision;
+  }
+
+  const std::optional<Nanoseconds> elapsed = local_time.checked_sub(*last_local_time_);
+  if (!elapsed) {
+    start(offset_ns, local_time);
+    decision.state = ServoState::kUnlocked;
+    return decision;
+  }
+  const double dt = seconds(*elapsed);
+  last_local_time_ = local_time;
+  for (std::size_t i = 0; i < bank_size_; ++i) predict(bank_[i], applied_frequency_ppb_, dt);
+  // The outlier gate looks at the steering filter: a PDV spike is far outside what it predicts.
+  const double innovation = offset_ns - best().phase_ns;
+  const double innovation_variance = best().p_phase + measurement_variance_ns2_;
+  const bool outlier = updates_ >= kWarmUpUpdates &&
+                       innovation * innovation > config_.rejection_sigmas *
+                                                     config_.rejection_sigmas * innovation_variance;
+  if (outlier && consecutive_rejections_ < config_.max_consecutive_rejections) {
+    // A spike: coast on the prediction, and keep it out of the noise estimate.
+    ++consecutive_rejections_;
+    last_difference_ns_.reset();
+    last_offset_ns_ = best().phase_ns;
+  } else {
+    consecutive_rejections_ = 0;
+    learn_measurement_noise(offset_ns, dt);
+    count(updates_);
+    const bool scoring = updates_ > kWarmUpUpdates && !outlier;
+    const double weight =
+        scoring ? 1.0 / std::min(static_cast<double>(updates_ - kWarmUpUpdates), kAveragingSamples)
+                : 0.0;
+    for (std::size_t i = 0; i < bank_size_; ++i) {
+      Filter& f = bank_[i];
+      const double v = offset_ns - f.phase_ns;
+      if (outlier) {
+        // Outliers in a row are a real change (a phase jump, a new path): make the filter trust
+        // the measurement by widening its phase uncertainty to cover the innovation.
+        f.p_phase += v * v;
+      }
+      if (scoring) {
+        // The filter with the smallest one-step prediction error has the wander closest to the
+        // truth.
+        const double clipped =
+            std::min(v * v, kClipVariances * (f.p_phase + measurement_variance_ns2_));
+        f.score += weight * (clipped - f.score);
+      }
+      update(f, v, measurement_variance_ns2_);
+    }
+    if (scoring) {
+      std::size_t best = 0;
+      for (std::size_t i = 1; i < bank_size_; ++i) {
+        if (bank_[i].score < bank_[best].score) best = i;
+      }
+      best_ = best;
+    }
+  }
+  count(samples_);
+
+  if (samples_ == 2 && wants_step(best().phase_ns)) {
+    // The first estimate of both phase and frequency: step the phase away, keep the frequency.
+    // (Clamped inside the int64 range: the phase came from int64 offsets but may have drifted.)
+    const Nanoseconds step(-std::llround(std::clamp(best().phase_ns, -9e18, 9e18)));
+    const auto step_ns = static_cast<double>(step.count());
+    decision.state = ServoState::kJump;
+    decision.step = step;
+    for (std::size_t i = 0; i < bank_size_; ++i) bank_[i].phase_ns += step_ns;
+    last_offset_ns_ += step_ns;
+    last_local_time_ = local_time.checked_add(step).value_or(local_time);
+  } else {
+    decision.state = ServoState::kLocked;
+  }
+  applied_frequency_ppb_ = control_ppb();
+  decision.frequency_ppb = applied_frequency_ppb_;
+  return decision;
+}
+
+}  // namespace ptp::servo
