@@ -16,9 +16,11 @@ std::string_view to_string(SimPtpNodeError error) {
   return "unknown node error";
 }
 
-SimPtpNode::SimPtpNode(const SimPtpNodeConfig& config, std::unique_ptr<SimHost> host,
-                       std::unique_ptr<servo::Servo> servo, const OrdinaryClock& clock)
-    : config_(config),
+SimPtpNode::SimPtpNode(Scheduler& scheduler, const SimPtpNodeConfig& config,
+                       std::unique_ptr<SimHost> host, std::unique_ptr<servo::Servo> servo,
+                       const OrdinaryClock& clock)
+    : scheduler_(scheduler),
+      config_(config),
       host_(std::move(host)),
       servo_(std::move(servo)),
       clock_(std::make_unique<OrdinaryClock>(clock)) {
@@ -26,7 +28,10 @@ SimPtpNode::SimPtpNode(const SimPtpNodeConfig& config, std::unique_ptr<SimHost> 
                                               config_.driver, this);
 }
 
-SimPtpNode::~SimPtpNode() { driver_->stop(); }
+SimPtpNode::~SimPtpNode() {
+  scheduler_.cancel(next_sample_);
+  driver_->stop();
+}
 
 Result<std::unique_ptr<SimPtpNode>, SimPtpNodeError> SimPtpNode::create(
     Scheduler& scheduler, Network& network, const SimPtpNodeConfig& config, Random random) {
@@ -42,15 +47,34 @@ Result<std::unique_ptr<SimPtpNode>, SimPtpNodeError> SimPtpNode::create(
   const auto node = network.add_host(**host, HostAddresses{config.host.ipv4, config.host.ipv6});
   if (!node) return unexpected(SimPtpNodeError::kNetwork);
   (*host)->connect(network, *node);
-  std::unique_ptr<SimPtpNode> result(
-      new SimPtpNode(config, std::move(host.value()), std::move(servo.value()), clock.value()));
+  std::unique_ptr<SimPtpNode> result(new SimPtpNode(scheduler, config, std::move(host.value()),
+                                                    std::move(servo.value()), clock.value()));
   result->node_id_ = *node;
   return result;
 }
 
 Result<void, SimPtpNodeError> SimPtpNode::start() {
   if (!driver_->start()) return unexpected(SimPtpNodeError::kDriver);
+  // Hardware timestamps on a NIC clock the servo does not steer: they reach the system clock
+  // through the correlation of cross-timestamps, sampled from now on.
+  const auto& supported = config_.host.capabilities.supported;
+  if (!driver_->disciplines_nic_clock() && host_->hardware_clock() != nullptr &&
+      supported.supports_cross_timestamp) {
+    servo::ClockCorrelationConfig correlation = config_.correlation;
+    correlation.hardware_frequency_hz = host_->hardware_clock()->frequency_hz();
+    correlation.counter_frequency_hz = host_->counter().frequency_hz();
+    correlation_ = std::make_unique<hal::NicCounterCorrelation>(host_->timestamping(), correlation);
+    driver_->set_nic_counter_mapping(correlation_.get());
+    sample_cross_timestamp();
+  }
   return {};
+}
+
+void SimPtpNode::sample_cross_timestamp() {
+  (void)correlation_->sample();
+  const auto next = scheduler_.schedule_after(config_.cross_timestamp_interval,
+                                              [this] { sample_cross_timestamp(); });
+  if (next) next_sample_ = next.value();
 }
 
 double SimPtpNode::true_offset_ns() {

@@ -109,6 +109,7 @@ std::optional<Nanoseconds> PortDriver::local_ptp_time(const PacketTimestamp& tim
                                 host_.hardware_clock->frequency_hz());
   }
   std::optional<SystemTime> system_time;
+  double fraction_ns = 0;
   if (const auto* system = std::get_if<SystemTime>(&timestamp.reading)) {
     system_time = *system;
   } else {
@@ -117,14 +118,21 @@ std::optional<Nanoseconds> PortDriver::local_ptp_time(const PacketTimestamp& tim
       counter = *ticks;
     } else if (const auto* nic = std::get_if<NicTicks>(&timestamp.reading);
                nic != nullptr && mapping_ != nullptr) {
-      counter = mapping_->to_counter(*nic);
+      if (const auto precise = mapping_->to_counter(*nic)) {
+        counter = precise->whole;
+        fraction_ns = precise->fraction * static_cast<double>(kNanosecondsPerSecond) /
+                      static_cast<double>(host_.counter.frequency_hz());
+      }
     }
     if (!counter) return std::nullopt;
     const auto at_counter = host_.system_clock.at_counter(*counter);
     if (!at_counter) return std::nullopt;
     system_time = at_counter.value();
   }
-  return system_time->since_epoch.checked_add(config_.utc_offset);
+  const auto rounded_fraction = Nanoseconds(static_cast<std::int64_t>(fraction_ns + 0.5));
+  const auto with_fraction = system_time->since_epoch.checked_add(rounded_fraction);
+  if (!with_fraction) return std::nullopt;
+  return with_fraction->checked_add(config_.utc_offset);
 }
 
 void PortDriver::on_packet(const ReceivedPacket& packet) {

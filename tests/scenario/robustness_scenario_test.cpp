@@ -73,6 +73,42 @@ TEST(RobustnessScenario, SoftwareTimestampsLockWithinMicroseconds) {
   EXPECT_LT(stats.rms(), 20'000.0);
 }
 
+// Windows: hardware timestamps in ticks of a free-running 125 MHz NIC clock, turned into system
+// time through cross-timestamps (QPC at 10 MHz), while the system clock is disciplined. The
+// correlation must be good to tens of nanoseconds for the slave to stay near the hardware figure.
+TEST(RobustnessScenario, WindowsStyleHardwareTimestampsThroughCrossTimestamps) {
+  SimWorld world(14);
+  auto& master = world.add(NodeSpec{.priority1 = 100});
+  auto& slave = world.add(NodeSpec{.priority1 = 120,
+                                   .timestamping = Timestamping::kWindowsHardware,
+                                   .frequency_error_ppm = 40,
+                                   .initial_offset = SimDuration::microseconds(80)});
+  auto& application = world.add(NodeSpec{.priority1 = 130,
+                                         .timestamping = Timestamping::kNone,
+                                         .frequency_error_ppm = -15});
+  world.start_all();
+  world.run_for(120);
+  ASSERT_EQ(slave.clock().state(), PortState::kSlave);
+  ASSERT_EQ(application.clock().state(), PortState::kSlave);
+  EXPECT_FALSE(slave.driver().disciplines_nic_clock());
+  ASSERT_NE(slave.correlation(), nullptr);
+  EXPECT_GT(slave.correlation()->counters().conversions, 100U);
+  EXPECT_EQ(slave.correlation()->counters().conversion_failures, 0U);
+  OffsetStats windows;
+  OffsetStats none;
+  world.run_sampled(120, 0.5, [&] {
+    windows.add(SimWorld::true_offset_ns(slave, master));
+    none.add(SimWorld::true_offset_ns(application, master));
+  });
+  std::cout << "windows-style hardware: offset rms " << windows.rms() << " ns, max "
+            << windows.worst << " ns; application timestamps: rms " << none.rms() << " ns\n";
+  EXPECT_LT(windows.worst, 1500.0);
+  EXPECT_LT(windows.rms(), 400.0);
+  // Application-level timestamps carry the whole stack latency and its jitter: microseconds.
+  EXPECT_LT(none.rms(), 100'000.0);
+  EXPECT_GT(none.rms(), windows.rms());
+}
+
 // A peer that sends garbage, truncated and out-of-domain messages, floods Announces from made-up
 // clocks, reflects the slave's own identity, and answers Delay_Reqs it was never asked: the
 // master and slave keep time and count every dropped message.

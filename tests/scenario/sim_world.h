@@ -21,7 +21,10 @@ namespace ptp::sim::testing {
 inline constexpr std::int64_t kEpochSeconds = 1'000;
 inline constexpr std::int64_t kUtcOffsetSeconds = 37;
 
-enum class Timestamping { kHardware, kSoftware };
+// kHardware: an adjustable NIC clock (a Linux PHC) is disciplined. kWindowsHardware: hardware
+// timestamps from a free-running 125 MHz NIC clock, mapped to the counter by cross-timestamps;
+// the system clock is disciplined. kSoftware: OS timestamps. kNone: the application's own.
+enum class Timestamping { kHardware, kWindowsHardware, kSoftware, kNone };
 
 struct NodeSpec {
   std::uint8_t priority1 = 128;
@@ -35,10 +38,13 @@ struct NodeSpec {
 
 inline hal::InterfaceTimestampCapabilities capabilities_for(Timestamping timestamping) {
   hal::InterfaceTimestampCapabilities caps;
-  if (timestamping == Timestamping::kHardware) {
+  if (timestamping == Timestamping::kNone) return caps;
+  if (timestamping == Timestamping::kHardware || timestamping == Timestamping::kWindowsHardware) {
     caps.supported.hardware.all_receive = caps.supported.hardware.all_transmit = true;
     caps.supported.hardware.tagged_transmit = true;
-    caps.supported.hardware_clock_frequency_hz = 1'000'000'000;
+    caps.supported.hardware_clock_frequency_hz =
+        timestamping == Timestamping::kHardware ? 1'000'000'000 : 125'000'000;
+    caps.supported.supports_cross_timestamp = timestamping == Timestamping::kWindowsHardware;
   }
   caps.supported.software.all_receive = caps.supported.software.all_transmit = true;
   caps.supported.software.tagged_transmit = true;
@@ -61,13 +67,16 @@ inline SimPtpNodeConfig node_config(int index, const NodeSpec& spec) {
   config.host.nic_crystal.initial_phase_offset =
       SimDuration::seconds(kEpochSeconds + kUtcOffsetSeconds) + spec.initial_offset;
   config.host.nic_crystal.white_fm_adev_at_1s = 1e-10;
-  config.host.nic_clock = SimHardwareClockConfig{1'000'000'000, true};
+  config.host.nic_clock = spec.timestamping == Timestamping::kWindowsHardware
+                              ? SimHardwareClockConfig{125'000'000, false}
+                              : SimHardwareClockConfig{1'000'000'000, true};
   config.host.capabilities = capabilities_for(spec.timestamping);
   config.port.clock_identity.octets = {0x02, 0x00, 0x00, 0xFF, 0xFE, 0x00, 0x00, octet};
   config.port.priority1 = spec.priority1;
   config.port.slave_only = spec.slave_only;
   config.servo.kind = spec.servo;
-  config.servo.hardware_timestamps = spec.timestamping == Timestamping::kHardware;
+  config.servo.hardware_timestamps = spec.timestamping == Timestamping::kHardware ||
+                                     spec.timestamping == Timestamping::kWindowsHardware;
   config.driver.utc_offset = Nanoseconds(kUtcOffsetSeconds * kNanosecondsPerSecond);
   return config;
 }

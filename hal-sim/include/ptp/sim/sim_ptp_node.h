@@ -15,6 +15,7 @@
 
 #include "ptp/core/ordinary_clock.h"
 #include "ptp/core/port_config.h"
+#include "ptp/hal/nic_counter_correlation.h"
 #include "ptp/hal/port_driver.h"
 #include "ptp/result.h"
 #include "ptp/servo/servo.h"
@@ -32,6 +33,10 @@ struct SimPtpNodeConfig {
   servo::ServoConfig servo;
   hal::AddressFamily family = hal::AddressFamily::kIpv4;
   hal::PortDriverConfig driver;
+  // Where the NIC clock is not disciplined but its hardware timestamps are used (Windows), how
+  // often a cross-timestamp feeds the NIC-to-counter correlation.
+  SimDuration cross_timestamp_interval = SimDuration::milliseconds(250);
+  servo::ClockCorrelationConfig correlation;  // frequencies are filled in from the host
 };
 
 enum class SimPtpNodeError : std::uint8_t {
@@ -73,6 +78,9 @@ class SimPtpNode final : public hal::PortDriverObserver {
   // The disciplined clock's error against the reference PTP time, nanoseconds (see above).
   [[nodiscard]] double true_offset_ns();
 
+  // The NIC-to-counter correlation, when this node uses one.
+  [[nodiscard]] const hal::NicCounterCorrelation* correlation() const { return correlation_.get(); }
+
   // The newest measurement the port reported, if any.
   [[nodiscard]] const std::optional<OffsetMeasured>& last_measurement() const {
     return last_measurement_;
@@ -82,11 +90,16 @@ class SimPtpNode final : public hal::PortDriverObserver {
   void on_offset_measured(const OffsetMeasured& measurement, Nanoseconds now) override;
 
  private:
-  SimPtpNode(const SimPtpNodeConfig& config, std::unique_ptr<SimHost> host,
+  void sample_cross_timestamp();
+
+  SimPtpNode(Scheduler& scheduler, const SimPtpNodeConfig& config, std::unique_ptr<SimHost> host,
              std::unique_ptr<servo::Servo> servo, const OrdinaryClock& clock);
 
+  Scheduler& scheduler_;
   SimPtpNodeConfig config_;
   std::unique_ptr<SimHost> host_;
+  std::unique_ptr<hal::NicCounterCorrelation> correlation_;
+  EventId next_sample_;
   std::unique_ptr<servo::Servo> servo_;
   std::unique_ptr<OrdinaryClock> clock_;
   std::unique_ptr<hal::PortDriver> driver_;

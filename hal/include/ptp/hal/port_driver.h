@@ -28,11 +28,18 @@ enum class ClockDiscipline : std::uint8_t {
   kSystemClock,  // always the system clock
 };
 
+// A counter reading with the sub-tick part a conversion knows (QPC ticks are 100 ns: dropping
+// the fraction would add tens of nanoseconds of noise to every hardware timestamp).
+struct PreciseCounterTicks {
+  CounterTicks whole;
+  double fraction = 0;  // [0, 1)
+};
+
 // NIC ticks -> counter ticks: implemented by the owner of the cross-timestamp correlation.
 class NicCounterMapping {
  public:
   virtual ~NicCounterMapping() = default;
-  virtual std::optional<CounterTicks> to_counter(NicTicks ticks) = 0;
+  virtual std::optional<PreciseCounterTicks> to_counter(NicTicks ticks) = 0;
   // Capabilities changed: samples before the change must not be used after it.
   virtual void restart() = 0;
 };
