@@ -1,6 +1,7 @@
 // PortDriver: HAL callbacks in, core events; core actions out, HAL calls.
 #include "ptp/hal/port_driver.h"
 
+#include <cmath>
 #include <variant>
 
 namespace ptp::hal {
@@ -129,7 +130,7 @@ std::optional<Nanoseconds> PortDriver::local_ptp_time(const PacketTimestamp& tim
     if (!at_counter) return std::nullopt;
     system_time = at_counter.value();
   }
-  const auto rounded_fraction = Nanoseconds(static_cast<std::int64_t>(fraction_ns + 0.5));
+  const auto rounded_fraction = Nanoseconds(std::llround(fraction_ns));
   const auto with_fraction = system_time->since_epoch.checked_add(rounded_fraction);
   if (!with_fraction) return std::nullopt;
   return with_fraction->checked_add(config_.utc_offset);
@@ -144,6 +145,17 @@ void PortDriver::on_packet(const ReceivedPacket& packet) {
   message.multicast = packet.destination.is_multicast();
   if (message.channel == MessageChannel::kEvent) {
     message.receive_time = local_ptp_time(packet.timestamp);
+    switch (packet.timestamp.source) {
+      case TimestampSource::kHardware:
+        message.timestamp_kind = servo::TimestampKind::kHardware;
+        break;
+      case TimestampSource::kSoftware:
+        message.timestamp_kind = servo::TimestampKind::kSoftware;
+        break;
+      case TimestampSource::kNone:
+        message.timestamp_kind = servo::TimestampKind::kApplication;
+        break;
+    }
     if (!message.receive_time) ++counters_.unconvertible_timestamps;
   }
   PortActions actions;

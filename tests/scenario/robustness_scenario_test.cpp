@@ -83,9 +83,8 @@ TEST(RobustnessScenario, WindowsStyleHardwareTimestampsThroughCrossTimestamps) {
                                    .timestamping = Timestamping::kWindowsHardware,
                                    .frequency_error_ppm = 40,
                                    .initial_offset = SimDuration::microseconds(80)});
-  auto& application = world.add(NodeSpec{.priority1 = 130,
-                                         .timestamping = Timestamping::kNone,
-                                         .frequency_error_ppm = -15});
+  auto& application = world.add(
+      NodeSpec{.priority1 = 130, .timestamping = Timestamping::kNone, .frequency_error_ppm = -15});
   world.start_all();
   world.run_for(120);
   ASSERT_EQ(slave.clock().state(), PortState::kSlave);
@@ -94,6 +93,11 @@ TEST(RobustnessScenario, WindowsStyleHardwareTimestampsThroughCrossTimestamps) {
   ASSERT_NE(slave.correlation(), nullptr);
   EXPECT_GT(slave.correlation()->counters().conversions, 100U);
   EXPECT_EQ(slave.correlation()->counters().conversion_failures, 0U);
+  // The servo seam learns where each measurement's timestamps came from.
+  ASSERT_TRUE(slave.last_measurement().has_value());
+  EXPECT_EQ(slave.last_measurement()->timestamp_kind, servo::TimestampKind::kHardware);
+  ASSERT_TRUE(application.last_measurement().has_value());
+  EXPECT_EQ(application.last_measurement()->timestamp_kind, servo::TimestampKind::kApplication);
   OffsetStats windows;
   OffsetStats none;
   world.run_sampled(120, 0.5, [&] {

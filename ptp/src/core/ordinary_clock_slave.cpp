@@ -71,7 +71,8 @@ void OrdinaryClock::handle_sync(const wire::Message& message, const ReceivedMess
   }
   master_address_ = received.source;
   const PendingSync sync{message.header.sequence_id, *received.receive_time,
-                         message.header.correction_field, message.header.log_message_interval};
+                         message.header.correction_field, message.header.log_message_interval,
+                         received.timestamp_kind};
   if (!message.header.flags.two_step()) {
     const auto origin = to_nanoseconds(std::get<wire::Sync>(message.body).origin_timestamp);
     if (!origin) {
@@ -79,8 +80,8 @@ void OrdinaryClock::handle_sync(const wire::Message& message, const ReceivedMess
       return;
     }
     pending_sync_.reset();
-    complete_sync(SyncExchange{*origin, sync.receive_time, sync.correction}, sync.log_interval, now,
-                  out);
+    complete_sync(SyncExchange{*origin, sync.receive_time, sync.correction, sync.timestamp_kind},
+                  sync.log_interval, now, out);
     return;
   }
   if (pending_follow_up_ && pending_follow_up_->sequence_id == sync.sequence_id) {
@@ -92,8 +93,9 @@ void OrdinaryClock::handle_sync(const wire::Message& message, const ReceivedMess
       drop(DropReason::kBadTimestamp);
       return;
     }
-    complete_sync(SyncExchange{follow_up.origin_time, sync.receive_time, *correction},
-                  sync.log_interval, now, out);
+    complete_sync(
+        SyncExchange{follow_up.origin_time, sync.receive_time, *correction, sync.timestamp_kind},
+        sync.log_interval, now, out);
     return;
   }
   if (pending_sync_) drop(DropReason::kUnmatchedSequence);  // its Follow_Up never came
@@ -130,7 +132,8 @@ void OrdinaryClock::handle_follow_up(const wire::Message& message, Nanoseconds n
     drop(DropReason::kBadTimestamp);
     return;
   }
-  complete_sync(SyncExchange{*origin, sync.receive_time, *correction}, sync.log_interval, now, out);
+  complete_sync(SyncExchange{*origin, sync.receive_time, *correction, sync.timestamp_kind},
+                sync.log_interval, now, out);
 }
 
 void OrdinaryClock::complete_sync(const SyncExchange& exchange, std::int8_t log_interval,
@@ -149,8 +152,9 @@ void OrdinaryClock::complete_sync(const SyncExchange& exchange, std::int8_t log_
   clock_ds_.current.offset_from_master = to_time_interval(*offset_from_master);
   clock_ds_.current.mean_path_delay = to_time_interval(*mean_path_delay);
 
-  OffsetMeasured measured{*offset_from_master, *mean_path_delay, servo::ServoState::kUnlocked,
-                          servo_->frequency_ppb(), exchange.receive_time};
+  OffsetMeasured measured{*offset_from_master,          *mean_path_delay,
+                          servo::ServoState::kUnlocked, servo_->frequency_ppb(),
+                          exchange.receive_time,        exchange.timestamp_kind};
   if (config_.free_running) {
     // Measure and report, never touch the clock; the port still reaches SLAVE so that its
     // measurements are those of a synchronized slave.
@@ -166,7 +170,8 @@ void OrdinaryClock::complete_sync(const SyncExchange& exchange, std::int8_t log_
           ? port_ds_.log_sync_interval
           : log_interval;
   servo_->set_sync_interval(core_detail::log_interval_duration(interval));
-  const servo::ServoDecision decision = servo_->sample(*offset_from_master, exchange.receive_time);
+  const servo::ServoDecision decision = servo_->sample_measurement(servo::ServoSample{
+      *offset_from_master, exchange.receive_time, exchange.timestamp_kind, *mean_path_delay});
   measured.servo_state = decision.state;
   measured.frequency_ppb = decision.frequency_ppb;
   switch (decision.state) {

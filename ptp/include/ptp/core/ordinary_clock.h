@@ -73,6 +73,7 @@ class OrdinaryClock {
     Nanoseconds receive_time;
     TimeInterval correction;
     std::int8_t log_interval = 0;
+    servo::TimestampKind timestamp_kind = servo::TimestampKind::kUnknown;
   };
   struct PendingFollowUp {
     std::uint16_t sequence_id = 0;
@@ -84,6 +85,7 @@ class OrdinaryClock {
     Nanoseconds origin_time;   // t1
     Nanoseconds receive_time;  // t2
     TimeInterval correction;   // Sync's + Follow_Up's correctionField
+    servo::TimestampKind timestamp_kind = servo::TimestampKind::kUnknown;  // t2's
   };
   struct PendingDelayRequest {
     std::uint16_t sequence_id = 0;

@@ -76,6 +76,7 @@ struct ReceivedMessage {
   PeerAddress source;
   // The local clock's time at reception (event messages need it; general ones ignore it).
   std::optional<Nanoseconds> receive_time;
+  servo::TimestampKind timestamp_kind = servo::TimestampKind::kUnknown;  // of receive_time
   bool multicast = true;  // sent to the PTP group rather than to our unicast address
 };
 
@@ -123,6 +124,7 @@ struct OffsetMeasured {
   servo::ServoState servo_state = servo::ServoState::kUnlocked;
   double frequency_ppb = 0;  // what the servo set (or would set, free-running)
   Nanoseconds ingress_time;  // the Sync's receive time, local clock
+  servo::TimestampKind timestamp_kind = servo::TimestampKind::kUnknown;
 };
 
 using PortAction = std::variant<SendMessage, ArmTimer, CancelTimer, StepClock, SetClockFrequency,

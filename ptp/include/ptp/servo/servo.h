@@ -43,6 +43,22 @@ struct ServoDecision {
   friend bool operator==(const ServoDecision&, const ServoDecision&) = default;
 };
 
+// Where a measurement's timestamps came from: their quality, for servos that weigh by it.
+enum class TimestampKind : std::uint8_t {
+  kUnknown,
+  kHardware,     // taken by the NIC
+  kSoftware,     // taken by the OS network stack
+  kApplication,  // read by the application around its socket calls
+};
+
+// One measurement with what the port knows about it.
+struct ServoSample {
+  Nanoseconds offset_from_master;  // local - master (11.3)
+  Nanoseconds local_time;          // when it was measured, on the local clock
+  TimestampKind timestamp_kind = TimestampKind::kUnknown;  // of the Sync's receive timestamp
+  Nanoseconds mean_path_delay;  // the filtered delay the offset was computed with
+};
+
 class Servo {
  public:
   virtual ~Servo() = default;
@@ -50,6 +66,12 @@ class Servo {
   // One measurement: `offset_from_master` = local clock - master clock (11.3's offsetFromMaster,
   // positive when the local clock is ahead), measured at `local_time` on the local clock.
   virtual ServoDecision sample(Nanoseconds offset_from_master, Nanoseconds local_time) = 0;
+
+  // The port's entry point: a measurement with its timestamp kind and path delay. By default
+  // the servo uses offset and time only; a servo that weighs samples by quality overrides it.
+  virtual ServoDecision sample_measurement(const ServoSample& measurement) {
+    return sample(measurement.offset_from_master, measurement.local_time);
+  }
 
   // The nominal interval between samples (the Sync interval), as ptp4l's servo_sync_interval.
   virtual void set_sync_interval(Nanoseconds interval) = 0;

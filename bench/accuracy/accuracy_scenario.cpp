@@ -1,0 +1,137 @@
+// The accuracy scenarios as simulator configurations, and the oracle derived from them.
+#include "accuracy_scenario.h"
+
+#include <array>
+#include <cmath>
+
+#include "ptp/sim/random.h"
+
+namespace ptp::accuracy {
+namespace {
+
+constexpr std::int64_t kEpochSeconds = 1'000;  // small: NIC clock phases are picoseconds
+constexpr std::int64_t kUtcOffsetSeconds = 37;
+
+constexpr std::array<ScenarioSpec, 5> kScenarios{{
+    {"hw", "hardware timestamps, 8 ns NIC tick, PHC disciplined", Timestamping::kHardware,
+     Timestamping::kHardware, 1'000, 0, false, 0},
+    {"hw-windows", "hardware timestamps, free-running NIC, system clock via cross-timestamps",
+     Timestamping::kWindowsHardware, Timestamping::kHardware, 1'000, 0, false, 0},
+    {"sw", "software timestamps (20 us latency, 5 us jitter, heavy tail)", Timestamping::kSoftware,
+     Timestamping::kSoftware, 10'000, 0, false, 0},
+    {"none", "application-level timestamps only", Timestamping::kNone, Timestamping::kNone, 10'000,
+     0, false, 0},
+    {"stress", "hw + 10% loss, 10 ms delay spike every minute, 1 ppm/min ramp",
+     Timestamping::kHardware, Timestamping::kHardware, 1'000, 0.10, true, 1.0},
+}};
+
+hal::InterfaceTimestampCapabilities capabilities(Timestamping timestamping) {
+  hal::InterfaceTimestampCapabilities caps;
+  if (timestamping == Timestamping::kNone) return caps;
+  if (timestamping != Timestamping::kSoftware) {
+    caps.supported.hardware.all_receive = caps.supported.hardware.all_transmit = true;
+    caps.supported.hardware.tagged_transmit = true;
+    caps.supported.hardware_clock_frequency_hz = 125'000'000;
+    caps.supported.supports_cross_timestamp = timestamping == Timestamping::kWindowsHardware;
+  }
+  caps.supported.software.all_receive = caps.supported.software.all_transmit = true;
+  caps.supported.software.tagged_transmit = true;
+  caps.active = caps.supported;
+  return caps;
+}
+
+sim::OscillatorConfig crystal(double frequency_ppm, sim::SimDuration phase, double ramp) {
+  sim::OscillatorConfig config;
+  config.initial_phase_offset = phase;
+  config.initial_frequency_error_ppm = frequency_ppm;
+  config.white_fm_adev_at_1s = kWhiteFmAdevAt1s;
+  config.random_walk_fm_adev_at_1s = kRandomWalkAdevAt1s;
+  config.noise_update_interval = sim::SimDuration::milliseconds(10);
+  config.ramp.rate_ppm_per_minute = ramp;
+  return config;
+}
+
+sim::SimPtpNodeConfig node(int index, Timestamping timestamping, double frequency_ppm,
+                           sim::SimDuration offset, double ramp, const servo::ServoConfig& servo) {
+  sim::SimPtpNodeConfig config;
+  const auto octet = static_cast<std::uint8_t>(index + 1);
+  config.host.ipv4 = hal::IpAddress::v4(10, 0, 0, octet);
+  config.host.ipv6 = hal::IpAddress::v6({0xFD, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, octet});
+  config.host.system_clock.time_at_crystal_zero =
+      hal::SystemTime{Nanoseconds(kEpochSeconds * kNanosecondsPerSecond)};
+  config.host.host_crystal = crystal(frequency_ppm, offset, ramp);
+  config.host.nic_crystal = crystal(
+      frequency_ppm, sim::SimDuration::seconds(kEpochSeconds + kUtcOffsetSeconds) + offset, ramp);
+  // An 8 ns tick; a Linux PHC (adjustable) for hardware, a Windows NIC (free-running) otherwise.
+  config.host.nic_clock =
+      sim::SimHardwareClockConfig{125'000'000, timestamping == Timestamping::kHardware};
+  config.host.capabilities = capabilities(timestamping);
+  config.port.clock_identity.octets = {0x02, 0x00, 0x00, 0xFF, 0xFE, 0x00, 0x00, octet};
+  config.port.priority1 = index == 0 ? 100 : 200;
+  config.port.log_sync_interval = kLogSyncInterval;
+  config.servo = servo;
+  config.servo.hardware_timestamps =
+      timestamping == Timestamping::kHardware || timestamping == Timestamping::kWindowsHardware;
+  config.servo.sync_interval = Nanoseconds(kNanosecondsPerSecond >> -kLogSyncInterval);
+  config.driver.utc_offset = Nanoseconds(kUtcOffsetSeconds * kNanosecondsPerSecond);
+  return config;
+}
+
+}  // namespace
+
+std::span<const ScenarioSpec> scenarios() { return kScenarios; }
+
+WorldConfigs world_configs(const ScenarioSpec& spec, const servo::ServoConfig& servo,
+                           std::uint64_t seed) {
+  sim::Random random(seed ^ 0xACC0ACC0ULL);
+  const auto uniform = [&](double range) { return (2 * random.uniform() - 1) * range; };
+  const double master_ppm = uniform(kFrequencyRangePpm);
+  const double slave_ppm = uniform(kFrequencyRangePpm);
+  const auto slave_offset =
+      sim::SimDuration::nanoseconds(static_cast<std::int64_t>(uniform(100'000)));
+  WorldConfigs configs{
+      node(0, spec.master_timestamping, master_ppm, sim::SimDuration{}, 0, servo::ServoConfig{}),
+      node(1, spec.slave_timestamping, slave_ppm, slave_offset, spec.ramp_ppm_per_minute, servo)};
+  return configs;
+}
+
+servo::ServoConfig oracle_servo(const ScenarioSpec& spec) {
+  // Measurement noise of one offset sample: the switch's exponential residence variation (its
+  // standard deviation equals its mean), plus the timestamp noise of both ends.
+  const sim::TimestampPathConfig paths;
+  const auto us = [](sim::SimDuration d) { return static_cast<double>(d.picoseconds()) * 1e-3; };
+  double variance = kSwitchPdvMeanNs * kSwitchPdvMeanNs;
+  switch (spec.slave_timestamping) {
+    case Timestamping::kHardware:
+    case Timestamping::kWindowsHardware: {
+      const double tick_ns = 8.0 / std::sqrt(12.0);
+      variance += 2 * (tick_ns * tick_ns + std::pow(us(paths.hardware_jitter_stddev), 2));
+      break;
+    }
+    case Timestamping::kSoftware:
+      variance += std::pow(us(paths.receive_stack.jitter_stddev), 2) +
+                  std::pow(us(paths.transmit_stack.jitter_stddev), 2) +
+                  std::pow(us(paths.transmit_driver.jitter_stddev), 2);
+      break;
+    case Timestamping::kNone:
+      variance += std::pow(us(paths.receive_stack.jitter_stddev), 2) +
+                  std::pow(us(paths.receive_application.jitter_stddev), 2) +
+                  std::pow(us(paths.transmit_stack.jitter_stddev), 2);
+      break;
+  }
+  // Two crystals, each with random-walk FM of ADEV a at 1 s: the frequency difference diffuses
+  // at 2 x 3 a^2 per second (AVAR of a frequency random walk of rate D is D tau / 3).
+  const double adev_ppb = kRandomWalkAdevAt1s * 1e9;
+  const double wander = 2 * 3 * adev_ppb * adev_ppb;
+  servo::ServoConfig config;
+  config.kind = servo::ServoKind::kKalman;
+  const double sigma = std::sqrt(variance);
+  config.kalman.initial_measurement_noise_ns = sigma;
+  config.kalman.min_measurement_noise_ns = sigma;
+  config.kalman.max_measurement_noise_ns = sigma;
+  config.kalman.min_frequency_wander_ppb2_per_s = wander;
+  config.kalman.max_frequency_wander_ppb2_per_s = wander;
+  return config;
+}
+
+}  // namespace ptp::accuracy

@@ -1,0 +1,55 @@
+// The accuracy benchmark's scenarios (hw, hw-windows, sw, none, stress): one grandmaster and one
+// slave in the simulator, described by the few parameters that differ between them, and the
+// "oracle" servo configuration built from those same parameters (a Kalman filter told the true
+// measurement noise and oscillator wander).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "ptp/servo/servo_config.h"
+#include "ptp/sim/sim_ptp_node.h"
+
+namespace ptp::accuracy {
+
+enum class Timestamping : std::uint8_t { kHardware, kWindowsHardware, kSoftware, kNone };
+
+struct ScenarioSpec {
+  std::string_view name;
+  std::string_view description;
+  Timestamping slave_timestamping = Timestamping::kHardware;
+  Timestamping master_timestamping = Timestamping::kHardware;
+  double lock_threshold_ns = 1'000;  // |offset| below this for 10 s: locked (10 us for software)
+  double link_loss = 0;
+  bool delay_spikes = false;       // 10 ms extra on master -> slave for 1 s every minute
+  double ramp_ppm_per_minute = 0;  // the slave's crystals drift at this rate
+};
+
+// Every scenario, in the order of the table.
+std::span<const ScenarioSpec> scenarios();
+
+// The common settings of every run.
+inline constexpr double kDurationSeconds = 400;
+inline constexpr std::int8_t kLogSyncInterval = -3;
+inline constexpr double kFrequencyRangePpm = 20;      // crystals start within +-20 ppm
+inline constexpr double kRandomWalkAdevAt1s = 3e-11;  // each crystal's frequency wander
+inline constexpr double kWhiteFmAdevAt1s = 1e-11;
+inline constexpr double kSwitchPdvMeanNs = 200;  // exponential residence time variation
+inline constexpr double kSpikePeriodSeconds = 60;
+inline constexpr double kSpikeLengthSeconds = 1;
+inline constexpr double kSpikeExtraSeconds = 0.010;
+
+// The two nodes of one run: `servo` is the slave's; the master runs the default servo (it never
+// uses it). `seed` fixes every random draw of the world.
+struct WorldConfigs {
+  sim::SimPtpNodeConfig master;
+  sim::SimPtpNodeConfig slave;
+};
+WorldConfigs world_configs(const ScenarioSpec& spec, const servo::ServoConfig& servo,
+                           std::uint64_t seed);
+
+// The oracle: Kalman with measurement noise and wander pinned to the scenario's true values.
+servo::ServoConfig oracle_servo(const ScenarioSpec& spec);
+
+}  // namespace ptp::accuracy

@@ -1,0 +1,276 @@
+// ptp_accuracy: the accuracy benchmark. Runs each scenario with each servo (pi, linreg, kalman,
+// and the oracle: a Kalman filter told the true noise) over several seeds in the simulator and
+// prints one table of steady-state offset statistics from ground truth, time to lock and
+// frequency error, with the ratios to pi and to the oracle and the targets checked.
+//   ptp_accuracy [--scenario NAME]... [--servo NAME]... [--seeds N] [--json]
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "accuracy_run.h"
+#include "accuracy_scenario.h"
+
+namespace {
+
+using ptp::accuracy::ScenarioSpec;
+
+constexpr std::string_view kServos[] = {"pi", "linreg", "kalman", "oracle"};
+
+struct Options {
+  std::vector<std::string> scenarios;
+  std::vector<std::string> servos;
+  int seeds = 3;
+  bool json = false;
+};
+
+struct Row {
+  std::string scenario;
+  std::string servo;
+  int seeds = 0;
+  int locked_seeds = 0;
+  double rms_ns = 0;
+  double p99_ns = 0;
+  double max_ns = 0;
+  double lock_s = 0;  // mean over the seeds that locked
+  double frequency_rms_ppb = 0;
+  int lock_losses = 0;
+  double worst_relock_s = 0;
+};
+
+std::optional<Options> parse(int argc, char** argv) {
+  Options options;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    const auto value = [&]() -> std::optional<std::string> {
+      if (i + 1 >= argc) return std::nullopt;
+      return std::string(argv[++i]);
+    };
+    if (arg == "--json") {
+      options.json = true;
+    } else if (arg == "--scenario" || arg == "--servo" || arg == "--seeds") {
+      const auto v = value();
+      if (!v) {
+        std::fprintf(stderr, "ptp_accuracy: %s needs a value\n", argv[i]);
+        return std::nullopt;
+      }
+      if (arg == "--scenario") {
+        options.scenarios.push_back(*v);
+      } else if (arg == "--servo") {
+        options.servos.push_back(*v);
+      } else {
+        char* end = nullptr;
+        const long seeds = std::strtol(v->c_str(), &end, 10);
+        if (end == v->c_str() || *end != '\0' || seeds < 1 || seeds > 1000) {
+          std::fprintf(stderr, "ptp_accuracy: --seeds: '%s' is not a count in 1..1000\n",
+                       v->c_str());
+          return std::nullopt;
+        }
+        options.seeds = static_cast<int>(seeds);
+      }
+    } else if (arg == "--help" || arg == "-h") {
+      std::printf(
+          "usage: ptp_accuracy [--scenario NAME]... [--servo NAME]... [--seeds N] [--json]\n"
+          "scenarios: hw hw-windows sw none stress; servos: pi linreg kalman oracle\n");
+      std::exit(0);
+    } else {
+      std::fprintf(stderr, "ptp_accuracy: unknown argument '%s' (try --help)\n", argv[i]);
+      return std::nullopt;
+    }
+  }
+  for (const auto& name : options.scenarios) {
+    const auto all = ptp::accuracy::scenarios();
+    if (std::none_of(all.begin(), all.end(),
+                     [&](const ScenarioSpec& s) { return s.name == name; })) {
+      std::fprintf(stderr, "ptp_accuracy: unknown scenario '%s'\n", name.c_str());
+      return std::nullopt;
+    }
+  }
+  for (const auto& name : options.servos) {
+    if (std::find(std::begin(kServos), std::end(kServos), name) == std::end(kServos)) {
+      std::fprintf(stderr, "ptp_accuracy: unknown servo '%s'\n", name.c_str());
+      return std::nullopt;
+    }
+  }
+  return options;
+}
+
+ptp::servo::ServoConfig servo_config(const ScenarioSpec& spec, std::string_view servo) {
+  if (servo == "oracle") return ptp::accuracy::oracle_servo(spec);
+  ptp::servo::ServoConfig config;
+  config.kind = *ptp::servo::parse_servo_kind(servo);
+  return config;
+}
+
+Row measure(const ScenarioSpec& spec, std::string_view servo, int seeds) {
+  Row row;
+  row.scenario = std::string(spec.name);
+  row.servo = std::string(servo);
+  row.seeds = seeds;
+  std::vector<double> pooled;
+  double lock_sum = 0;
+  for (int seed = 1; seed <= seeds; ++seed) {
+    const auto samples =
+        ptp::accuracy::run_once(spec, servo_config(spec, servo), static_cast<std::uint64_t>(seed));
+    const auto figures = ptp::accuracy::figures(spec, samples);
+    if (!figures.locked) continue;
+    ++row.locked_seeds;
+    lock_sum += figures.lock_s;
+    row.frequency_rms_ppb += figures.frequency_rms_ppb;
+    row.lock_losses += figures.lock_losses;
+    row.worst_relock_s = std::max(row.worst_relock_s, figures.worst_relock_s);
+    pooled.insert(pooled.end(), figures.after_lock.begin(), figures.after_lock.end());
+  }
+  if (row.locked_seeds > 0) {
+    row.lock_s = lock_sum / row.locked_seeds;
+    row.frequency_rms_ppb /= row.locked_seeds;
+  }
+  if (!pooled.empty()) {
+    double squares = 0;
+    for (double& value : pooled) {
+      squares += value * value;
+      value = std::abs(value);
+    }
+    row.rms_ns = std::sqrt(squares / static_cast<double>(pooled.size()));
+    std::sort(pooled.begin(), pooled.end());
+    row.p99_ns = pooled[static_cast<std::size_t>(0.99 * static_cast<double>(pooled.size() - 1))];
+    row.max_ns = pooled.back();
+  }
+  return row;
+}
+
+const Row* find(const std::vector<Row>& rows, const std::string& scenario, std::string_view servo) {
+  for (const Row& row : rows) {
+    if (row.scenario == scenario && row.servo == servo) return &row;
+  }
+  return nullptr;
+}
+
+std::optional<double> ratio(const Row& row, const Row* reference, double Row::*field) {
+  if (reference == nullptr || reference->locked_seeds == 0 || row.locked_seeds == 0 ||
+      reference->*field <= 0) {
+    return std::nullopt;
+  }
+  return row.*field / reference->*field;
+}
+
+std::string format_ratio(std::optional<double> value) {
+  if (!value) return "-";
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2f", *value);
+  return text;
+}
+
+std::string json_number(std::optional<double> value) {
+  if (!value) return "null";
+  char text[32];
+  std::snprintf(text, sizeof text, "%.4g", *value);
+  return text;
+}
+
+// The bar, for the default servo (kalman).
+void print_targets(const std::vector<Row>& rows) {
+  for (const char* scenario : {"hw", "hw-windows", "sw", "none"}) {
+    const Row* ours = find(rows, scenario, "kalman");
+    const Row* pi = find(rows, scenario, "pi");
+    if (ours == nullptr || pi == nullptr) continue;
+    const auto rms_vs_pi = ratio(*ours, pi, &Row::rms_ns);
+    const bool hardware = std::string_view(scenario).rfind("hw", 0) == 0;
+    const double bound = hardware ? 0.5 : 0.7;
+    std::printf("target %-10s rms kalman/pi %s <= %.2f: %s", scenario,
+                format_ratio(rms_vs_pi).c_str(), bound,
+                rms_vs_pi && *rms_vs_pi <= bound ? "met" : "MISSED");
+    if (hardware) {
+      const auto lock_vs_pi = ratio(*ours, pi, &Row::lock_s);
+      std::printf("; lock kalman/pi %s <= 0.33: %s", format_ratio(lock_vs_pi).c_str(),
+                  lock_vs_pi && *lock_vs_pi <= 0.33 ? "met" : "MISSED");
+      if (const Row* oracle = find(rows, scenario, "oracle")) {
+        const auto rms_vs_oracle = ratio(*ours, oracle, &Row::rms_ns);
+        std::printf("; rms kalman/oracle %s <= 1.3: %s", format_ratio(rms_vs_oracle).c_str(),
+                    rms_vs_oracle && *rms_vs_oracle <= 1.3 ? "met" : "MISSED");
+      }
+    }
+    std::printf("\n");
+  }
+  if (const Row* stress = find(rows, "stress", "kalman")) {
+    std::printf(
+        "target stress     re-lock after spikes %.1f s <= 10 s: %s; losses outside spikes %d\n",
+        stress->worst_relock_s, stress->worst_relock_s <= 10 ? "met" : "MISSED",
+        stress->lock_losses);
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const auto options = parse(argc, argv);
+  if (!options) return 2;
+  const auto wall_start = std::chrono::steady_clock::now();
+  std::vector<Row> rows;
+  for (const ScenarioSpec& spec : ptp::accuracy::scenarios()) {
+    if (!options->scenarios.empty() &&
+        std::find(options->scenarios.begin(), options->scenarios.end(), spec.name) ==
+            options->scenarios.end()) {
+      continue;
+    }
+    for (const std::string_view servo : kServos) {
+      if (!options->servos.empty() && std::find(options->servos.begin(), options->servos.end(),
+                                                servo) == options->servos.end()) {
+        continue;
+      }
+      rows.push_back(measure(spec, servo, options->seeds));
+    }
+  }
+  const double wall_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+
+  if (options->json) {
+    std::printf("[\n");
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const Row& row = rows[i];
+      const Row* pi = find(rows, row.scenario, "pi");
+      const Row* oracle = find(rows, row.scenario, "oracle");
+      const bool locked = row.locked_seeds > 0;
+      std::printf(
+          "  {\"scenario\": \"%s\", \"servo\": \"%s\", \"seeds\": %d, \"locked_seeds\": %d, "
+          "\"rms_ns\": %s, \"p99_ns\": %s, \"max_ns\": %s, \"lock_s\": %s, "
+          "\"frequency_rms_ppb\": %s, \"lock_losses\": %d, \"worst_relock_s\": %s, "
+          "\"rms_to_pi\": %s, \"rms_to_oracle\": %s, \"lock_to_pi\": %s}%s\n",
+          row.scenario.c_str(), row.servo.c_str(), row.seeds, row.locked_seeds,
+          json_number(locked ? std::optional(row.rms_ns) : std::nullopt).c_str(),
+          json_number(locked ? std::optional(row.p99_ns) : std::nullopt).c_str(),
+          json_number(locked ? std::optional(row.max_ns) : std::nullopt).c_str(),
+          json_number(locked ? std::optional(row.lock_s) : std::nullopt).c_str(),
+          json_number(locked ? std::optional(row.frequency_rms_ppb) : std::nullopt).c_str(),
+          row.lock_losses, json_number(row.worst_relock_s).c_str(),
+          json_number(ratio(row, pi, &Row::rms_ns)).c_str(),
+          json_number(ratio(row, oracle, &Row::rms_ns)).c_str(),
+          json_number(ratio(row, pi, &Row::lock_s)).c_str(), i + 1 < rows.size() ? "," : "");
+    }
+    std::printf("]\n");
+    return 0;
+  }
+  std::printf("ptp_accuracy: %d seed(s), %.0f s simulated per run, logSyncInterval %d\n",
+              options->seeds, ptp::accuracy::kDurationSeconds, ptp::accuracy::kLogSyncInterval);
+  std::printf("%-10s %-7s %6s %9s %9s %9s %8s %9s %6s %7s %7s %7s\n", "scenario", "servo", "locked",
+              "rms_ns", "p99_ns", "max_ns", "lock_s", "freq_ppb", "losses", "rms/pi", "rms/orc",
+              "lock/pi");
+  for (const Row& row : rows) {
+    const Row* pi = find(rows, row.scenario, "pi");
+    const Row* oracle = find(rows, row.scenario, "oracle");
+    std::printf("%-10s %-7s %3d/%-2d %9.1f %9.1f %9.1f %8.2f %9.2f %6d %7s %7s %7s\n",
+                row.scenario.c_str(), row.servo.c_str(), row.locked_seeds, row.seeds, row.rms_ns,
+                row.p99_ns, row.max_ns, row.lock_s, row.frequency_rms_ppb, row.lock_losses,
+                format_ratio(ratio(row, pi, &Row::rms_ns)).c_str(),
+                format_ratio(ratio(row, oracle, &Row::rms_ns)).c_str(),
+                format_ratio(ratio(row, pi, &Row::lock_s)).c_str());
+  }
+  print_targets(rows);
+  std::printf("wall time %.1f s\n", wall_s);
+  return 0;
+}
