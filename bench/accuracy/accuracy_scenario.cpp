@@ -69,6 +69,9 @@ sim::SimPtpNodeConfig node(int index, Timestamping timestamping, double frequenc
   config.port.clock_identity.octets = {0x02, 0x00, 0x00, 0xFF, 0xFE, 0x00, 0x00, octet};
   config.port.priority1 = index == 0 ? 100 : 200;
   config.port.log_sync_interval = kLogSyncInterval;
+  // Delay_Req at the Sync rate: with ptp4l's default of 1 s, each new median of the path delay
+  // moves the offset by tens of nanoseconds, a step every second that no servo can filter.
+  config.port.log_min_delay_req_interval = kLogSyncInterval;
   config.servo = servo;
   config.servo.hardware_timestamps =
       timestamping == Timestamping::kHardware || timestamping == Timestamping::kWindowsHardware;
