@@ -19,6 +19,7 @@ scripts/lint.sh build/dev
 section "Windows: cross-build with mingw-w64, tests under Wine"
 # Configuring runs scripts/fetch-boost-source.sh (cmake/PtpBoost.cmake), a no-op once cached.
 cmake --workflow --preset windows
+ctest --test-dir build/dev -L wine-interop --output-on-failure  # ptp4win.exe vs ptp4l
 
 section "Fuzzing the wire codec (${PTP_FUZZ_SECONDS:-60} s)"
 scripts/run-fuzz.sh "${PTP_FUZZ_SECONDS:-60}"

@@ -36,6 +36,9 @@ NodeModel node(std::string_view name, TimestampingKind timestamping, OscillatorM
   // Eight Sync and Delay_Req messages a second: quick to lock, and a busy enough network.
   set(model.options, "logSyncInterval", "-3");
   set(model.options, "logMinDelayReqInterval", "-3");
+  // Our Kalman servo: against ptp4l's default pi on this scenario it locks the software clock in
+  // 9 s instead of ~50 s and halves the hardware clocks' RMS (docs/ptpsim.md).
+  set(model.options, "clock_servo", "kalman");
   return model;
 }
 

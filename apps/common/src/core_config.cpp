@@ -1,0 +1,76 @@
+// Options to core configuration: a field-by-field copy with unit conversions.
+#include "ptp/app/core_config.h"
+
+#include <cmath>
+#include <cstdint>
+
+namespace ptp::app {
+namespace {
+
+// ptp4l gives thresholds in seconds (doubles); the servo wants whole nanoseconds. The option
+// table has already refused negative, infinite and NaN values.
+Nanoseconds seconds_to_nanoseconds(double seconds) {
+  return Nanoseconds(static_cast<std::int64_t>(std::llround(seconds * 1e9)));
+}
+
+servo::ServoKind to_servo_kind(ClockServo servo) {
+  switch (servo) {
+    case ClockServo::kPi: return servo::ServoKind::kPi;
+    case ClockServo::kLinreg: return servo::ServoKind::kLinreg;
+    case ClockServo::kKalman: return servo::ServoKind::kKalman;
+  }
+  return servo::ServoKind::kPi;
+}
+
+}  // namespace
+
+Result<PortConfig, PortConfigError> to_port_config(const ClockOptions& clock,
+                                                   const PortOptions& port,
+                                                   const ClockIdentity& identity) {
+  PortConfig config;
+  config.clock_identity = identity;
+  config.domain_number = clock.domain_number.value;
+  config.priority1 = clock.priority1.value;
+  config.priority2 = clock.priority2.value;
+  config.clock_quality.clock_class = clock.clock_class.value;
+  config.clock_quality.clock_accuracy = static_cast<ClockAccuracy>(clock.clock_accuracy.value);
+  config.clock_quality.offset_scaled_log_variance = clock.offset_scaled_log_variance.value;
+  config.slave_only = clock.slave_only.value;
+  config.two_step = clock.two_step.value;
+  config.local_time_properties.current_utc_offset =
+      static_cast<std::int16_t>(clock.utc_offset_seconds.value);
+  config.local_time_properties.time_source = static_cast<TimeSource>(clock.time_source.value);
+  config.free_running = clock.free_running.value;
+
+  config.master_only = port.master_only.value;
+  config.log_announce_interval = port.log_announce_interval.value;
+  config.log_sync_interval = port.log_sync_interval.value;
+  config.log_min_delay_req_interval = port.log_min_delay_req_interval.value;
+  config.announce_receipt_timeout = port.announce_receipt_timeout.value;
+  config.delay_mechanism = ptp::DelayMechanism::kE2E;  // the only one the option table accepts
+  config.hybrid_e2e = port.hybrid_e2e.value;
+  config.delay_filter_length = static_cast<std::size_t>(port.delay_filter_length.value);
+
+  if (auto valid = validate(config); !valid) return unexpected(valid.error());
+  return config;
+}
+
+servo::ServoConfig to_servo_config(const ClockOptions& clock, bool hardware_timestamps) {
+  servo::ServoConfig config;
+  config.kind = to_servo_kind(clock.clock_servo.value);
+  config.step_threshold = seconds_to_nanoseconds(clock.step_threshold_seconds.value);
+  config.first_step_threshold = seconds_to_nanoseconds(clock.first_step_threshold_seconds.value);
+  config.max_frequency_ppb = static_cast<double>(clock.max_frequency_ppb.value);
+  config.hardware_timestamps = hardware_timestamps;
+  config.pi.proportional_const = clock.pi_proportional_const.value;
+  config.pi.integral_const = clock.pi_integral_const.value;
+  config.pi.proportional_scale = clock.pi_proportional_scale.value;
+  config.pi.proportional_exponent = clock.pi_proportional_exponent.value;
+  config.pi.proportional_norm_max = clock.pi_proportional_norm_max.value;
+  config.pi.integral_scale = clock.pi_integral_scale.value;
+  config.pi.integral_exponent = clock.pi_integral_exponent.value;
+  config.pi.integral_norm_max = clock.pi_integral_norm_max.value;
+  return config;
+}
+
+}  // namespace ptp::app

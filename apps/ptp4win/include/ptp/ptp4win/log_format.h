@@ -1,0 +1,43 @@
+// ptp4l's log lines, with our program name, so that tools reading ptp4l's output read ours:
+//   ptp4win[12345.678]: port 1: LISTENING to UNCALIBRATED on RS_SLAVE
+//   ptp4win[12345.678]: master offset        -23 s2 freq   +1234 path delay      5678
+//   ptp4win[12345.678]: selected best master clock 001122.fffe.334455
+//   ptp4win[12345.678]: rms   12 max   30 freq  -1234 +/-   5 delay   567 +/-   3
+// The numbers are padded exactly as ptp4l's printf formats pad them. [time] is the monotonic
+// clock in seconds with milliseconds; a message_tag goes before the message, as in ptp4l.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "ptp/core/port_io.h"
+#include "ptp/identity.h"
+#include "ptp/nanoseconds.h"
+
+namespace ptp::ptp4win {
+
+// syslog's levels, which ptp4l's logging_level filters on.
+enum class LogLevel : std::uint8_t {
+  kError = 3,
+  kWarning = 4,
+  kNotice = 5,
+  kInfo = 6,
+  kDebug = 7,
+};
+
+// "ptp4win[12345.678]: " + (tag empty ? "" : tag + " ") + message.
+std::string format_log_line(std::string_view program, Nanoseconds monotonic,
+                            std::string_view message_tag, std::string_view message);
+
+// "port 1: LISTENING to UNCALIBRATED on RS_SLAVE"
+std::string format_state_change(std::uint16_t port_number, const StateChanged& change);
+
+// "master offset %10d s%d freq %+7.0f path delay %9d"
+std::string format_offset(const OffsetMeasured& measurement);
+
+// "selected best master clock 001122.fffe.334455", or for our own identity
+// "selected local clock 001122.fffe.334455 as best master".
+std::string format_best_master(const ClockIdentity& best, const ClockIdentity& own);
+
+}  // namespace ptp::ptp4win

@@ -1,0 +1,68 @@
+// The log of ptp4win: ptp4l's line format, filtered by logging_level, written to stdout (-m /
+// verbose) or stderr. Windows has no syslog, so use_syslog is accepted and has no effect. The
+// writer and the monotonic clock are injected so that tests see exact lines.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "ptp/core/port_io.h"
+#include "ptp/core/port_state.h"
+#include "ptp/hal/port_driver.h"
+#include "ptp/identity.h"
+#include "ptp/nanoseconds.h"
+#include "ptp/ptp4win/log_format.h"
+#include "ptp/ptp4win/summary_statistics.h"
+
+namespace ptp::ptp4win {
+
+struct LoggerConfig {
+  std::string program = "ptp4win";
+  std::string message_tag;
+  int logging_level = static_cast<int>(LogLevel::kInfo);
+};
+
+class Logger {
+ public:
+  using Writer = std::function<void(std::string_view line)>;  // one line, without '\n'
+  using Clock = std::function<Nanoseconds()>;                 // monotonic time
+
+  Logger(LoggerConfig config, Writer writer, Clock clock)
+      : config_(std::move(config)), writer_(std::move(writer)), clock_(std::move(clock)) {}
+
+  void log(LogLevel level, std::string_view message) const;
+  [[nodiscard]] bool enabled(LogLevel level) const {
+    return static_cast<int>(level) <= config_.logging_level;
+  }
+
+ private:
+  LoggerConfig config_;
+  Writer writer_;
+  Clock clock_;
+};
+
+// The driver's observer that writes ptp4l's lines: state changes (notice), the best master when
+// it changes (notice), and either every measurement or one summary per summary interval (info).
+class PortLogObserver final : public hal::PortDriverObserver {
+ public:
+  PortLogObserver(const Logger& logger, std::uint16_t port_number, const ClockIdentity& own,
+                  std::uint32_t samples_per_summary)
+      : logger_(logger), port_number_(port_number), own_(own), summary_(samples_per_summary) {}
+
+  void on_state_changed(const StateChanged& change, Nanoseconds now) override;
+  void on_offset_measured(const OffsetMeasured& measurement, Nanoseconds now) override;
+  // Call after anything that may have run the BMCA: logs when the best master changed, once the
+  // port has made a state decision (not while INITIALIZING, LISTENING, FAULTY or DISABLED).
+  void check_best_master(PortState state, const ClockIdentity& best);
+
+ private:
+  const Logger& logger_;
+  std::uint16_t port_number_;
+  ClockIdentity own_;
+  SummaryAccumulator summary_;
+  std::optional<ClockIdentity> best_;
+};
+
+}  // namespace ptp::ptp4win

@@ -1,0 +1,48 @@
+// ptp4l's log line formats (linuxptp print.c, port.c and clock.c's printf formats).
+#include "ptp/ptp4win/log_format.h"
+
+#include <cstdio>
+
+#include "ptp/core/port_state.h"
+#include "ptp/ptp4win/config_mapping.h"
+
+namespace ptp::ptp4win {
+
+std::string format_log_line(std::string_view program, Nanoseconds monotonic,
+                            std::string_view message_tag, std::string_view message) {
+  const std::int64_t ns = monotonic.count() < 0 ? 0 : monotonic.count();
+  char stamp[48];
+  (void)std::snprintf(stamp, sizeof stamp,
+                      "[%lld.%03lld]: ", static_cast<long long>(ns / 1'000'000'000),
+                      static_cast<long long>((ns % 1'000'000'000) / 1'000'000));
+  std::string line(program);
+  line += stamp;
+  if (!message_tag.empty()) {
+    line += message_tag;
+    line += ' ';
+  }
+  line += message;
+  return line;
+}
+
+std::string format_state_change(std::uint16_t port_number, const StateChanged& change) {
+  return "port " + std::to_string(port_number) + ": " + std::string(to_string(change.from)) +
+         " to " + std::string(to_string(change.to)) + " on " + std::string(to_string(change.event));
+}
+
+std::string format_offset(const OffsetMeasured& measurement) {
+  char text[128];
+  (void)std::snprintf(text, sizeof text, "master offset %10lld %s freq %+7.0f path delay %9lld",
+                      static_cast<long long>(measurement.offset_from_master.count()),
+                      std::string(servo::to_string(measurement.servo_state)).c_str(),
+                      measurement.frequency_ppb,
+                      static_cast<long long>(measurement.mean_path_delay.count()));
+  return text;
+}
+
+std::string format_best_master(const ClockIdentity& best, const ClockIdentity& own) {
+  if (best == own) return "selected local clock " + format_clock_identity(own) + " as best master";
+  return "selected best master clock " + format_clock_identity(best);
+}
+
+}  // namespace ptp::ptp4win

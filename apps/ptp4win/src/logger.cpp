@@ -1,0 +1,43 @@
+// The log and the driver observer that writes ptp4l's lines.
+#include "ptp/ptp4win/logger.h"
+
+namespace ptp::ptp4win {
+
+void Logger::log(LogLevel level, std::string_view message) const {
+  if (!enabled(level)) return;
+  writer_(format_log_line(config_.program, clock_(), config_.message_tag, message));
+}
+
+void PortLogObserver::on_state_changed(const StateChanged& change, Nanoseconds now) {
+  (void)now;
+  logger_.log(LogLevel::kNotice, format_state_change(port_number_, change));
+  if (change.event == PortEvent::kRsGrandMaster ||
+      (change.to == PortState::kMaster &&
+       change.event == PortEvent::kAnnounceReceiptTimeoutExpires)) {
+    logger_.log(LogLevel::kNotice,
+                "port " + std::to_string(port_number_) + ": assuming the grand master role");
+  }
+}
+
+void PortLogObserver::on_offset_measured(const OffsetMeasured& measurement, Nanoseconds now) {
+  (void)now;
+  if (summary_.samples_per_summary() <= 1) {
+    logger_.log(LogLevel::kInfo, format_offset(measurement));
+    return;
+  }
+  if (auto statistics = summary_.add(measurement)) {
+    logger_.log(LogLevel::kInfo, format_summary(*statistics));
+  }
+}
+
+void PortLogObserver::check_best_master(PortState state, const ClockIdentity& best) {
+  if (state == PortState::kInitializing || state == PortState::kListening ||
+      state == PortState::kFaulty || state == PortState::kDisabled) {
+    return;
+  }
+  if (best_ && *best_ == best) return;
+  best_ = best;
+  logger_.log(LogLevel::kNotice, format_best_master(best, own_));
+}
+
+}  // namespace ptp::ptp4win

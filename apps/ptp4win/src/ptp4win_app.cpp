@@ -1,0 +1,267 @@
+// The Asio application: HAL, servo, clock and driver on one loop thread.
+#include "ptp/ptp4win/ptp4win_app.h"
+
+// clang-format off
+#include "ptp/win/windows_headers.h"
+// clang-format on
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/windows/object_handle.hpp>
+#include <chrono>
+#include <cmath>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "ptp/core/ordinary_clock.h"
+#include "ptp/hal/nic_counter_correlation.h"
+#include "ptp/hal/port_driver.h"
+#include "ptp/ptp4win/asio_timers.h"
+#include "ptp/ptp4win/config_mapping.h"
+#include "ptp/servo/servo_factory.h"
+#include "ptp/win/adapter_listing.h"
+#include "ptp/win/win_host.h"
+
+namespace ptp::ptp4win {
+namespace {
+
+constexpr auto kCrossTimestampInterval = std::chrono::milliseconds(250);
+
+LogLevel to_log_level(win::LogLevel level) {
+  switch (level) {
+    case win::LogLevel::kInfo: return LogLevel::kInfo;
+    case win::LogLevel::kWarning: return LogLevel::kWarning;
+    case win::LogLevel::kError: return LogLevel::kError;
+  }
+  return LogLevel::kError;
+}
+
+std::string_view source_name(hal::TimestampSource source) {
+  switch (source) {
+    case hal::TimestampSource::kHardware: return "hardware";
+    case hal::TimestampSource::kSoftware: return "software";
+    case hal::TimestampSource::kNone: return "application-level (no OS timestamps)";
+  }
+  return "unknown";
+}
+
+// Everything of one run, on the loop thread.
+class Session {
+ public:
+  Session(boost::asio::io_context& io, const Logger& logger) : io_(io), logger_(logger) {}
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+  Session(Session&&) = delete;
+  Session& operator=(Session&&) = delete;
+  ~Session() { shutdown(); }
+
+  int start(const win::WinApi& api, const app::LinuxPtpConfig& config,
+            const std::string& interface_name);
+  void shutdown();
+
+ private:
+  void wait_for_packets();
+  void after_event();
+  void schedule_tx_poll();
+  void sample_cross_timestamp();
+  int fail(std::string_view message) {
+    logger_.log(LogLevel::kError, message);
+    return 1;
+  }
+
+  boost::asio::io_context& io_;
+  const Logger& logger_;
+  std::unique_ptr<win::WinHost> host_;
+  std::unique_ptr<AsioTimers> timers_;
+  std::unique_ptr<servo::Servo> servo_;
+  std::unique_ptr<OrdinaryClock> clock_;
+  std::unique_ptr<PortLogObserver> observer_;
+  std::unique_ptr<hal::PortDriver> driver_;
+  std::unique_ptr<hal::NicCounterCorrelation> correlation_;
+  std::unique_ptr<boost::asio::windows::object_handle> receive_event_;
+  std::unique_ptr<boost::asio::steady_timer> tx_poll_timer_;
+  std::unique_ptr<boost::asio::steady_timer> correlation_timer_;
+  bool running_ = false;
+};
+
+int Session::start(const win::WinApi& api, const app::LinuxPtpConfig& config,
+                   const std::string& interface_name) {
+  const bool free_running = config.clock.free_running.value;
+  win::WinHostConfig host_config;
+  host_config.interface_name = interface_name;
+  host_config.family = address_family(config, interface_name);
+  host_config.system_clock.read_only = free_running;
+  auto host = win::WinHost::open(
+      api, host_config,
+      [this](std::function<void()> task) { boost::asio::post(io_, std::move(task)); },
+      [this](win::LogLevel level, std::string_view text) {
+        logger_.log(to_log_level(level), text);
+      });
+  if (!host) return fail(host.error().message);
+  host_ = std::move(host.value());
+
+  timers_ = std::make_unique<AsioTimers>(io_, host_->counter(), [this] { after_event(); });
+  const hal::Host hal_host = host_->hal_host(*timers_);
+  const hal::TimestampSource source = host_->transport().timestamp_source();
+  const app::TimeStamping requested = requested_time_stamping(config);
+  if (const std::string warning = time_stamping_warning(requested, source); !warning.empty()) {
+    logger_.log(LogLevel::kWarning, warning);
+  }
+  logger_.log(LogLevel::kInfo, "interface " + host_->adapter().friendly_name + ": " +
+                                   std::string(source_name(source)) + " timestamps");
+
+  const ClockIdentity identity = clock_identity_from_key(host_->adapter().adapter_name);
+  auto port_config = to_port_config(config, interface_name, identity);
+  if (!port_config) return fail(port_config.error().message);
+  win::WinSystemClock& system_clock = host_->system_clock();
+  auto servo_config =
+      to_servo_config(config, interface_name, uses_hardware_timestamps(requested, source),
+                      system_clock.max_frequency_adjustment().value);
+  if (!servo_config) return fail(servo_config.error().message);
+  double initial_ppb = 0;
+  if (!free_running) {
+    if (auto current = system_clock.frequency_adjustment()) initial_ppb = current->value;
+    const double limit = servo::effective_max_frequency_ppb(*servo_config);
+    if (!std::isfinite(initial_ppb) || std::fabs(initial_ppb) > limit) initial_ppb = 0;
+  }
+  auto servo = servo::make_servo(*servo_config, initial_ppb);
+  if (!servo) return fail("servo: " + std::string(servo::to_string(servo.error())));
+  servo_ = std::move(servo.value());
+  auto clock = OrdinaryClock::create(*port_config, *servo_);
+  if (!clock) return fail("port configuration: " + std::string(to_string(clock.error())));
+  clock_ = std::make_unique<OrdinaryClock>(std::move(clock.value()));
+
+  observer_ = std::make_unique<PortLogObserver>(
+      logger_, port_config->port_number, identity,
+      summary_sample_count(config.clock.summary_interval_log2_seconds.value,
+                           port_config->log_sync_interval));
+  hal::PortDriverConfig driver_config;
+  driver_config.discipline = hal::ClockDiscipline::kSystemClock;
+  driver_config.utc_offset =
+      Nanoseconds(std::int64_t{config.clock.utc_offset_seconds.value} * kNanosecondsPerSecond);
+  driver_config.read_only = free_running;
+  driver_ = std::make_unique<hal::PortDriver>(hal_host, *clock_, driver_config, observer_.get());
+  logger_.log(LogLevel::kInfo,
+              "clock identity " + format_clock_identity(identity) +
+                  (free_running ? ", free running (the clock is never adjusted)" : ""));
+  if (auto started = driver_->start(); !started) {
+    return fail("cannot start the port: " + std::string(hal::to_string(started.error().code)));
+  }
+  running_ = true;
+
+  if (source == hal::TimestampSource::kHardware && host_->hardware_clock() != nullptr) {
+    servo::ClockCorrelationConfig correlation;
+    correlation.hardware_frequency_hz = host_->hardware_clock()->frequency_hz();
+    correlation.counter_frequency_hz = host_->counter().frequency_hz();
+    correlation_ = std::make_unique<hal::NicCounterCorrelation>(host_->timestamping(), correlation);
+    driver_->set_nic_counter_mapping(correlation_.get());
+    correlation_timer_ = std::make_unique<boost::asio::steady_timer>(io_);
+    sample_cross_timestamp();
+  }
+
+  HANDLE duplicate = nullptr;
+  if (DuplicateHandle(GetCurrentProcess(), host_->transport().receive_event(), GetCurrentProcess(),
+                      &duplicate, 0, FALSE, DUPLICATE_SAME_ACCESS) == FALSE) {
+    return fail("cannot duplicate the receive event handle");
+  }
+  receive_event_ = std::make_unique<boost::asio::windows::object_handle>(io_, duplicate);
+  tx_poll_timer_ = std::make_unique<boost::asio::steady_timer>(io_);
+  wait_for_packets();
+  // Anything the receive event signalled before the wait started is picked up here.
+  (void)host_->transport().poll_receive();
+  after_event();
+  return 0;
+}
+
+void Session::wait_for_packets() {
+  receive_event_->async_wait([this](const boost::system::error_code& error) {
+    if (error || !running_) return;
+    (void)host_->transport().poll_receive();
+    after_event();
+    wait_for_packets();
+  });
+}
+
+void Session::after_event() {
+  if (!running_) return;
+  observer_->check_best_master(clock_->state(),
+                               clock_->parent_data_set().parent_port_identity.clock_identity);
+  schedule_tx_poll();
+}
+
+void Session::schedule_tx_poll() {
+  const auto next = host_->transport().next_tx_poll();
+  if (!next) return;
+  tx_poll_timer_->expires_after(
+      counter_distance(host_->counter().now(), *next, host_->counter().frequency_hz()));
+  tx_poll_timer_->async_wait([this](const boost::system::error_code& error) {
+    if (error || !running_) return;
+    host_->transport().poll_tx_timestamps();
+    after_event();
+  });
+}
+
+void Session::sample_cross_timestamp() {
+  (void)correlation_->sample();
+  correlation_timer_->expires_after(kCrossTimestampInterval);
+  correlation_timer_->async_wait([this](const boost::system::error_code& error) {
+    if (error || !running_) return;
+    sample_cross_timestamp();
+  });
+}
+
+void Session::shutdown() {
+  if (!running_) return;
+  running_ = false;
+  driver_->stop();
+  timers_->cancel_all();
+  if (tx_poll_timer_) tx_poll_timer_->cancel();
+  if (correlation_timer_) correlation_timer_->cancel();
+  if (receive_event_) {
+    boost::system::error_code ignored;
+    (void)receive_event_->close(ignored);
+  }
+}
+
+Session* g_session = nullptr;  // the running session; touched on the loop thread only
+
+}  // namespace
+
+int run_ordinary_clock(boost::asio::io_context& io, const win::WinApi& api,
+                       const app::LinuxPtpConfig& config, const std::string& interface_name,
+                       const Logger& logger) {
+  Session session(io, logger);
+  g_session = &session;
+  const int started = session.start(api, config, interface_name);
+  if (started != 0) {
+    g_session = nullptr;
+    return started;
+  }
+  io.run();
+  session.shutdown();
+  g_session = nullptr;
+  logger.log(LogLevel::kInfo, "stopped");
+  return 0;
+}
+
+void request_stop(boost::asio::io_context& io) {
+  boost::asio::post(io, [&io] {
+    if (g_session != nullptr) g_session->shutdown();
+    io.stop();
+  });
+}
+
+int list_interfaces(const win::WinApi& api, std::FILE* out) {
+  auto reports = win::list_interfaces(api);
+  if (!reports) {
+    (void)std::fprintf(stderr, "ptp4win: cannot list interfaces: %s\n",
+                       std::string(hal::to_string(reports.error().code)).c_str());
+    return 1;
+  }
+  const std::string text = win::format_interface_list(*reports);
+  (void)std::fwrite(text.data(), 1, text.size(), out);
+  return 0;
+}
+
+}  // namespace ptp::ptp4win

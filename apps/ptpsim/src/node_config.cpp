@@ -1,0 +1,108 @@
+// Scenario node -> SimPtpNodeConfig. The capabilities per kind follow tests/scenario/sim_world.h:
+// an adjustable 1 GHz NIC clock for hardware; a free-running NIC clock with cross-timestamps for
+// windows-hardware; OS timestamps only for software; nothing at all for none.
+#include "node_config.h"
+
+#include <cstdint>
+
+#include "ptp/app/core_config.h"
+#include "world.h"
+
+namespace ptp::ptpsim {
+namespace {
+
+sim::OscillatorConfig to_sim(const OscillatorModel& model, SimDuration extra_phase) {
+  sim::OscillatorConfig config;
+  config.initial_phase_offset = model.initial_phase_offset + extra_phase;
+  config.initial_frequency_error_ppm = model.initial_frequency_error_ppm;
+  config.white_fm_adev_at_1s = model.white_fm_adev_at_1s;
+  config.random_walk_fm_adev_at_1s = model.random_walk_fm_adev_at_1s;
+  config.noise_update_interval = model.noise_update_interval;
+  config.sinusoidal_drift.amplitude_ppm = model.sinusoidal_drift.amplitude_ppm;
+  config.sinusoidal_drift.period = model.sinusoidal_drift.period;
+  config.sinusoidal_drift.initial_phase_radians = model.sinusoidal_drift.initial_phase_radians;
+  config.ramp.rate_ppm_per_minute = model.ramp.rate_ppm_per_minute;
+  config.ramp.start = sim::SimTime::from_start(model.ramp.start);
+  if (model.ramp.end) config.ramp.end = sim::SimTime::from_start(*model.ramp.end);
+  return config;
+}
+
+sim::LatencyModel to_sim(const LatencyModelSpec& spec) {
+  return sim::LatencyModel{spec.mean, spec.jitter_stddev, spec.tail_probability, spec.tail_scale,
+                           spec.tail_shape};
+}
+
+hal::InterfaceTimestampCapabilities capabilities_for(const NodeModel& model) {
+  hal::InterfaceTimestampCapabilities caps;
+  if (model.timestamping == TimestampingKind::kNone) return caps;
+  if (model.timestamping == TimestampingKind::kHardware ||
+      model.timestamping == TimestampingKind::kWindowsHardware) {
+    caps.supported.hardware.all_receive = caps.supported.hardware.all_transmit = true;
+    caps.supported.hardware.tagged_transmit = true;
+    caps.supported.hardware_clock_frequency_hz = model.nic_clock.frequency_hz;
+    caps.supported.supports_cross_timestamp =
+        model.timestamping == TimestampingKind::kWindowsHardware;
+  }
+  caps.supported.software.all_receive = caps.supported.software.all_transmit = true;
+  caps.supported.software.tagged_transmit = true;
+  caps.active = caps.supported;
+  return caps;
+}
+
+// Made-up but stable identities and addresses: 10.x.y.z and fd00::x:y:z from the node's index.
+ClockIdentity identity_for(std::size_t index) {
+  const auto n = static_cast<std::uint32_t>(index + 1);
+  return ClockIdentity{{0x02, 0x00, 0x00, 0xFF, 0xFE, static_cast<std::uint8_t>(n >> 16U),
+                        static_cast<std::uint8_t>(n >> 8U), static_cast<std::uint8_t>(n)}};
+}
+
+}  // namespace
+
+Result<sim::SimPtpNodeConfig, std::string> make_node_config(const NodeModel& model,
+                                                            std::size_t index) {
+  sim::SimPtpNodeConfig config;
+  const auto n = static_cast<std::uint32_t>(index + 1);
+  const auto b2 = static_cast<std::uint8_t>(n >> 16U);
+  const auto b1 = static_cast<std::uint8_t>(n >> 8U);
+  const auto b0 = static_cast<std::uint8_t>(n);
+  config.host.ipv4 = hal::IpAddress::v4(10, b2, b1, b0);
+  config.host.ipv6 = hal::IpAddress::v6({0xFD, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, b2, b1, b0});
+  config.family = model.options.port.network_transport.value == app::NetworkTransport::kUdpV6
+                      ? hal::AddressFamily::kIpv6
+                      : hal::AddressFamily::kIpv4;
+
+  config.host.host_crystal = to_sim(model.clock, SimDuration());
+  config.host.counter_frequency_hz = model.counter_frequency_hz;
+  config.host.system_clock.time_at_crystal_zero =
+      hal::SystemTime{Nanoseconds(kEpochSeconds * kNanosecondsPerSecond)};
+  config.host.system_clock.max_frequency_adjustment =
+      hal::PartsPerBillion{static_cast<double>(model.max_frequency_adjustment_ppb)};
+  // A PHC starts on the PTP timescale, give or take its own phase offset.
+  config.host.nic_crystal =
+      to_sim(model.nic_clock.crystal, SimDuration::seconds(kEpochSeconds + kUtcOffsetSeconds));
+  const bool hardware = model.timestamping == TimestampingKind::kHardware;
+  config.host.nic_clock = sim::SimHardwareClockConfig{model.nic_clock.frequency_hz, hardware};
+  config.host.capabilities = capabilities_for(model);
+  config.host.cross_timestamps.min_window = model.cross_timestamps.min_window;
+  config.host.cross_timestamps.max_window = model.cross_timestamps.max_window;
+  config.host.cross_timestamps.wide_probability = model.cross_timestamps.wide_probability;
+  config.host.cross_timestamps.wide_window = model.cross_timestamps.wide_window;
+  config.host.paths.receive_stack = to_sim(model.paths.receive_stack);
+  config.host.paths.receive_application = to_sim(model.paths.receive_application);
+  config.host.paths.transmit_stack = to_sim(model.paths.transmit_stack);
+  config.host.paths.transmit_driver = to_sim(model.paths.transmit_driver);
+  config.host.paths.transmit_report = to_sim(model.paths.transmit_report);
+  config.host.paths.hardware_jitter_stddev = model.paths.hardware_jitter_stddev;
+  config.host.paths.transmit_timestamp_loss_probability =
+      model.paths.transmit_timestamp_loss_probability;
+
+  auto port = app::to_port_config(model.options.clock, model.options.port, identity_for(index));
+  if (!port) return unexpected(std::string(to_string(port.error())));
+  config.port = *port;
+  config.servo = app::to_servo_config(
+      model.options.clock, hardware || model.timestamping == TimestampingKind::kWindowsHardware);
+  config.driver.utc_offset = Nanoseconds(kUtcOffsetSeconds * kNanosecondsPerSecond);
+  return config;
+}
+
+}  // namespace ptp::ptpsim

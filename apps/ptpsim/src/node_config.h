@@ -1,0 +1,19 @@
+// One scenario node as hal-sim's SimPtpNodeConfig: its host (crystals, counter, NIC clock, paths,
+// the capabilities its kind of timestamping implies), its clock and port from the ptp4l options,
+// its servo, and the timescale all nodes of a world share.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "ptp/ptpsim/scenario.h"
+#include "ptp/result.h"
+#include "ptp/sim/sim_ptp_node.h"
+
+namespace ptp::ptpsim {
+
+// `index` numbers the node within the world: it picks the node's IP addresses and clock identity.
+Result<sim::SimPtpNodeConfig, std::string> make_node_config(const NodeModel& model,
+                                                            std::size_t index);
+
+}  // namespace ptp::ptpsim

@@ -1,0 +1,188 @@
+// run_scenario: the sampling loop. Every sample interval it finds the grandmaster of the moment
+// and reads every node's true offset from it (ground truth: the difference of the two nodes'
+// SimPtpNode::true_offset_ns()), which drives the CSV, the plot series and the lock statistics.
+#include "run.h"
+
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <memory>
+
+#include "node_log.h"
+#include "node_statistics.h"
+#include "ptp/sim/pcap_writer.h"
+#include "text_format.h"
+#include "world.h"
+
+namespace ptp::ptpsim {
+namespace {
+
+// A plot of more lines than this is unreadable; larger runs plot their first nodes only.
+constexpr std::size_t kMaxPlotNodes = 16;
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+std::string csv_number(double value, int decimals) {
+  return std::isnan(value) ? std::string() : format_fixed(value, decimals);
+}
+
+std::uint64_t sum(const MessageTypeCounts& counts) {
+  std::uint64_t total = 0;
+  for (const auto count : counts) total += count;
+  return total;
+}
+
+bool measuring(PortState state) {
+  return state == PortState::kSlave || state == PortState::kUncalibrated;
+}
+
+}  // namespace
+
+double lock_bound_ns(TimestampingKind timestamping) {
+  switch (timestamping) {
+    case TimestampingKind::kHardware:
+    case TimestampingKind::kWindowsHardware: return 1'000.0;
+    case TimestampingKind::kSoftware: return 10'000.0;
+    // Application timestamps carry the difference between the receive and transmit paths
+    // through the stack (about 15 us with hal-sim's default latencies), which PTP cannot see:
+    // no servo gets below 10 us, so a clock without timestamps is judged at 50 us.
+    case TimestampingKind::kNone: return 50'000.0;
+  }
+  return 10'000.0;
+}
+
+std::string_view to_string(TimestampingKind timestamping) {
+  switch (timestamping) {
+    case TimestampingKind::kHardware: return "hardware";
+    case TimestampingKind::kWindowsHardware: return "windows-hardware";
+    case TimestampingKind::kSoftware: return "software";
+    case TimestampingKind::kNone: return "none";
+  }
+  return "unknown";
+}
+
+Result<RunReport, std::string> run_scenario(const Scenario& input, const RunOptions& options) {
+  const auto wall_start = std::chrono::steady_clock::now();
+  Scenario scenario = input;
+  if (options.seed) scenario.run.seed = *options.seed;
+  if (options.duration) scenario.run.duration = *options.duration;
+
+  auto created = SimulatedWorld::create(scenario);
+  if (!created) return unexpected(created.error());
+  SimulatedWorld& world = **created;
+  auto& nodes = world.nodes();
+
+  std::vector<std::unique_ptr<NodeLog>> logs;
+  std::vector<NodeStatistics> statistics;
+  for (WorldNode& node : nodes) {
+    logs.push_back(std::make_unique<NodeLog>(world.scheduler(), node.name, options.log));
+    node.node->set_observer(logs.back().get());
+    statistics.emplace_back(lock_bound_ns(node.timestamping));
+  }
+
+  std::ofstream pcap_file;
+  std::optional<sim::PcapWriter> pcap;
+  if (!options.pcap_path.empty()) {
+    pcap_file.open(options.pcap_path, std::ios::binary);
+    if (!pcap_file) return unexpected("cannot write " + options.pcap_path);
+    auto writer = sim::PcapWriter::open(pcap_file);
+    if (!writer) return unexpected("cannot write " + options.pcap_path);
+    pcap.emplace(writer.value());
+    // Captured frames carry the simulation's UTC: the shared epoch plus simulated time.
+    const auto start =
+        Timestamp::from_nanoseconds(Nanoseconds(kEpochSeconds * kNanosecondsPerSecond));
+    world.network().set_capture(&*pcap, start.value());
+  }
+
+  std::ofstream csv;
+  if (!options.csv_path.empty()) {
+    csv.open(options.csv_path, std::ios::binary);
+    if (!csv) return unexpected("cannot write " + options.csv_path);
+    csv << "time_s,node,state,true_offset_ns,measured_offset_ns,frequency_ppb,path_delay_ns\n";
+  }
+
+  const sim::SimTime end = sim::SimTime::from_start(scenario.run.duration);
+  auto started = world.start(end);
+  if (!started) return unexpected(started.error());
+
+  RunReport report;
+  report.description = scenario.description;
+  report.seed = scenario.run.seed;
+  report.events_left_out = *started;
+  report.nodes.resize(nodes.size());
+
+  const double duration_s = scenario.run.duration.to_seconds();
+  while (world.scheduler().now() < end) {
+    sim::SimTime next = world.scheduler().now() + scenario.run.sample_interval;
+    if (next > end) next = end;
+    if (auto ran = world.scheduler().run_until(next); !ran) {
+      return unexpected(std::string("the simulation stopped: events out of time range"));
+    }
+    const double time_s = world.seconds();
+    const int reference = world.grandmaster();
+    const std::string reference_name =
+        reference >= 0 ? nodes[static_cast<std::size_t>(reference)].name : std::string();
+    if (report.grandmasters.empty() || report.grandmasters.back().name != reference_name) {
+      report.grandmasters.push_back(GrandmasterChange{time_s, reference_name});
+    }
+    const double reference_ns =
+        reference >= 0 ? nodes[static_cast<std::size_t>(reference)].node->true_offset_ns() : kNaN;
+    for (std::size_t index = 0; index < nodes.size(); ++index) {
+      WorldNode& node = nodes[index];
+      const PortState state = node.node->clock().state();
+      const bool is_reference = static_cast<int>(index) == reference;
+      double true_offset = kNaN;
+      if (!node.crashed && reference >= 0) {
+        true_offset = is_reference ? 0.0 : node.node->true_offset_ns() - reference_ns;
+      }
+      if (!node.crashed && reference >= 0 && !is_reference)
+        statistics[index].add(time_s, true_offset);
+      if (options.keep_plot_series && index < kMaxPlotNodes) {
+        report.nodes[index].series.emplace_back(time_s, true_offset);
+      }
+      if (csv.is_open()) {
+        const auto& measurement = node.node->last_measurement();
+        const bool fresh = measurement.has_value() && !node.crashed && measuring(state);
+        csv << format_seconds(time_s) << ',' << node.name << ','
+            << (node.crashed ? std::string_view("CRASHED") : to_string(state)) << ','
+            << csv_number(true_offset, 1) << ','
+            << (fresh ? std::to_string(measurement->offset_from_master.count()) : std::string())
+            << ',' << (fresh ? format_fixed(measurement->frequency_ppb, 3) : std::string()) << ','
+            << (fresh ? std::to_string(measurement->mean_path_delay.count()) : std::string())
+            << '\n';
+      }
+    }
+    if (options.progress) options.progress(duration_s > 0 ? time_s / duration_s : 1.0);
+  }
+  world.network().set_capture(nullptr, Timestamp{});
+
+  for (std::size_t index = 0; index < nodes.size(); ++index) {
+    WorldNode& node = nodes[index];
+    NodeSummary& summary = report.nodes[index];
+    const OrdinaryClock& clock = node.node->clock();
+    summary.name = node.name;
+    summary.timestamping = node.timestamping;
+    summary.final_state = node.crashed ? "CRASHED" : std::string(to_string(clock.state()));
+    summary.lock_bound_ns = statistics[index].lock_bound_ns();
+    summary.lock_time_s = statistics[index].lock_time_s();
+    summary.rms_ns = statistics[index].rms_ns();
+    summary.percentile_99_ns = statistics[index].percentile_99_ns();
+    summary.max_abs_ns = statistics[index].max_abs_ns();
+    if (const auto& measurement = node.node->last_measurement()) {
+      summary.path_delay_ns = static_cast<double>(measurement->mean_path_delay.count());
+    }
+    summary.messages_sent = sum(clock.counters().sent);
+    summary.messages_received = sum(clock.counters().received);
+    summary.drops = clock.counters().total_drops();
+    summary.state_changes = clock.counters().state_changes;
+    summary.transitions = logs[index]->transitions();
+    node.node->set_observer(nullptr);
+  }
+  report.simulated_s = world.seconds();
+  report.wall_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  return report;
+}
+
+}  // namespace ptp::ptpsim

@@ -1,0 +1,255 @@
+#!/usr/bin/env bash
+# ptp4win.exe (mingw-w64 build, under Wine) against linuxptp's ptp4l and pmc, over a veth pair
+# between two network namespaces this script creates and always removes (addresses exist only
+# inside them). ptp4l uses software timestamps; ptp4win runs free (never touches the clock).
+#   1. ptp4l is the better master: ptp4win reaches SLAVE, prints "master offset" lines, and the
+#      median |offset| is below PTP4WIN_OFFSET_BOUND_NS (both share one system clock: the true
+#      offset is 0, what is measured is timestamping asymmetry; see docs/ptp4win.md);
+#   2. ptp4win is the better master: ptp4l (free_running, slaveOnly) reaches SLAVE and pmc on its
+#      side shows ptp4win's clock as grandmaster;
+#   3. pmc over UDPv4 queries ptp4win for CURRENT, PARENT, DEFAULT, TIME_PROPERTIES and PORT data
+#      sets and gets ptp4win's answers;
+#   4. BMCA across implementations: 1 and 2 differ only in which side has the better priority1,
+#      and both logs agree on who is master; and live: pmc sets ptp4win's priority1 to 5 during
+#      case 1, ptp4win becomes master and ptp4l (free running) leaves MASTER for it;
+#   5. tshark captures case 1 and finds no malformed PTP packet.
+# Exit 0: passed; 77: skipped (prints why: not root, no namespaces, no Wine, linuxptp or exe);
+# anything else: failed. Usage: run_interop.sh PATH/TO/ptp4win.exe [work dir]
+set -uo pipefail
+
+exe=${1:-}
+work=${2:-$(mktemp -d /tmp/ptp4win-interop.XXXXXX)}
+ns_linux=p4w-linux
+ns_wine=p4w-wine
+veth_linux=p4wl0
+veth_wine=p4ww0
+prefix=${PTP4WIN_INTEROP_WINEPREFIX:-/tmp/ptp4win-interop-wineprefix}
+bound_ns=${PTP4WIN_OFFSET_BOUND_NS:-1000000}
+pids=()
+
+skip() { echo "SKIP: $*"; exit 77; }
+fail() { echo "FAIL: $*"; failed=1; }
+note() { echo "---- $*"; }
+failed=0
+
+[ -n "$exe" ] || skip "usage: run_interop.sh PATH/TO/ptp4win.exe [work dir]"
+[ -f "$exe" ] || skip "ptp4win.exe not found at '${exe}' (build the windows preset first)"
+[ "$(id -u)" = 0 ] || skip "needs root for network namespaces"
+command -v ip >/dev/null || skip "iproute2 (ip) is not installed"
+command -v ptp4l >/dev/null || skip "linuxptp (ptp4l) is not installed"
+command -v pmc >/dev/null || skip "linuxptp (pmc) is not installed"
+wine=$(command -v wine64 || command -v wine || true)
+[ -n "$wine" ] || skip "Wine is not installed"
+wineserver=$(command -v wineserver || echo /usr/lib/wine/wineserver64)
+mkdir -p "$work"
+echo "work directory: $work"
+
+in_linux() { ip netns exec "$ns_linux" "$@"; }
+in_wine() {
+  ip netns exec "$ns_wine" env WINEPREFIX="$prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" \
+    DISPLAY= "$@"
+}
+
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null; done
+  in_wine "$wineserver" -k 2>/dev/null
+  ip netns del "$ns_linux" 2>/dev/null
+  ip netns del "$ns_wine" 2>/dev/null
+}
+trap cleanup EXIT INT TERM
+
+# wait_for FILE REGEX COUNT SECONDS: until FILE has COUNT lines matching REGEX, or the deadline.
+wait_for() {
+  local file=$1 regex=$2 count=$3 deadline=$((SECONDS + $4))
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    [ "$(grep -cE -- "$regex" "$file" 2>/dev/null || true)" -ge "$count" ] && return 0
+    sleep 0.2
+  done
+  return 1
+}
+
+# Stops a background process with SIGINT (Ctrl+C for a Windows console program under Wine) and
+# returns its exit code, or 124 if it did not end within 10 s.
+stop_process() {
+  local pid=$1 deadline=$((SECONDS + 10))
+  kill -INT "$pid" 2>/dev/null
+  while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.1; done
+  if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid"; wait "$pid" 2>/dev/null; return 124; fi
+  wait "$pid"
+}
+
+note "network namespaces $ns_linux ($veth_linux 10.99.0.1/24) and $ns_wine ($veth_wine 10.99.0.2/24)"
+ip netns del "$ns_linux" 2>/dev/null
+ip netns del "$ns_wine" 2>/dev/null
+ip netns add "$ns_linux" || skip "cannot create network namespaces (ip netns add failed)"
+ip netns add "$ns_wine" || skip "cannot create network namespaces"
+ip link add "$veth_linux" netns "$ns_linux" type veth peer name "$veth_wine" netns "$ns_wine" ||
+  skip "cannot create a veth pair"
+in_linux ip addr add 10.99.0.1/24 dev "$veth_linux"
+in_wine ip addr add 10.99.0.2/24 dev "$veth_wine"
+for ns in "$ns_linux" "$ns_wine"; do ip -n "$ns" link set lo up; done
+in_linux ip link set "$veth_linux" up
+in_wine ip link set "$veth_wine" up
+
+note "Wine prefix $prefix (its wineserver starts inside $ns_wine)"
+in_wine "$wineserver" -k 2>/dev/null
+timeout 120 ip netns exec "$ns_wine" env WINEPREFIX="$prefix" WINEDEBUG=-all \
+  WINEDLLOVERRIDES="mscoree,mshtml=" DISPLAY= "$wine" wineboot -i >/dev/null 2>&1 ||
+  skip "Wine cannot create its prefix in the namespace"
+
+# --summary_interval -2: one "master offset" line per Sync (ptp4l's default 0 would summarise).
+fast="--logAnnounceInterval -2 --logSyncInterval -2 --logMinDelayReqInterval -2
+  --summary_interval -2"
+ptp4l_common=(-i "$veth_linux" -S -m --logAnnounceInterval -2 --logSyncInterval -2
+  --logMinDelayReqInterval -2 --summary_interval -2 --slaveOnly 0)
+
+start_ptp4l() {  # log file, extra options
+  local log=$1
+  shift
+  # No shell function in the background: $! must be the process itself (ip netns exec execs it).
+  ip netns exec "$ns_linux" timeout 120 ptp4l "${ptp4l_common[@]}" --uds_address "$log.uds" "$@" \
+    >"$log" 2>&1 &
+  pids+=($!)
+  ptp4l_pid=$!
+}
+start_ptp4win() {  # log file, extra options
+  local log=$1
+  shift
+  # timeout forwards the SIGINT of stop_process to Wine, which raises Ctrl+C in ptp4win.
+  # shellcheck disable=SC2086
+  ip netns exec "$ns_wine" env WINEPREFIX="$prefix" WINEDEBUG=-all \
+    WINEDLLOVERRIDES="mscoree,mshtml=" DISPLAY= timeout -s INT 120 "$wine" "$exe" \
+    -i "$veth_wine" -S -m --free_running 1 $fast "$@" >"$log" 2>&1 &
+  pids+=($!)
+  ptp4win_pid=$!
+}
+ptp4win_identity() { grep -oE 'clock identity [0-9a-f]{6}\.[0-9a-f]{4}\.[0-9a-f]{6}' "$1" | head -1 | cut -d' ' -f3; }
+
+# ---- case 1: ptp4l master, ptp4win slave (free running), capture, pmc over UDP -----------------
+note "case 1: ptp4l (priority1 10) is master, ptp4win (priority1 128) is slave"
+capture=""
+if command -v tshark >/dev/null; then
+  capture="$work/case1.pcapng"
+  ip netns exec "$ns_linux" timeout 60 tshark -q -i "$veth_linux" -f "udp port 319 or udp port 320" -w "$capture" \
+    >"$work/tshark.log" 2>&1 &
+  pids+=($!)
+  tshark_pid=$!
+  wait_for "$work/tshark.log" "Capturing on" 1 20 || fail "tshark did not start capturing"
+else
+  echo "tshark not installed: case 5 (capture) skipped"
+fi
+# free_running: in case 4 ptp4l becomes a slave and must not adjust the shared clock.
+start_ptp4l "$work/case1-ptp4l.log" --priority1 10 --free_running 1
+# --utc_offset 0: a ptp4l grandmaster on the system clock (-S) announces the ARB timescale
+# (ptpTimescale 0) and sends CLOCK_REALTIME (UTC) as its time; ptp4win maps the Windows clock (UTC)
+# to PTP time with a fixed utc_offset (37 by default), so 0 compares like with like here. (The
+# driver does not yet follow the master's ptpTimescale flag; see docs/ptp4win.md.)
+start_ptp4win "$work/case1-ptp4win.log" --utc_offset 0
+wait_for "$work/case1-ptp4win.log" "to SLAVE on" 1 40 || fail "case 1: ptp4win did not reach SLAVE"
+wait_for "$work/case1-ptp4win.log" "master offset" 20 40 || fail "case 1: fewer than 20 offsets"
+wait_for "$work/case1-ptp4l.log" "to MASTER on" 1 5 || fail "case 1: ptp4l is not MASTER"
+identity=$(ptp4win_identity "$work/case1-ptp4win.log")
+echo "ptp4win clock identity: ${identity:-unknown}"
+
+note "case 3: pmc over UDPv4 (from $ns_linux) asks ptp4win for its data sets"
+in_linux timeout 20 pmc -4 -i "$veth_linux" -b 1 \
+  'GET CURRENT_DATA_SET' 'GET PARENT_DATA_SET' 'GET DEFAULT_DATA_SET' \
+  'GET TIME_PROPERTIES_DATA_SET' 'GET PORT_DATA_SET' >"$work/case3-pmc.log" 2>&1
+for tlv in CURRENT_DATA_SET PARENT_DATA_SET DEFAULT_DATA_SET TIME_PROPERTIES_DATA_SET PORT_DATA_SET; do
+  grep -qE "^\s*${identity}-1 seq [0-9]+ RESPONSE MANAGEMENT ${tlv}" "$work/case3-pmc.log" ||
+    fail "case 3: no $tlv response from ptp4win ($identity)"
+done
+# The answers' content: ptp4win's own defaultDS, its port in SLAVE, ptp4l's clock as its parent.
+awk -v id="$identity-1" '$1 == id && /DEFAULT_DATA_SET/ {p=1; next} /RESPONSE MANAGEMENT/ {p=0} p' \
+  "$work/case3-pmc.log" >"$work/case3-default.txt"
+grep -qE "priority1\s+128" "$work/case3-default.txt" || fail "case 3: DEFAULT_DATA_SET priority1 != 128"
+grep -qE "clockIdentity\s+${identity}" "$work/case3-default.txt" ||
+  fail "case 3: DEFAULT_DATA_SET clockIdentity != ${identity}"
+awk -v id="$identity-1" '$1 == id && /PORT_DATA_SET/ {p=1; next} /RESPONSE MANAGEMENT/ {p=0} p' \
+  "$work/case3-pmc.log" >"$work/case3-port.txt"
+grep -qE "portState\s+SLAVE" "$work/case3-port.txt" || fail "case 3: PORT_DATA_SET portState != SLAVE"
+awk -v id="$identity-1" '$1 == id && /PARENT_DATA_SET/ {p=1; next} /RESPONSE MANAGEMENT/ {p=0} p' \
+  "$work/case3-pmc.log" >"$work/case3-parent.txt"
+grep -qE "grandmasterPriority1\s+10" "$work/case3-parent.txt" ||
+  fail "case 3: PARENT_DATA_SET grandmasterPriority1 != 10 (ptp4l's)"
+
+# ---- case 4: BMCA live: ptp4win's priority1 set to 5 through pmc, both sides change roles ----
+note "case 4: pmc sets ptp4win's priority1 to 5: ptp4win becomes master, ptp4l selects it"
+ip netns exec "$ns_linux" timeout 20 pmc -4 -i "$veth_linux" -b 1 "TARGET ${identity}-1" \
+  'SET PRIORITY1 5' >"$work/case4-pmc.log" 2>&1
+grep -qE "priority1\s+5" "$work/case4-pmc.log" || fail "case 4: ptp4win did not acknowledge the SET"
+wait_for "$work/case1-ptp4win.log" "SLAVE to (PRE_)?MASTER on" 1 20 ||
+  fail "case 4: ptp4win did not become master after its priority1 became better"
+wait_for "$work/case1-ptp4l.log" "selected best master clock ${identity}" 1 20 ||
+  fail "case 4: ptp4l did not select ptp4win"
+wait_for "$work/case1-ptp4l.log" "MASTER to UNCALIBRATED on RS_SLAVE" 1 20 ||
+  fail "case 4: ptp4l did not leave MASTER for ptp4win"
+
+stop_process "$ptp4win_pid"
+rc=$?
+[ "$rc" = 0 ] || fail "case 1: ptp4win exited with $rc on Ctrl+C (expected 0)"
+grep -q "stopped" "$work/case1-ptp4win.log" || fail "case 1: ptp4win did not log a clean stop"
+stop_process "$ptp4l_pid" >/dev/null
+if [ -n "$capture" ]; then
+  stop_process "$tshark_pid" >/dev/null
+fi
+
+# Offsets: the median |offset| of the locked measurements (the first 5 are dropped: the delay
+# filter is still filling).
+median=$(grep "master offset" "$work/case1-ptp4win.log" | awk '{print $4}' | tail -n +6 |
+  awk '{v = $1 < 0 ? -$1 : $1; print v}' | sort -n | awk '{a[NR]=$1} END {if (NR) print a[int((NR+1)/2)]; else print "none"}')
+echo "case 1: median |master offset| = ${median} ns over $(grep -c "master offset" "$work/case1-ptp4win.log") lines (bound ${bound_ns} ns)"
+if [ "$median" = none ] || [ "$median" -gt "$bound_ns" ]; then
+  fail "case 1: median |offset| ${median} ns above ${bound_ns} ns"
+fi
+
+# ---- case 5: tshark ---------------------------------------------------------------------------
+if [ -n "$capture" ]; then
+  note "case 5: tshark decodes the capture"
+  total=$(tshark -r "$capture" -Y ptp 2>/dev/null | wc -l)
+  malformed=$(tshark -r "$capture" -Y '_ws.malformed' 2>/dev/null | wc -l)
+  from_wine=$(tshark -r "$capture" -Y 'ptp && ip.src == 10.99.0.2' 2>/dev/null | wc -l)
+  echo "case 5: $total PTP packets ($from_wine from ptp4win), $malformed malformed"
+  [ "$total" -gt 0 ] || fail "case 5: no PTP packets captured"
+  [ "$from_wine" -gt 0 ] || fail "case 5: no PTP packets from ptp4win captured"
+  [ "$malformed" = 0 ] || fail "case 5: $malformed malformed packets"
+fi
+
+# ---- case 2: ptp4win master, ptp4l slave --------------------------------------------------------
+note "case 2: ptp4win (priority1 10) is master, ptp4l (free_running, slaveOnly) is slave"
+start_ptp4l "$work/case2-ptp4l.log" --slaveOnly 1 --free_running 1
+start_ptp4win "$work/case2-ptp4win.log" --priority1 10
+# linuxptp's free_running never reports a locked servo (clock_no_adjust: always s0), so a
+# free-running ptp4l stays UNCALIBRATED: RS_SLAVE (its BMCA chose ptp4win) is what it can show.
+wait_for "$work/case2-ptp4l.log" "to UNCALIBRATED on RS_SLAVE" 1 40 ||
+  fail "case 2: ptp4l did not select ptp4win (no LISTENING to UNCALIBRATED on RS_SLAVE)"
+wait_for "$work/case2-ptp4l.log" "master offset" 8 30 || fail "case 2: ptp4l printed < 8 offsets"
+wait_for "$work/case2-ptp4win.log" "to MASTER on" 1 5 || fail "case 2: ptp4win is not MASTER"
+grep -q "selected best master clock $(ptp4win_identity "$work/case2-ptp4win.log")" \
+  "$work/case2-ptp4l.log" || fail "case 2: ptp4l did not select ptp4win as best master"
+identity=$(ptp4win_identity "$work/case2-ptp4win.log")
+ip netns exec "$ns_linux" timeout 20 pmc -u -s "$work/case2-ptp4l.log.uds" -b 0 \
+  'GET PARENT_DATA_SET' >"$work/case2-pmc.log" 2>&1
+grep -qE "grandmasterIdentity\s+${identity}" "$work/case2-pmc.log" ||
+  fail "case 2: ptp4l's PARENT_DATA_SET does not name ptp4win (${identity}) as grandmaster"
+grep -qE "grandmasterPriority1\s+10" "$work/case2-pmc.log" ||
+  fail "case 2: ptp4l's grandmasterPriority1 != 10"
+# ptp4win as grandmaster sends UTC + utc_offset (PTP timescale), which ptp4l on CLOCK_REALTIME
+# takes back off: the offsets ptp4l measures are the same asymmetry as in case 1.
+median2=$(grep "master offset" "$work/case2-ptp4l.log" | awk '{print $4}' | tail -n +6 |
+  awk '{v = $1 < 0 ? -$1 : $1; print v}' | sort -n | awk '{a[NR]=$1} END {if (NR) print a[int((NR+1)/2)]; else print "none"}')
+echo "case 2: ptp4l's median |master offset| = ${median2} ns (bound ${bound_ns} ns)"
+if [ "$median2" = none ] || [ "$median2" -gt "$bound_ns" ]; then
+  fail "case 2: ptp4l's median |offset| ${median2} ns above ${bound_ns} ns"
+fi
+stop_process "$ptp4win_pid" >/dev/null
+stop_process "$ptp4l_pid" >/dev/null
+
+note "logs in $work"
+if [ "$failed" != 0 ]; then
+  for f in "$work"/*.log; do echo "==== $f"; tail -n 40 "$f"; done
+  echo "FAILED"
+  exit 1
+fi
+echo "PASSED"

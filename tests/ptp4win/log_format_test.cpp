@@ -1,0 +1,158 @@
+// ptp4l's log lines against hand-written expected strings, the logging_level filter, the
+// message_tag, and the summary statistics over summary_interval.
+#include "ptp/ptp4win/log_format.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "ptp/ptp4win/logger.h"
+#include "ptp/ptp4win/summary_statistics.h"
+
+namespace ptp::ptp4win {
+namespace {
+
+const ClockIdentity kOwn{{0x00, 0x11, 0x22, 0xFF, 0xFE, 0x33, 0x44, 0x55}};
+const ClockIdentity kOther{{0xAA, 0xBB, 0xCC, 0xFF, 0xFE, 0xDD, 0xEE, 0x01}};
+
+OffsetMeasured measurement(std::int64_t offset, std::int64_t delay, double frequency,
+                           servo::ServoState state = servo::ServoState::kLocked) {
+  OffsetMeasured result;
+  result.offset_from_master = Nanoseconds(offset);
+  result.mean_path_delay = Nanoseconds(delay);
+  result.frequency_ppb = frequency;
+  result.servo_state = state;
+  return result;
+}
+
+TEST(Ptp4winLogFormat, PrefixIsProgramMonotonicSecondsAndTag) {
+  EXPECT_EQ(format_log_line("ptp4win", Nanoseconds(12'345'678'901'234), "", "hello"),
+            "ptp4win[12345.678]: hello");
+  EXPECT_EQ(format_log_line("ptp4win", Nanoseconds(5'009'000'000), "[eth0]", "hello"),
+            "ptp4win[5.009]: [eth0] hello");
+  EXPECT_EQ(format_log_line("ptp4win", Nanoseconds(0), "", "x"), "ptp4win[0.000]: x");
+}
+
+TEST(Ptp4winLogFormat, StateChange) {
+  EXPECT_EQ(format_state_change(1, StateChanged{PortState::kListening, PortState::kUncalibrated,
+                                                PortEvent::kRsSlave}),
+            "port 1: LISTENING to UNCALIBRATED on RS_SLAVE");
+  EXPECT_EQ(format_state_change(1, StateChanged{PortState::kUncalibrated, PortState::kSlave,
+                                                PortEvent::kMasterClockSelected}),
+            "port 1: UNCALIBRATED to SLAVE on MASTER_CLOCK_SELECTED");
+}
+
+TEST(Ptp4winLogFormat, OffsetLinePaddedAsPtp4l) {
+  EXPECT_EQ(format_offset(measurement(-23, 5678, 1234)),
+            "master offset        -23 s2 freq   +1234 path delay      5678");
+  EXPECT_EQ(format_offset(measurement(7, 0, -3.6, servo::ServoState::kUnlocked)),
+            "master offset          7 s0 freq      -4 path delay         0");
+  EXPECT_EQ(format_offset(measurement(1'234'567'890'123, 12, 0, servo::ServoState::kJump)),
+            "master offset 1234567890123 s1 freq      +0 path delay        12");
+}
+
+TEST(Ptp4winLogFormat, BestMaster) {
+  EXPECT_EQ(format_best_master(kOther, kOwn), "selected best master clock aabbcc.fffe.ddee01");
+  EXPECT_EQ(format_best_master(kOwn, kOwn),
+            "selected local clock 001122.fffe.334455 as best master");
+}
+
+TEST(Ptp4winSummary, SampleCountFollowsPtp4l) {
+  EXPECT_EQ(summary_sample_count(0, 0), 1U);
+  EXPECT_EQ(summary_sample_count(0, 1), 1U);
+  EXPECT_EQ(summary_sample_count(2, 0), 4U);
+  EXPECT_EQ(summary_sample_count(0, -4), 16U);
+  EXPECT_EQ(summary_sample_count(100, 0), 1U << 30);
+}
+
+TEST(Ptp4winSummary, StatisticsOverOneInterval) {
+  SummaryAccumulator summary(4);
+  EXPECT_FALSE(summary.add(measurement(10, 500, -1000)));
+  EXPECT_FALSE(summary.add(measurement(-30, 510, -1010)));
+  EXPECT_FALSE(summary.add(measurement(20, 490, -990)));
+  const auto result = summary.add(measurement(0, 500, -1000));
+  ASSERT_TRUE(result);
+  EXPECT_DOUBLE_EQ(result->offset_rms_ns, std::sqrt((100.0 + 900.0 + 400.0) / 4.0));
+  EXPECT_DOUBLE_EQ(result->offset_max_abs_ns, 30.0);
+  EXPECT_DOUBLE_EQ(result->frequency_mean_ppb, -1000.0);
+  EXPECT_NEAR(result->frequency_stddev_ppb, std::sqrt(50.0), 1e-9);
+  EXPECT_DOUBLE_EQ(result->delay_mean_ns, 500.0);
+  EXPECT_NEAR(result->delay_stddev_ns, std::sqrt(50.0), 1e-9);
+  EXPECT_EQ(format_summary(*result), "rms   19 max   30 freq  -1000 +/-   7 delay   500 +/-   7");
+  // The next interval starts from nothing.
+  EXPECT_FALSE(summary.add(measurement(1, 1, 1)));
+}
+
+TEST(Ptp4winSummary, FormatMatchesPtp4l) {
+  EXPECT_EQ(format_summary(SummaryStatistics{12, 30, -1234, 5, 567, 3}),
+            "rms   12 max   30 freq  -1234 +/-   5 delay   567 +/-   3");
+}
+
+class Ptp4winLogger : public testing::Test {
+ protected:
+  Logger make(int level, std::string tag = "") {
+    return Logger(
+        LoggerConfig{"ptp4win", std::move(tag), level},
+        [this](std::string_view line) { lines_.emplace_back(line); }, [this] { return now_; });
+  }
+  std::vector<std::string> lines_;
+  Nanoseconds now_{16'234'193'000'000};
+};
+
+TEST_F(Ptp4winLogger, LevelFilters) {
+  const Logger logger = make(5);
+  logger.log(LogLevel::kError, "e");
+  logger.log(LogLevel::kNotice, "n");
+  logger.log(LogLevel::kInfo, "i");
+  logger.log(LogLevel::kDebug, "d");
+  EXPECT_EQ(lines_, (std::vector<std::string>{"ptp4win[16234.193]: e", "ptp4win[16234.193]: n"}));
+}
+
+TEST_F(Ptp4winLogger, ObserverWritesPtp4lLines) {
+  const Logger logger = make(6, "[lo]");
+  PortLogObserver observer(logger, 1, kOwn, 1);
+  observer.check_best_master(PortState::kListening, kOwn);  // no decision yet: nothing
+  observer.on_state_changed(
+      StateChanged{PortState::kListening, PortState::kUncalibrated, PortEvent::kRsSlave}, now_);
+  observer.check_best_master(PortState::kUncalibrated, kOther);
+  observer.check_best_master(PortState::kUncalibrated, kOther);  // unchanged: nothing
+  observer.on_offset_measured(measurement(-23, 5678, 1234), now_);
+  observer.on_state_changed(StateChanged{PortState::kListening, PortState::kMaster,
+                                         PortEvent::kAnnounceReceiptTimeoutExpires},
+                            now_);
+  observer.check_best_master(PortState::kMaster, kOwn);
+  EXPECT_EQ(lines_,
+            (std::vector<std::string>{
+                "ptp4win[16234.193]: [lo] port 1: LISTENING to UNCALIBRATED on RS_SLAVE",
+                "ptp4win[16234.193]: [lo] selected best master clock aabbcc.fffe.ddee01",
+                "ptp4win[16234.193]: [lo] master offset        -23 s2 freq   +1234 path delay "
+                "     5678",
+                "ptp4win[16234.193]: [lo] port 1: LISTENING to MASTER on "
+                "ANNOUNCE_RECEIPT_TIMEOUT_EXPIRES",
+                "ptp4win[16234.193]: [lo] port 1: assuming the grand master role",
+                "ptp4win[16234.193]: [lo] selected local clock 001122.fffe.334455 as best master",
+            }));
+}
+
+TEST_F(Ptp4winLogger, ObserverPrintsSummariesWhenAsked) {
+  const Logger logger = make(6);
+  PortLogObserver observer(logger, 1, kOwn, 2);
+  observer.on_offset_measured(measurement(10, 500, -1000), now_);
+  EXPECT_TRUE(lines_.empty());
+  observer.on_offset_measured(measurement(-10, 500, -1000), now_);
+  EXPECT_EQ(lines_, (std::vector<std::string>{
+                        "ptp4win[16234.193]: rms   10 max   10 freq  -1000 +/-   0 delay   500 "
+                        "+/-   0"}));
+}
+
+TEST_F(Ptp4winLogger, InfoLinesHiddenBelowLevelSix) {
+  const Logger logger = make(5);
+  PortLogObserver observer(logger, 1, kOwn, 1);
+  observer.on_offset_measured(measurement(1, 1, 1), now_);
+  EXPECT_TRUE(lines_.empty());
+}
+
+}  // namespace
+}  // namespace ptp::ptp4win
