@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 
+#include "ptp/sim/nic_capabilities.h"
 #include "ptp/sim/random.h"
 
 namespace ptp::accuracy {
@@ -26,18 +27,16 @@ constexpr std::array<ScenarioSpec, 5> kScenarios{{
 }};
 
 hal::InterfaceTimestampCapabilities capabilities(Timestamping timestamping) {
-  hal::InterfaceTimestampCapabilities caps;
-  if (timestamping == Timestamping::kNone) return caps;
-  if (timestamping != Timestamping::kSoftware) {
-    caps.supported.hardware.all_receive = caps.supported.hardware.all_transmit = true;
-    caps.supported.hardware.tagged_transmit = true;
-    caps.supported.hardware_clock_frequency_hz = 125'000'000;
-    caps.supported.supports_cross_timestamp = timestamping == Timestamping::kWindowsHardware;
+  constexpr std::uint64_t kNicClockHz = 125'000'000;  // an 8 ns tick
+  switch (timestamping) {
+    case Timestamping::kHardware:
+      return sim::nic_capabilities(sim::SimNicKind::kHardware, kNicClockHz);
+    case Timestamping::kWindowsHardware:
+      return sim::nic_capabilities(sim::SimNicKind::kWindowsHardware, kNicClockHz);
+    case Timestamping::kSoftware: return sim::nic_capabilities(sim::SimNicKind::kSoftware, 0);
+    case Timestamping::kNone: break;
   }
-  caps.supported.software.all_receive = caps.supported.software.all_transmit = true;
-  caps.supported.software.tagged_transmit = true;
-  caps.active = caps.supported;
-  return caps;
+  return sim::nic_capabilities(sim::SimNicKind::kNone, 0);
 }
 
 sim::OscillatorConfig crystal(double frequency_ppm, sim::SimDuration phase, double ramp) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "ptp/sim/network.h"
+#include "ptp/sim/nic_capabilities.h"
 #include "ptp/sim/sim_ptp_node.h"
 
 namespace ptp::sim::testing {
@@ -37,19 +38,14 @@ struct NodeSpec {
 };
 
 inline hal::InterfaceTimestampCapabilities capabilities_for(Timestamping timestamping) {
-  hal::InterfaceTimestampCapabilities caps;
-  if (timestamping == Timestamping::kNone) return caps;
-  if (timestamping == Timestamping::kHardware || timestamping == Timestamping::kWindowsHardware) {
-    caps.supported.hardware.all_receive = caps.supported.hardware.all_transmit = true;
-    caps.supported.hardware.tagged_transmit = true;
-    caps.supported.hardware_clock_frequency_hz =
-        timestamping == Timestamping::kHardware ? 1'000'000'000 : 125'000'000;
-    caps.supported.supports_cross_timestamp = timestamping == Timestamping::kWindowsHardware;
+  switch (timestamping) {
+    case Timestamping::kHardware: return nic_capabilities(SimNicKind::kHardware, 1'000'000'000);
+    case Timestamping::kWindowsHardware:
+      return nic_capabilities(SimNicKind::kWindowsHardware, 125'000'000);
+    case Timestamping::kSoftware: return nic_capabilities(SimNicKind::kSoftware, 0);
+    case Timestamping::kNone: break;
   }
-  caps.supported.software.all_receive = caps.supported.software.all_transmit = true;
-  caps.supported.software.tagged_transmit = true;
-  caps.active = caps.supported;
-  return caps;
+  return nic_capabilities(SimNicKind::kNone, 0);
 }
 
 inline SimPtpNodeConfig node_config(int index, const NodeSpec& spec) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "ptp/app/core_config.h"
+#include "ptp/sim/nic_capabilities.h"
 #include "world.h"
 
 namespace ptp::ptpsim {
@@ -27,26 +28,23 @@ sim::OscillatorConfig to_sim(const OscillatorModel& model, SimDuration extra_pha
   return config;
 }
 
+sim::SimNicKind nic_kind(TimestampingKind kind) {
+  switch (kind) {
+    case TimestampingKind::kHardware: return sim::SimNicKind::kHardware;
+    case TimestampingKind::kWindowsHardware: return sim::SimNicKind::kWindowsHardware;
+    case TimestampingKind::kSoftware: return sim::SimNicKind::kSoftware;
+    case TimestampingKind::kNone: return sim::SimNicKind::kNone;
+  }
+  return sim::SimNicKind::kNone;
+}
+
 sim::LatencyModel to_sim(const LatencyModelSpec& spec) {
   return sim::LatencyModel{spec.mean, spec.jitter_stddev, spec.tail_probability, spec.tail_scale,
                            spec.tail_shape};
 }
 
 hal::InterfaceTimestampCapabilities capabilities_for(const NodeModel& model) {
-  hal::InterfaceTimestampCapabilities caps;
-  if (model.timestamping == TimestampingKind::kNone) return caps;
-  if (model.timestamping == TimestampingKind::kHardware ||
-      model.timestamping == TimestampingKind::kWindowsHardware) {
-    caps.supported.hardware.all_receive = caps.supported.hardware.all_transmit = true;
-    caps.supported.hardware.tagged_transmit = true;
-    caps.supported.hardware_clock_frequency_hz = model.nic_clock.frequency_hz;
-    caps.supported.supports_cross_timestamp =
-        model.timestamping == TimestampingKind::kWindowsHardware;
-  }
-  caps.supported.software.all_receive = caps.supported.software.all_transmit = true;
-  caps.supported.software.tagged_transmit = true;
-  caps.active = caps.supported;
-  return caps;
+  return sim::nic_capabilities(nic_kind(model.timestamping), model.nic_clock.frequency_hz);
 }
 
 // Made-up but stable identities and addresses: 10.x.y.z and fd00::x:y:z from the node's index.

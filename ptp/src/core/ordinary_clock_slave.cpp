@@ -51,16 +51,21 @@ bool OrdinaryClock::following_master() const {
          port_ds_.port_state == PortState::kSlave;
 }
 
-void OrdinaryClock::handle_sync(const wire::Message& message, const ReceivedMessage& received,
-                                Nanoseconds now, PortActions& out) {
+bool OrdinaryClock::accept_from_parent(const wire::Message& message) {
   if (!following_master()) {
     drop(DropReason::kWrongState);
-    return;
+    return false;
   }
   if (message.header.source_port_identity != clock_ds_.parent.parent_port_identity) {
     drop(DropReason::kNotFromParent);
-    return;
+    return false;
   }
+  return true;
+}
+
+void OrdinaryClock::handle_sync(const wire::Message& message, const ReceivedMessage& received,
+                                Nanoseconds now, PortActions& out) {
+  if (!accept_from_parent(message)) return;
   if (!received.receive_time) {
     drop(DropReason::kNoReceiveTimestamp);
     return;
@@ -104,14 +109,7 @@ void OrdinaryClock::handle_sync(const wire::Message& message, const ReceivedMess
 
 void OrdinaryClock::handle_follow_up(const wire::Message& message, Nanoseconds now,
                                      PortActions& out) {
-  if (!following_master()) {
-    drop(DropReason::kWrongState);
-    return;
-  }
-  if (message.header.source_port_identity != clock_ds_.parent.parent_port_identity) {
-    drop(DropReason::kNotFromParent);
-    return;
-  }
+  if (!accept_from_parent(message)) return;
   const auto origin =
       to_nanoseconds(std::get<wire::FollowUp>(message.body).precise_origin_timestamp);
   if (!origin || message.header.correction_field.is_too_big()) {

@@ -137,6 +137,8 @@ class OrdinaryClock {
                      PortActions& out);
   void complete_delay_measurement();
   [[nodiscard]] bool following_master() const;
+  // Sync and Follow_Up: only while following a master, and only from it (drops counted).
+  bool accept_from_parent(const wire::Message& message);
 
   // Management (ordinary_clock_management.cpp).
   void handle_management(const wire::Message& message, const ReceivedMessage& received,
