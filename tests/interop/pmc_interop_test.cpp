@@ -2,8 +2,9 @@
 // and must print the data sets the clock holds, and a SET PRIORITY1 from pmc must change the
 // clock. Everything happens inside a network namespace this test creates and removes, on its
 // loopback interface only. The test process joins the namespace (setns) to open its socket;
-// pmc runs there through `ip netns exec`. The socket glue below is test code: the clock itself
-// is the production core.
+// pmc runs there through `nsenter --net` (not `ip netns exec`, which remounts / and /sys and so
+// fails in a chroot, where / is not a mount point). The socket glue below is test code: the clock
+// itself is the production core.
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -38,12 +39,14 @@ class PmcInterop : public ::testing::Test {
  protected:
   void SetUp() override {
     if (geteuid() != 0) GTEST_FAIL() << "needs root for network namespaces (CI runs as root)";
-    if (!run("command -v pmc >/dev/null && command -v ip >/dev/null")) {
-      GTEST_FAIL() << "pmc or ip missing: scripts/install-deps.sh installs linuxptp, iproute2";
+    if (!run("command -v pmc >/dev/null && command -v ip >/dev/null && command -v nsenter "
+             ">/dev/null")) {
+      GTEST_FAIL() << "pmc, ip or nsenter missing: scripts/install-deps.sh installs linuxptp, "
+                      "iproute2, util-linux";
     }
     (void)run(std::string("ip netns del ") + kNamespace + " 2>/dev/null");
     ASSERT_TRUE(run(std::string("ip netns add ") + kNamespace));
-    const std::string exec = std::string("ip netns exec ") + kNamespace + " ";
+    const std::string exec = std::string("nsenter --net=/run/netns/") + kNamespace + " ";
     ASSERT_TRUE(run(exec + "ip link set lo up"));
     ASSERT_TRUE(run(exec + "ip link set lo multicast on"));
     ASSERT_TRUE(run(exec + "ip route add 224.0.0.0/4 dev lo"));
@@ -91,8 +94,8 @@ class PmcInterop : public ::testing::Test {
 
   // Runs pmc with `commands` while this thread answers for the clock; returns pmc's output.
   std::string query(OrdinaryClock& clock, const std::string& commands) {
-    const std::string command =
-        std::string("ip netns exec ") + kNamespace + " pmc -4 -i lo -b 0 " + commands + " 2>&1";
+    const std::string command = std::string("nsenter --net=/run/netns/") + kNamespace +
+                                " pmc -4 -i lo -b 0 " + commands + " 2>&1";
     finished_.store(false);
     FILE* pmc = popen(command.c_str(), "r");
     EXPECT_NE(pmc, nullptr);
