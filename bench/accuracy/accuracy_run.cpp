@@ -111,6 +111,7 @@ RunFigures figures(const ScenarioSpec& spec, const RunSamples& samples) {
   for (std::size_t i = lock_index; i < offsets.size(); ++i) {
     const double t = static_cast<double>(i + 1) * dt;
     if (samples.excluded[i]) {
+      result.spike_max_ns = std::max(result.spike_max_ns, std::abs(offsets[i]));
       // Recovery after a spike: how long until the offset is back within the bound.
       if (std::abs(offsets[i]) >= spec.lock_threshold_ns) {
         if (out_of_bound_since < 0) out_of_bound_since = t;

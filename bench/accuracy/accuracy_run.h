@@ -29,6 +29,7 @@ struct RunFigures {
   double frequency_rms_ppb = 0;    // RMS of the 1 s frequency error after lock
   int lock_losses = 0;             // samples after lock (outside spike windows) over the threshold
   double worst_relock_s = 0;       // stress: longest time from a spike's end to |offset| in bound
+  double spike_max_ns = 0;         // stress: largest |offset| inside the spike windows
 };
 
 RunFigures figures(const ScenarioSpec& spec, const RunSamples& samples);

@@ -1,7 +1,7 @@
 // A deterministic clock for closed-loop servo tests: an oscillator with a fixed frequency offset,
-// optional random-walk frequency wander, and white phase noise on each offset measurement, all
-// from a fixed-seed std::mt19937_64. The servo's decisions are applied to it exactly as the port
-// would apply them to a real clock (step, then set the frequency).
+// optional random-walk frequency wander and a steady drift, and white phase noise on each offset
+// measurement, all from a fixed-seed std::mt19937_64. The servo's decisions are applied to it
+// exactly as the port would apply them to a real clock (step, then set the frequency).
 #pragma once
 
 #include <cmath>
@@ -19,6 +19,7 @@ struct ClockModelConfig {
   double initial_offset_ns = 0;          // local - master at the first sample
   double phase_noise_sigma_ns = 20;      // white noise on each measured offset
   double wander_ppb_per_sqrt_s = 0;      // random-walk frequency: sigma of the change over 1 s
+  double ramp_ppb_per_s = 0;             // a steady frequency drift (temperature), ppb per second
   double interval_s = 0.125;             // logSyncInterval -3
   double initial_adjustment_ppb = 0;
   std::uint64_t seed = 1;
@@ -57,12 +58,17 @@ class ClockModel {
 
   // Something outside the servo moves the clock (a phase jump of the master, say).
   void jump(double offset_ns) { offset_ns_ += offset_ns; }
+  // The oscillator's frequency changes at once (a mechanical or thermal shock).
+  void change_frequency(double ppb) { frequency_offset_ppb_ += ppb; }
 
   // One sync interval passes.
   void advance() {
     const double dt = config_.interval_s;
     offset_ns_ += (frequency_offset_ppb_ + adjustment_ppb_) * dt;
     master_time_ns_ += dt * 1e9;
+    // The phase runs at the mean frequency over the interval: a ramp adds half its change.
+    offset_ns_ += 0.5 * config_.ramp_ppb_per_s * dt * dt;
+    frequency_offset_ppb_ += config_.ramp_ppb_per_s * dt;
     if (config_.wander_ppb_per_sqrt_s > 0) {
       frequency_offset_ppb_ += config_.wander_ppb_per_sqrt_s * std::sqrt(dt) * gauss_(rng_);
     }

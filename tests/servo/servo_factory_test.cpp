@@ -106,6 +106,12 @@ TEST(ServoFactory, RejectsInvalidConfiguration) {
             ServoError::kBadKalmanParameter);
   EXPECT_EQ(error_of([](ServoConfig& c) { c.kalman.phase_correction_intervals = 0.5; }),
             ServoError::kBadKalmanParameter);
+  EXPECT_EQ(error_of([](ServoConfig& c) { c.kalman.outlier_holdover = Nanoseconds(-1); }),
+            ServoError::kBadKalmanParameter);
+  EXPECT_EQ(error_of([](ServoConfig& c) {
+              c.kalman.path_change_holdover = Nanoseconds(c.kalman.outlier_holdover.count() - 1);
+            }),
+            ServoError::kBadKalmanParameter);
 }
 
 TEST(ServoFactory, EveryServoSurvivesExtremeInputs) {

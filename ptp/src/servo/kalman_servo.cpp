@@ -16,8 +16,9 @@ constexpr int kWarmUpUpdates = 16;
 // Past the warm-up, squared second differences and prediction errors are clipped at this many
 // variances, so that a PDV spike cannot inflate the estimates.
 constexpr double kClipVariances = 25.0;
-// A second difference of white phase noise has 1 + 4 + 1 = 6 times its variance.
-constexpr double kSecondDifferenceVariances = 6.0;
+// Gaps between samples longer than this many sync intervals count as this many for the control's
+// phase horizon: a long outage is not a loss rate.
+constexpr double kMaxGapIntervals = 8.0;
 
 // The sample counters only matter up to the averaging length; saturating them keeps a servo that
 // runs for years free of overflow.
@@ -83,14 +84,21 @@ KalmanServo::KalmanServo(const ServoConfig& config, double initial_frequency_ppb
   best_ = bank_size_ / 2;
 }
 
+ServoDecision KalmanServo::sample_measurement(const ServoSample& measurement) {
+  sample_path_delay_ = measurement.mean_path_delay;
+  const ServoDecision decision = sample(measurement.offset_from_master, measurement.local_time);
+  sample_path_delay_.reset();
+  return decision;
+}
+
 void KalmanServo::set_sync_interval(Nanoseconds interval) {
   if (interval > Nanoseconds(0)) sync_interval_s_ = seconds(interval);
 }
 
 void KalmanServo::reset() {
   samples_ = 0;
-  consecutive_rejections_ = 0;
   last_local_time_.reset();
+  used_path_delay_.reset();
 }
 
 double KalmanServo::frequency_ppb() const { return clamp_frequency(-best().frequency_error_ppb); }
@@ -112,28 +120,71 @@ void KalmanServo::start(double offset_ns, Nanoseconds local_time) {
   }
   last_local_time_ = local_time;
   last_offset_ns_ = offset_ns;
-  last_difference_ns_.reset();
+  last_difference_.reset();
   samples_ = 1;
   updates_ = 0;
-  consecutive_rejections_ = 0;
+  last_used_time_ = local_time;
+  used_path_delay_ = sample_path_delay_;
+  first_rejected_time_.reset();
+}
+
+bool KalmanServo::holdover_expired(Nanoseconds local_time, double gate_variance) const {
+  const std::optional<Nanoseconds> held =
+      local_time.checked_sub(first_rejected_time_.value_or(local_time));
+  if (!held) return true;
+  bool path_moved = false;
+  if (sample_path_delay_.has_value() && used_path_delay_.has_value()) {
+    const auto moved = static_cast<double>(sample_path_delay_->count()) -
+                       static_cast<double>(used_path_delay_->count());
+    path_moved = moved * moved > gate_variance;
+  }
+  return *held > (path_moved ? config_.path_change_holdover : config_.outlier_holdover);
+}
+
+void KalmanServo::widen_for(double offset_ns, double held_s) {
+  for (std::size_t i = 0; i < bank_size_; ++i) {
+    Filter& f = bank_[i];
+    const double v = offset_ns - f.phase_ns;
+    f.p_phase += v * v;
+    if (held_s > 0) f.p_frequency += (v / held_s) * (v / held_s);
+  }
 }
 
 double KalmanServo::control_ppb() const {
-  // Cancel the oscillator's error, and steer the estimated offset to zero over the chosen
-  // number of intervals (1 = dead-beat: with a filtered estimate, the least-squares best).
-  const double horizon_s = config_.phase_correction_intervals * sync_interval_s_;
+  // Cancel the oscillator's error, and steer the estimated offset to zero over the chosen number
+  // of intervals (1 = dead-beat: with a filtered estimate, the least-squares best). The phase
+  // term stays in force until the next sample; when Syncs are lost that is k intervals, and the
+  // offset there is phase * (1 - k / N'). Its mean square is least for N' = N * E[k^2] / E[k],
+  // which is N when nothing is lost.
+  const double horizon_s =
+      config_.phase_correction_intervals * sync_interval_s_ * (gap_mean_square_ / gap_mean_);
   return clamp_frequency(-best().frequency_error_ppb - best().phase_ns / horizon_s);
 }
 
+void KalmanServo::learn_gaps(double interval_s) {
+  // In sync intervals, at least one; an outage longer than kMaxGapIntervals says nothing about
+  // the loss rate that follows it.
+  const double gap = std::clamp(interval_s / sync_interval_s_, 1.0, kMaxGapIntervals);
+  count(gap_samples_);
+  const double weight = 1.0 / std::min(static_cast<double>(gap_samples_), kAveragingSamples);
+  gap_mean_ += weight * (gap - gap_mean_);
+  gap_mean_square_ += weight * (gap * gap - gap_mean_square_);
+}
+
 void KalmanServo::learn_measurement_noise(double offset_ns, double interval_s) {
-  // The first difference without the applied frequency is (frequency error) * dt plus the
-  // difference of two noise terms; differencing again cancels the frequency error (up to its
-  // wander over one interval, negligible against timestamp noise) and leaves 6 R.
+  // The first difference without the applied frequency, over its interval, is the frequency
+  // error plus the difference of two noise terms over the interval; differencing two such rates
+  // cancels the frequency error (up to its wander over one interval, negligible against
+  // timestamp noise) even when Syncs were lost between them, and leaves R times
+  // 1/dt1^2 + (1/dt1 + 1/dt2)^2 + 1/dt2^2 (6 / dt^2 for equal intervals).
   const double difference = offset_ns - last_offset_ns_ - applied_frequency_ppb_ * interval_s;
   last_offset_ns_ = offset_ns;
-  if (last_difference_ns_.has_value()) {
-    const double second = difference - *last_difference_ns_;
-    double sample = second * second / kSecondDifferenceVariances;
+  const Difference current{difference / interval_s, interval_s};
+  if (last_difference_.has_value()) {
+    const double second = current.rate_ppb - last_difference_->rate_ppb;
+    const double a = 1.0 / current.interval_s;
+    const double b = 1.0 / last_difference_->interval_s;
+    double sample = second * second / (a * a + (a + b) * (a + b) + b * b);
     if (updates_ >= kWarmUpUpdates) {
       sample = std::min(sample, kClipVariances * measurement_variance_ns2_);
     }
@@ -154,7 +205,7 @@ void KalmanServo::learn_measurement_noise(double offset_ns, double interval_s) {
       }
     }
   }
-  last_difference_ns_ = difference;
+  last_difference_ = current;
 }
 
 ServoDecision KalmanServo::decide(Nanoseconds offset_from_master, Nanoseconds local_time) {
@@ -181,22 +232,35 @@ ServoDecision KalmanServo::decide(Nanoseconds offset_from_master, Nanoseconds lo
   }
   const double dt = seconds(*elapsed);
   last_local_time_ = local_time;
+  learn_gaps(dt);
   for (std::size_t i = 0; i < bank_size_; ++i) predict(bank_[i], applied_frequency_ppb_, dt);
-  // The outlier gate looks at the steering filter: a PDV spike is far outside what it predicts.
+  // The outlier gate looks at the steering filter: a delay spike is far outside what it predicts.
+  // The prediction's variance includes the wander since the last used sample, so the gate widens
+  // during a hold-over as fast as the oscillator could explain, and no faster.
   const double innovation = offset_ns - best().phase_ns;
-  const double innovation_variance = best().p_phase + measurement_variance_ns2_;
-  const bool outlier = updates_ >= kWarmUpUpdates &&
-                       innovation * innovation > config_.rejection_sigmas *
-                                                     config_.rejection_sigmas * innovation_variance;
-  if (outlier && consecutive_rejections_ < config_.max_consecutive_rejections) {
-    // A spike: coast on the prediction, and keep it out of the noise estimate.
-    ++consecutive_rejections_;
-    last_difference_ns_.reset();
+  const double gate_variance = config_.rejection_sigmas * config_.rejection_sigmas *
+                               (best().p_phase + measurement_variance_ns2_);
+  const bool outlier = updates_ >= kWarmUpUpdates && innovation * innovation > gate_variance;
+  if (outlier && !holdover_expired(local_time, gate_variance)) {
+    // Hold over: coast on the prediction, and keep the sample out of the noise estimate.
+    ++rejected_samples_;
+    if (!first_rejected_time_.has_value()) first_rejected_time_ = local_time;
+    last_difference_.reset();
     last_offset_ns_ = best().phase_ns;
   } else {
-    consecutive_rejections_ = 0;
-    learn_measurement_noise(offset_ns, dt);
+    if (outlier) {
+      // Outliers for longer than a spike lasts are a real change (a phase jump, a new path, a
+      // frequency step): let the filters relearn phase and frequency from the new samples.
+      widen_for(offset_ns, seconds(local_time.checked_sub(last_used_time_).value_or(*elapsed)));
+      last_offset_ns_ = offset_ns;
+      last_difference_.reset();
+    } else {
+      learn_measurement_noise(offset_ns, dt);
+    }
     count(updates_);
+    last_used_time_ = local_time;
+    used_path_delay_ = sample_path_delay_;
+    first_rejected_time_.reset();
     const bool scoring = updates_ > kWarmUpUpdates && !outlier;
     const double weight =
         scoring ? 1.0 / std::min(static_cast<double>(updates_ - kWarmUpUpdates), kAveragingSamples)
@@ -204,11 +268,6 @@ ServoDecision KalmanServo::decide(Nanoseconds offset_from_master, Nanoseconds lo
     for (std::size_t i = 0; i < bank_size_; ++i) {
       Filter& f = bank_[i];
       const double v = offset_ns - f.phase_ns;
-      if (outlier) {
-        // Outliers in a row are a real change (a phase jump, a new path): make the filter trust
-        // the measurement by widening its phase uncertainty to cover the innovation.
-        f.p_phase += v * v;
-      }
       if (scoring) {
         // The filter with the smallest one-step prediction error has the wander closest to the
         // truth.
@@ -238,6 +297,8 @@ ServoDecision KalmanServo::decide(Nanoseconds offset_from_master, Nanoseconds lo
     for (std::size_t i = 0; i < bank_size_; ++i) bank_[i].phase_ns += step_ns;
     last_offset_ns_ += step_ns;
     last_local_time_ = local_time.checked_add(step).value_or(local_time);
+    last_used_time_ = *last_local_time_;
+    first_rejected_time_.reset();
   } else {
     decision.state = ServoState::kLocked;
   }

@@ -39,7 +39,8 @@ Result<void, ServoError> validate_kalman(const KalmanConfig& kalman) {
       !(std::isfinite(kalman.phase_correction_intervals) &&
         kalman.phase_correction_intervals >= 1.0) ||
       !(std::isfinite(kalman.rejection_sigmas) && kalman.rejection_sigmas > 0) ||
-      kalman.max_consecutive_rejections < 1) {
+      kalman.outlier_holdover < Nanoseconds(0) ||
+      kalman.path_change_holdover < kalman.outlier_holdover) {
     return unexpected(ServoError::kBadKalmanParameter);
   }
   return {};

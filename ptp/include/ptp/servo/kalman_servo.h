@@ -4,11 +4,13 @@
 // chosen by running a small bank of such filters, half a decade of wander apart, and steering
 // with the one whose one-step predictions have been best. The control removes the estimated
 // frequency error and the estimated offset within `phase_correction_intervals` samples. The model
-// is described in docs/servo.md.
+// is described in docs/servo.md. Samples far outside the prediction are held over rather than
+// followed, for as long as a delay spike plausibly lasts (longer while the path delay shows one).
 #pragma once
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 
 #include "ptp/nanoseconds.h"
@@ -22,6 +24,8 @@ class KalmanServo final : public ServoBase {
   // Precondition: validate(config) succeeded; `initial_frequency_ppb` within the limit.
   KalmanServo(const ServoConfig& config, double initial_frequency_ppb);
 
+  // Keeps the measurement's path delay for the outlier gate, then runs sample().
+  ServoDecision sample_measurement(const ServoSample& measurement) override;
   void set_sync_interval(Nanoseconds interval) override;
   void reset() override;
   // Hold-over: the frequency that cancels the estimated oscillator error, without the phase term.
@@ -35,6 +39,8 @@ class KalmanServo final : public ServoBase {
   [[nodiscard]] double frequency_error_ppb() const;
   // 1 sigma of the steering filter's phase estimate after the last sample, ns.
   [[nodiscard]] double phase_uncertainty_ns() const;
+  // Samples not used because they were far outside the prediction, since construction.
+  [[nodiscard]] std::uint64_t rejected_samples() const { return rejected_samples_; }
 
  protected:
   ServoDecision decide(Nanoseconds offset_from_master, Nanoseconds local_time) override;
@@ -54,10 +60,18 @@ class KalmanServo final : public ServoBase {
 
   void start(double offset_ns, Nanoseconds local_time);
   [[nodiscard]] double control_ppb() const;
+  void learn_gaps(double interval_s);
   // Learns the measurement noise from the offsets' second differences (the applied control
   // removed), which needs no filter and so is right from the start.
   void learn_measurement_noise(double offset_ns, double interval_s);
   [[nodiscard]] const Filter& best() const { return bank_[best_]; }
+  // Whether outliers have been held over long enough to be believed: for longer than
+  // outlier_holdover since the first of them, or path_change_holdover while the path delay has
+  // moved as well.
+  [[nodiscard]] bool holdover_expired(Nanoseconds local_time, double gate_variance) const;
+  // Makes the filters believe an innovation held over for `held_s`: their phase uncertainty
+  // covers it, and their frequency uncertainty covers it as a frequency change over that time.
+  void widen_for(double offset_ns, double held_s);
 
   KalmanConfig config_;
   double sync_interval_s_;
@@ -67,15 +81,31 @@ class KalmanServo final : public ServoBase {
   // The frequency adjustment in force since the last sample (the control input).
   double applied_frequency_ppb_;
   // The shared measurement noise (ns^2) and what it is learnt from: the last used offset and the
-  // last first difference with the control removed.
+  // last first difference with the control removed, as a rate over its interval.
+  struct Difference {
+    double rate_ppb = 0;
+    double interval_s = 0;
+  };
   double measurement_variance_ns2_;
   int noise_samples_ = 0;
   double last_offset_ns_ = 0;
-  std::optional<double> last_difference_ns_;
+  std::optional<Difference> last_difference_;
+  // The intervals between samples in sync intervals (lost Syncs make them longer): their mean
+  // and mean square, which set how gently the control removes the phase.
+  double gap_mean_ = 1;
+  double gap_mean_square_ = 1;
+  int gap_samples_ = 0;
   std::optional<Nanoseconds> last_local_time_;
   int samples_ = 0;  // since the last start-over
   int updates_ = 0;  // measurement updates since the last start-over, for the averaging weights
-  int consecutive_rejections_ = 0;
+  // The local time and path delay of the last sample used, and the path delay given with the
+  // sample being decided (sample_measurement; none through plain sample()).
+  Nanoseconds last_used_time_{0};
+  std::optional<Nanoseconds> used_path_delay_;
+  std::optional<Nanoseconds> sample_path_delay_;
+  // When the current run of rejected samples began (none while samples are being used).
+  std::optional<Nanoseconds> first_rejected_time_;
+  std::uint64_t rejected_samples_ = 0;
 };
 
 }  // namespace ptp::servo

@@ -71,10 +71,17 @@ struct KalmanConfig {
   // How many sync intervals the servo takes to remove an estimated phase offset (1 = remove it
   // all by the next sample). Larger values trade accuracy for a smoother frequency.
   double phase_correction_intervals = 1.0;
-  // A sample whose innovation exceeds this many sigmas is not used (a PDV spike); after
-  // `max_consecutive_rejections` such samples in a row the servo believes them and relearns.
+  // A sample whose innovation exceeds this many sigmas of the prediction (whose uncertainty grows
+  // with the time since the last used sample, as the oscillator may wander) is not used: the
+  // servo holds over on its prediction. A delay spike passes; a genuine change does not end, so
+  // once samples have been rejected for longer than `outlier_holdover` the servo believes them
+  // and relearns phase and frequency.
   double rejection_sigmas = 6.0;
-  int max_consecutive_rejections = 3;
+  Nanoseconds outlier_holdover{2'000'000'000};
+  // While the filtered path delay also differs from the one of the last used sample by more than
+  // the gate, the outliers are known to come from the path (an asymmetric delay change, or the
+  // delay filter still holding a spike), and the hold-over lasts up to this long instead.
+  Nanoseconds path_change_holdover{10'000'000'000};
 };
 
 // The most filters the Kalman servo's wander bank holds (16 decades at half-decade spacing).
