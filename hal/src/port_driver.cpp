@@ -4,6 +4,8 @@
 #include <cmath>
 #include <variant>
 
+#include "ptp/hal/utc_offset_rule.h"
+
 namespace ptp::hal {
 namespace {
 
@@ -75,10 +77,11 @@ Result<void, HalError> PortDriver::start() {
     return unexpected(subscription.error());
   }
   started_ = true;
+  applied_utc_offset_ = utc_offset_to_apply(clock_.time_properties_data_set(), config_.utc_offset);
   PortActions actions;
   const Nanoseconds time = now();
   clock_.start(time, actions);
-  execute(actions, time);
+  finish(actions, time);
   return {};
 }
 
@@ -100,6 +103,7 @@ void PortDriver::select_discipline() {
   discipline_nic_ = config_.discipline == ClockDiscipline::kAutomatic &&
                     source_ == TimestampSource::kHardware && host_.hardware_clock != nullptr &&
                     host_.hardware_clock->adjustable();
+  clock_.set_local_ptp_timescale(discipline_nic_ || config_.system_clock_on_ptp_timescale);
 }
 
 std::optional<Nanoseconds> PortDriver::local_ptp_time(const PacketTimestamp& timestamp) {
@@ -133,7 +137,7 @@ std::optional<Nanoseconds> PortDriver::local_ptp_time(const PacketTimestamp& tim
   const auto rounded_fraction = Nanoseconds(std::llround(fraction_ns));
   const auto with_fraction = system_time->since_epoch.checked_add(rounded_fraction);
   if (!with_fraction) return std::nullopt;
-  return with_fraction->checked_add(config_.utc_offset);
+  return with_fraction->checked_add(applied_utc_offset_);
 }
 
 void PortDriver::on_packet(const ReceivedPacket& packet) {
@@ -161,7 +165,7 @@ void PortDriver::on_packet(const ReceivedPacket& packet) {
   PortActions actions;
   const Nanoseconds time = now();
   clock_.handle_message(message, time, actions);
-  execute(actions, time);
+  finish(actions, time);
 }
 
 std::optional<TxTimestampId> PortDriver::take_pending(TxTag tag) {
@@ -185,7 +189,7 @@ void PortDriver::on_tx_timestamp(TxTag tag, const PacketTimestamp& timestamp) {
     ++counters_.unconvertible_timestamps;
     clock_.handle_tx_timestamp_lost(*id, time, actions);
   }
-  execute(actions, time);
+  finish(actions, time);
 }
 
 void PortDriver::on_tx_timestamp_lost(TxTag tag, TxTimestampLoss reason) {
@@ -195,7 +199,7 @@ void PortDriver::on_tx_timestamp_lost(TxTag tag, TxTimestampLoss reason) {
   PortActions actions;
   const Nanoseconds time = now();
   clock_.handle_tx_timestamp_lost(*id, time, actions);
-  execute(actions, time);
+  finish(actions, time);
 }
 
 void PortDriver::on_timer(TimerId id) {
@@ -203,7 +207,7 @@ void PortDriver::on_timer(TimerId id) {
   PortActions actions;
   const Nanoseconds time = now();
   clock_.handle_timer(static_cast<PortTimer>(id.value), time, actions);
-  execute(actions, time);
+  finish(actions, time);
 }
 
 void PortDriver::on_capabilities_changed() {
@@ -212,8 +216,42 @@ void PortDriver::on_capabilities_changed() {
   if (mapping_ != nullptr) mapping_->restart();
   PortActions actions;
   const Nanoseconds time = now();
+  // The core starts over anyway: the offset (the local timescale may have changed with the
+  // discipline) is taken without a second reset.
+  const Nanoseconds offset =
+      utc_offset_to_apply(clock_.time_properties_data_set(), config_.utc_offset);
+  if (offset != applied_utc_offset_) {
+    applied_utc_offset_ = offset;
+    ++counters_.utc_offset_changes;
+    if (observer_ != nullptr) {
+      observer_->on_utc_offset_changed(offset, clock_.time_properties_data_set(), time);
+    }
+  }
   clock_.handle_timestamping_changed(time, actions);
-  execute(actions, time);
+  finish(actions, time);
+}
+
+void PortDriver::finish(const PortActions& actions, Nanoseconds now) {
+  execute(actions, now);
+  follow_time_properties(now);
+}
+
+void PortDriver::follow_time_properties(Nanoseconds now) {
+  const TimePropertiesDataSet& time_properties = clock_.time_properties_data_set();
+  const Nanoseconds offset = utc_offset_to_apply(time_properties, config_.utc_offset);
+  if (offset == applied_utc_offset_) return;
+  applied_utc_offset_ = offset;
+  ++counters_.utc_offset_changes;
+  if (observer_ != nullptr) observer_->on_utc_offset_changed(offset, time_properties, now);
+  // A NIC clock is compared as it is; and a clock that follows nobody holds no measurement (a
+  // master's Sync transmit timestamps convert with the new offset when they arrive).
+  const PortState state = clock_.state();
+  if (discipline_nic_ || (state != PortState::kUncalibrated && state != PortState::kSlave)) {
+    return;
+  }
+  PortActions actions;
+  clock_.handle_timestamping_changed(now, actions);
+  finish(actions, now);
 }
 
 void PortDriver::execute(const PortActions& actions, Nanoseconds now) {

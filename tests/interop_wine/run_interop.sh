@@ -141,11 +141,11 @@ else
 fi
 # free_running: in case 4 ptp4l becomes a slave and must not adjust the shared clock.
 start_ptp4l "$work/case1-ptp4l.log" --priority1 10 --free_running 1
-# --utc_offset 0: a ptp4l grandmaster on the system clock (-S) announces the ARB timescale
-# (ptpTimescale 0) and sends CLOCK_REALTIME (UTC) as its time; ptp4win maps the Windows clock (UTC)
-# to PTP time with a fixed utc_offset (37 by default), so 0 compares like with like here. (The
-# driver does not yet follow the master's ptpTimescale flag; see docs/ptp4win.md.)
-start_ptp4win "$work/case1-ptp4win.log" --utc_offset 0
+# Default utc_offset (37): a ptp4l grandmaster on the system clock (-S) announces the ARB
+# timescale (ptpTimescale 0) and sends CLOCK_REALTIME (UTC); ptp4win's driver follows the
+# announced timescale and adds no offset to the Windows clock (UTC) (docs/ptp4win.md, Timescale).
+# Had it added 37 s, the median offset below would be 37e9 ns.
+start_ptp4win "$work/case1-ptp4win.log"
 wait_for "$work/case1-ptp4win.log" "to SLAVE on" 1 40 || fail "case 1: ptp4win did not reach SLAVE"
 wait_for "$work/case1-ptp4win.log" "master offset" 20 40 || fail "case 1: fewer than 20 offsets"
 wait_for "$work/case1-ptp4l.log" "to MASTER on" 1 5 || fail "case 1: ptp4l is not MASTER"
@@ -235,8 +235,14 @@ grep -qE "grandmasterIdentity\s+${identity}" "$work/case2-pmc.log" ||
   fail "case 2: ptp4l's PARENT_DATA_SET does not name ptp4win (${identity}) as grandmaster"
 grep -qE "grandmasterPriority1\s+10" "$work/case2-pmc.log" ||
   fail "case 2: ptp4l's grandmasterPriority1 != 10"
-# ptp4win as grandmaster sends UTC + utc_offset (PTP timescale), which ptp4l on CLOCK_REALTIME
-# takes back off: the offsets ptp4l measures are the same asymmetry as in case 1.
+ip netns exec "$ns_linux" timeout 20 pmc -u -s "$work/case2-ptp4l.log.uds" -b 0 \
+  'GET TIME_PROPERTIES_DATA_SET' >"$work/case2-pmc-time.log" 2>&1
+grep -qE "ptpTimescale\s+0" "$work/case2-pmc-time.log" ||
+  fail "case 2: ptp4l does not see ptp4win's ARB timescale (ptpTimescale 0)"
+grep -qE "currentUtcOffset\s+37" "$work/case2-pmc-time.log" ||
+  fail "case 2: ptp4l does not see ptp4win's currentUtcOffset 37"
+# ptp4win as grandmaster on the Windows clock announces ARB and sends UTC, as ptp4l on
+# CLOCK_REALTIME does: ptp4l applies no offset, and measures the same asymmetry as in case 1.
 median2=$(grep "master offset" "$work/case2-ptp4l.log" | awk '{print $4}' | tail -n +6 |
   awk '{v = $1 < 0 ? -$1 : $1; print v}' | sort -n | awk '{a[NR]=$1} END {if (NR) print a[int((NR+1)/2)]; else print "none"}')
 echo "case 2: ptp4l's median |master offset| = ${median2} ns (bound ${bound_ns} ns)"

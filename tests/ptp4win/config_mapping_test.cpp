@@ -96,7 +96,9 @@ TEST(Ptp4winConfigMapping, ServoConfigTakesEveryOption) {
 
   auto defaults = to_servo_config(app::LinuxPtpConfig{}, "eth0", true, 0);
   ASSERT_TRUE(defaults);
-  EXPECT_EQ(defaults->kind, servo::ServoKind::kPi);
+  // ptp4win's one default that is not ptp4l's: our servo, unless clock_servo is set.
+  EXPECT_EQ(defaults->kind, servo::ServoKind::kKalman);
+  EXPECT_EQ(requested_servo(app::LinuxPtpConfig{}), servo::ServoKind::kKalman);
   EXPECT_EQ(defaults->step_threshold, Nanoseconds(0));
   EXPECT_EQ(defaults->first_step_threshold, Nanoseconds(20'000));
   EXPECT_EQ(defaults->max_frequency_ppb, 900'000'000.0);
@@ -106,6 +108,13 @@ TEST(Ptp4winConfigMapping, ServoConfigTakesEveryOption) {
   app::LinuxPtpConfig kalman;
   ASSERT_TRUE(app::apply_command_line_option(kalman, "clock_servo", "kalman"));
   EXPECT_EQ(to_servo_config(kalman, "eth0", true, 0)->kind, servo::ServoKind::kKalman);
+  app::LinuxPtpConfig pi;
+  ASSERT_TRUE(app::apply_command_line_option(pi, "clock_servo", "pi"));
+  EXPECT_EQ(requested_servo(pi), servo::ServoKind::kPi);
+  EXPECT_EQ(to_servo_config(pi, "eth0", true, 0)->kind, servo::ServoKind::kPi);
+  app::LinuxPtpConfig linreg;
+  ASSERT_TRUE(app::apply_command_line_option(linreg, "clock_servo", "linreg"));
+  EXPECT_EQ(to_servo_config(linreg, "eth0", false, 0)->kind, servo::ServoKind::kLinreg);
 }
 
 TEST(Ptp4winConfigMapping, FamilyAndTimestamping) {

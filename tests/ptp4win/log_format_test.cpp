@@ -59,6 +59,22 @@ TEST(Ptp4winLogFormat, BestMaster) {
             "selected local clock 001122.fffe.334455 as best master");
 }
 
+TEST(Ptp4winLogFormat, UtcOffset) {
+  TimePropertiesDataSet time;
+  time.ptp_timescale = false;
+  EXPECT_EQ(format_utc_offset(1, Nanoseconds(0), time),
+            "port 1: no UTC offset applied to the system clock (ARB timescale)");
+  time.ptp_timescale = true;
+  time.current_utc_offset_valid = true;
+  EXPECT_EQ(format_utc_offset(2, Nanoseconds(36 * kNanosecondsPerSecond), time),
+            "port 2: UTC offset 36 s applied to the system clock (PTP timescale, "
+            "currentUtcOffsetValid 1)");
+  time.current_utc_offset_valid = false;
+  EXPECT_EQ(format_utc_offset(1, Nanoseconds(37 * kNanosecondsPerSecond), time),
+            "port 1: UTC offset 37 s applied to the system clock (PTP timescale, "
+            "currentUtcOffsetValid 0)");
+}
+
 TEST(Ptp4winSummary, SampleCountFollowsPtp4l) {
   EXPECT_EQ(summary_sample_count(0, 0), 1U);
   EXPECT_EQ(summary_sample_count(0, 1), 1U);
@@ -145,6 +161,23 @@ TEST_F(Ptp4winLogger, ObserverPrintsSummariesWhenAsked) {
   EXPECT_EQ(lines_, (std::vector<std::string>{
                         "ptp4win[16234.193]: rms   10 max   10 freq  -1000 +/-   0 delay   500 "
                         "+/-   0"}));
+}
+
+TEST_F(Ptp4winLogger, ObserverLogsTheAppliedUtcOffsetAtInfo) {
+  const Logger info = make(6);
+  PortLogObserver observer(info, 1, kOwn, 1);
+  TimePropertiesDataSet time;
+  time.ptp_timescale = true;
+  time.current_utc_offset_valid = true;
+  observer.on_utc_offset_changed(Nanoseconds(37 * kNanosecondsPerSecond), time, now_);
+  EXPECT_EQ(lines_, (std::vector<std::string>{
+                        "ptp4win[16234.193]: port 1: UTC offset 37 s applied to the system clock "
+                        "(PTP timescale, currentUtcOffsetValid 1)"}));
+  lines_.clear();
+  const Logger notice = make(5);
+  PortLogObserver quiet(notice, 1, kOwn, 1);
+  quiet.on_utc_offset_changed(Nanoseconds(0), TimePropertiesDataSet{}, now_);
+  EXPECT_TRUE(lines_.empty());
 }
 
 TEST_F(Ptp4winLogger, InfoLinesHiddenBelowLevelSix) {

@@ -217,6 +217,7 @@ std::string usage_text() {
          "  -q           do not use syslog (accepted; Windows has none)\n"
          "  -l LEVEL     logging level, 0..7 (6: info)\n"
          "  --NAME VALUE any configuration option, e.g. --priority1 100 or --free_running=1\n"
+         "               (ptp4l's defaults, except: time_stamping auto, clock_servo kalman)\n"
          "  -v           print the version and exit\n"
          "  -h           print this text and exit\n";
 }

@@ -25,6 +25,7 @@ Result<servo::ServoConfig, MappingError> to_servo_config(const app::LinuxPtpConf
                                                          bool hardware_timestamps,
                                                          double clock_max_frequency_ppb) {
   servo::ServoConfig result = app::to_servo_config(config.clock, hardware_timestamps);
+  result.kind = requested_servo(config);
   result.clock_max_frequency_ppb = clock_max_frequency_ppb;
   const std::int8_t log_sync_interval =
       app::port_options_for(config, interface_name).log_sync_interval.value;
@@ -43,6 +44,11 @@ hal::AddressFamily address_family(const app::LinuxPtpConfig& config,
   const app::PortOptions port = app::port_options_for(config, interface_name);
   return port.network_transport.value == app::NetworkTransport::kUdpV6 ? hal::AddressFamily::kIpv6
                                                                        : hal::AddressFamily::kIpv4;
+}
+
+servo::ServoKind requested_servo(const app::LinuxPtpConfig& config) {
+  if (!config.clock.clock_servo.explicitly_set()) return servo::ServoKind::kKalman;
+  return app::to_servo_config(config.clock, false).kind;
 }
 
 app::TimeStamping requested_time_stamping(const app::LinuxPtpConfig& config) {

@@ -40,6 +40,17 @@ std::string format_offset(const OffsetMeasured& measurement) {
   return text;
 }
 
+std::string format_utc_offset(std::uint16_t port_number, Nanoseconds applied,
+                              const TimePropertiesDataSet& time_properties) {
+  const std::string port = "port " + std::to_string(port_number) + ": ";
+  if (!time_properties.ptp_timescale) {
+    return port + "no UTC offset applied to the system clock (ARB timescale)";
+  }
+  return port + "UTC offset " + std::to_string(applied.count() / kNanosecondsPerSecond) +
+         " s applied to the system clock (PTP timescale, currentUtcOffsetValid " +
+         (time_properties.current_utc_offset_valid ? "1" : "0") + ")";
+}
+
 std::string format_best_master(const ClockIdentity& best, const ClockIdentity& own) {
   if (best == own) return "selected local clock " + format_clock_identity(own) + " as best master";
   return "selected best master clock " + format_clock_identity(best);

@@ -30,6 +30,13 @@ void PortLogObserver::on_offset_measured(const OffsetMeasured& measurement, Nano
   }
 }
 
+void PortLogObserver::on_utc_offset_changed(Nanoseconds applied,
+                                            const TimePropertiesDataSet& time_properties,
+                                            Nanoseconds now) {
+  (void)now;
+  logger_.log(LogLevel::kInfo, format_utc_offset(port_number_, applied, time_properties));
+}
+
 void PortLogObserver::check_best_master(PortState state, const ClockIdentity& best) {
   if (state == PortState::kInitializing || state == PortState::kListening ||
       state == PortState::kFaulty || state == PortState::kDisabled) {

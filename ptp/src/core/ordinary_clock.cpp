@@ -383,6 +383,13 @@ void OrdinaryClock::set_enabled(bool enabled, Nanoseconds now, PortActions& out)
            out);
 }
 
+void OrdinaryClock::set_local_ptp_timescale(bool ptp_timescale) {
+  config_.local_time_properties.ptp_timescale = ptp_timescale;
+  if (clock_ds_.parent.parent_port_identity.clock_identity == default_ds_.clock_identity) {
+    clock_ds_.time_properties.ptp_timescale = ptp_timescale;
+  }
+}
+
 std::string_view to_string(PortTimer timer) {
   switch (timer) {
     case PortTimer::kAnnounceReceipt: return "announce_receipt";

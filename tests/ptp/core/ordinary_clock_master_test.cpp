@@ -269,5 +269,43 @@ TEST(OrdinaryClockMasterTest, TransmitTimersAreIgnoredOutsideMaster) {
   EXPECT_EQ(h.state(), PortState::kListening);
 }
 
+// The driver tells the core which timescale its clock runs (ARB on a UTC system clock): the
+// next Announce says so, the other flags stay as configured.
+TEST(OrdinaryClockMasterTest, LocalTimescaleSetAtRunTimeIsWhatTheGrandmasterAnnounces) {
+  Harness h(master_config());
+  h.clock().set_local_ptp_timescale(false);
+  EXPECT_FALSE(h.clock().time_properties_data_set().ptp_timescale);
+  const auto announces = sends_of(become_master(h), MessageType::kAnnounce);
+  ASSERT_EQ(announces.size(), 1U);
+  EXPECT_EQ(decode(announces[0]).header.flags.bits(), HeaderFlags::kLeap61 |
+                                                          HeaderFlags::kCurrentUtcOffsetValid |
+                                                          HeaderFlags::kTimeTraceable);
+
+  h.clock().set_local_ptp_timescale(true);
+  EXPECT_TRUE(h.clock().time_properties_data_set().ptp_timescale);
+  const auto next = sends_of(h.timer(PortTimer::kAnnounceTransmit, kTimeout + seconds(1)),
+                             MessageType::kAnnounce);
+  ASSERT_EQ(next.size(), 1U);
+  EXPECT_TRUE(decode(next[0]).header.flags.ptp_timescale());
+}
+
+// While a parent is followed its announced timescale stays; the local one returns with M2.
+TEST(OrdinaryClockMasterTest, LocalTimescaleDoesNotOverwriteTheParentsProperties) {
+  Harness h(base_config());
+  h.start(kStart);
+  qualify_master_a(h, kStart + seconds(1));
+  ASSERT_EQ(h.state(), PortState::kUncalibrated);
+  ASSERT_TRUE(h.clock().time_properties_data_set().ptp_timescale);  // A's flags
+  h.clock().set_local_ptp_timescale(false);
+  EXPECT_TRUE(h.clock().time_properties_data_set().ptp_timescale);
+  EXPECT_EQ(h.clock().time_properties_data_set().current_utc_offset, 37);
+
+  const auto receipt = h.deadline(PortTimer::kAnnounceReceipt);
+  ASSERT_TRUE(receipt.has_value());
+  h.timer(PortTimer::kAnnounceReceipt, *receipt);
+  ASSERT_EQ(h.state(), PortState::kMaster);
+  EXPECT_FALSE(h.clock().time_properties_data_set().ptp_timescale);
+}
+
 }  // namespace
 }  // namespace ptp::clock_test

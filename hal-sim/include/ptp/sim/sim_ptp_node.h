@@ -32,7 +32,14 @@ struct SimPtpNodeConfig {
   PortConfig port;
   servo::ServoConfig servo;
   hal::AddressFamily family = hal::AddressFamily::kIpv4;
-  hal::PortDriverConfig driver;
+  // The ground truth runs every clock on the PTP timescale (TAI), so a grandmaster on its system
+  // clock announces PTP and sends UTC + utc_offset (ptp4l on CLOCK_REALTIME would announce ARB and
+  // send UTC, which real slaves follow, but which would put 37 s into the simulated truth).
+  hal::PortDriverConfig driver = [] {
+    hal::PortDriverConfig config;
+    config.system_clock_on_ptp_timescale = true;
+    return config;
+  }();
   // Where the NIC clock is not disciplined but its hardware timestamps are used (Windows), how
   // often a cross-timestamp feeds the NIC-to-counter correlation. 32 Hz with a 128-point fit
   // (4 s): every new point moves the fit, so fewer, sparser points add a step-like noise to

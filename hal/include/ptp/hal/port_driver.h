@@ -8,9 +8,21 @@
 //   * NIC-clock discipline (hardware timestamps and an adjustable NIC clock, as a Linux PHC):
 //     the NIC clock is the PTP clock; its ticks convert at its nominal frequency.
 //   * System-clock discipline (everything else, and always on Windows): system time (UTC) plus
-//     the configured UTC offset; counter ticks go through SystemClock::at_counter; NIC ticks go
-//     through a NicCounterMapping (the clock correlation of cross-timestamps) when one is set.
+//     the UTC offset the parent's timescale asks for (utc_offset_rule.h: 0 for an ARB parent,
+//     its currentUtcOffset for a PTP one); counter ticks go through SystemClock::at_counter; NIC
+//     ticks go through a NicCounterMapping (the clock correlation of cross-timestamps) when one
+//     is set.
 // A timestamp that cannot be converted reaches the core as "no timestamp" (counted there).
+//
+// Timescale. The driver tells the core what its clock runs: a disciplined NIC clock is on the
+// PTP timescale; the system clock is UTC, announced as ARB with utc_offset as currentUtcOffset
+// (what ptp4l announces on CLOCK_REALTIME), so a grandmaster here sends UTC. After every event it
+// re-reads timePropertiesDS; when the offset to apply changes (another parent, the parent's flags
+// or offset changed, a leap second passed) while a master is followed, the core discards its
+// measurements, servo and delay filter (handle_timestamping_changed) so that no sample of the old
+// mapping is mixed with one of the new. Leap second flags are carried in timePropertiesDS; no
+// leap is inserted at midnight: a PTP-timescale parent's new currentUtcOffset is followed after
+// the fact (the servo, starting over, steps the second).
 #pragma once
 
 #include <array>
@@ -46,9 +58,13 @@ class NicCounterMapping {
 
 struct PortDriverConfig {
   ClockDiscipline discipline = ClockDiscipline::kAutomatic;
-  // TAI - UTC: what turns the system clock's UTC into PTP time. Both ends of a link apply it, so
-  // any constant cancels; 37 s is the value since 2017.
+  // TAI - UTC as configured (utc_offset): announced as currentUtcOffset, and the floor for a
+  // PTP-timescale parent whose offset is not valid; 37 s is the value since 2017.
   Nanoseconds utc_offset{37 * kNanosecondsPerSecond};
+  // What a grandmaster on the system clock announces and sends. false (ptp4l's choice on
+  // CLOCK_REALTIME): the ARB timescale and UTC. true: the PTP timescale and UTC + utc_offset
+  // (for a world whose every clock, NIC or system, is meant to run TAI, as a simulation's truth).
+  bool system_clock_on_ptp_timescale = false;
   // Never step or adjust a clock (the core's free_running also stops it; this guards the
   // driver's own restore at stop()).
   bool read_only = false;
@@ -66,6 +82,14 @@ class PortDriverObserver {
     (void)measurement;
     (void)now;
   }
+  // The UTC offset added to the system clock changed (`time_properties`: what it follows).
+  virtual void on_utc_offset_changed(Nanoseconds applied,
+                                     const TimePropertiesDataSet& time_properties,
+                                     Nanoseconds now) {
+    (void)applied;
+    (void)time_properties;
+    (void)now;
+  }
 };
 
 struct PortDriverCounters {
@@ -75,6 +99,7 @@ struct PortDriverCounters {
   std::uint64_t unconvertible_timestamps = 0;
   std::uint64_t timestamp_tag_overflows = 0;  // more outstanding TX timestamps than slots
   std::uint64_t capability_changes = 0;
+  std::uint64_t utc_offset_changes = 0;  // changes of the offset applied to the system clock
 };
 
 class PortDriver final : public PacketListener,
@@ -98,6 +123,8 @@ class PortDriver final : public PacketListener,
 
   [[nodiscard]] bool disciplines_nic_clock() const { return discipline_nic_; }
   [[nodiscard]] TimestampSource timestamp_source() const { return source_; }
+  // What system time (UTC) gets added to become the parent's time; unused on a NIC clock.
+  [[nodiscard]] Nanoseconds applied_utc_offset() const { return applied_utc_offset_; }
   [[nodiscard]] const PortDriverCounters& counters() const { return counters_; }
   [[nodiscard]] Nanoseconds now();
 
@@ -119,7 +146,10 @@ class PortDriver final : public PacketListener,
   static constexpr std::size_t kMaxPendingTags = 16;
 
   void select_discipline();
+  // execute(), then follow_time_properties(): the end of every event the HAL delivered.
+  void finish(const PortActions& actions, Nanoseconds now);
   void execute(const PortActions& actions, Nanoseconds now);
+  void follow_time_properties(Nanoseconds now);
   std::optional<TxTimestampId> take_pending(TxTag tag);
   [[nodiscard]] CounterTicks to_counter_deadline(Nanoseconds deadline) const;
 
@@ -132,6 +162,7 @@ class PortDriver final : public PacketListener,
   bool started_ = false;
   bool discipline_nic_ = false;
   TimestampSource source_ = TimestampSource::kNone;
+  Nanoseconds applied_utc_offset_{0};
   std::array<PendingTag, kMaxPendingTags> pending_tags_{};
   PortDriverCounters counters_;
 };

@@ -50,6 +50,11 @@ class OrdinaryClock {
   void handle_fault(Nanoseconds now, PortActions& out);
   // DESIGNATED_ENABLED / DESIGNATED_DISABLED.
   void set_enabled(bool enabled, Nanoseconds now, PortActions& out);
+  // The timescale this clock announces as grandmaster (timePropertiesDS.ptpTimescale): only the
+  // driver knows whether the disciplined clock runs PTP time (a NIC clock) or UTC (the system
+  // clock, announced as ARB as ptp4l does). Takes effect at once while the clock is its own
+  // grandmaster; a parent's announced properties are left alone.
+  void set_local_ptp_timescale(bool ptp_timescale);
 
   [[nodiscard]] PortState state() const { return port_ds_.port_state; }
   [[nodiscard]] const DefaultDataSet& default_data_set() const { return default_ds_; }

@@ -27,8 +27,12 @@ Result<PortConfig, MappingError> to_port_config(const app::LinuxPtpConfig& confi
                                                 std::string_view interface_name,
                                                 const ClockIdentity& identity);
 
-// The servo: clock_servo, the thresholds, max_frequency, the PI constants, the sync interval.
-// `clock_max_frequency_ppb` is the clock's own limit (0: unknown). Validated.
+// clock_servo as ptp4win reads it: left at ptp4l's default (pi) it means kalman, ptpstack's
+// servo (issue 5); set explicitly (the file, --clock_servo) it is what was asked for.
+servo::ServoKind requested_servo(const app::LinuxPtpConfig& config);
+
+// The servo: clock_servo (requested_servo), the thresholds, max_frequency, the PI constants, the
+// sync interval. `clock_max_frequency_ppb` is the clock's own limit (0: unknown). Validated.
 Result<servo::ServoConfig, MappingError> to_servo_config(const app::LinuxPtpConfig& config,
                                                          std::string_view interface_name,
                                                          bool hardware_timestamps,

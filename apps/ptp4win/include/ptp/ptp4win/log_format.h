@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "ptp/core/data_sets.h"
 #include "ptp/core/port_io.h"
 #include "ptp/identity.h"
 #include "ptp/nanoseconds.h"
@@ -39,5 +40,11 @@ std::string format_offset(const OffsetMeasured& measurement);
 // "selected best master clock 001122.fffe.334455", or for our own identity
 // "selected local clock 001122.fffe.334455 as best master".
 std::string format_best_master(const ClockIdentity& best, const ClockIdentity& own);
+
+// Ours (ptp4l has no equivalent line): the offset the driver now adds to the system clock (UTC),
+// "port 1: UTC offset 37 s applied to the system clock (PTP timescale, currentUtcOffsetValid 1)"
+// or "port 1: no UTC offset applied to the system clock (ARB timescale)".
+std::string format_utc_offset(std::uint16_t port_number, Nanoseconds applied,
+                              const TimePropertiesDataSet& time_properties);
 
 }  // namespace ptp::ptp4win

@@ -53,6 +53,8 @@ class PortLogObserver final : public hal::PortDriverObserver {
 
   void on_state_changed(const StateChanged& change, Nanoseconds now) override;
   void on_offset_measured(const OffsetMeasured& measurement, Nanoseconds now) override;
+  void on_utc_offset_changed(Nanoseconds applied, const TimePropertiesDataSet& time_properties,
+                             Nanoseconds now) override;
   // Call after anything that may have run the BMCA: logs when the best master changed, once the
   // port has made a state decision (not while INITIALIZING, LISTENING, FAULTY or DISABLED).
   void check_best_master(PortState state, const ClockIdentity& best);
