@@ -1,7 +1,13 @@
 // list_interfaces / format_interface_list: the adapters and what each can timestamp.
 #include "ptp/win/adapter_listing.h"
 
+#include <array>
+#include <cstdint>
+#include <cstdio>
+#include <span>
+
 #include "ptp/win/capability_mapping.h"
+#include "ptp/win/clock_identity.h"
 
 namespace ptp::win {
 
@@ -36,6 +42,26 @@ std::string describe(const hal::TimestampCapabilities& caps) {
     out += " clock " + std::to_string(caps.hardware_clock_frequency_hz) + " Hz";
   }
   return out;
+}
+
+std::string hex_octets(std::span<const std::uint8_t> octets, char separator) {
+  std::string out;
+  for (const std::uint8_t octet : octets) {
+    std::array<char, 3> text{};
+    (void)std::snprintf(text.data(), text.size(), "%02x", static_cast<unsigned>(octet));
+    if (!out.empty() && separator != 0) out += separator;
+    out += text.data();
+  }
+  return out;
+}
+
+// "mac 00:1b:21:0a:0b:0c, clock identity 001b21fffe0a0b0c", or why there is no identity.
+std::string describe_mac(const AdapterInfo& adapter) {
+  if (adapter.physical_address.empty()) return "no mac";
+  std::string out = "mac " + hex_octets(adapter.physical_address, ':');
+  const auto identity = clock_identity_of(adapter);
+  if (!identity) return out + " (no clock identity from it)";
+  return out + ", clock identity " + hex_octets(identity->octets, 0);
 }
 
 }  // namespace
@@ -77,6 +103,7 @@ std::string format_interface_list(const std::vector<AdapterTimestampReport>& rep
     out += "\"" + a.friendly_name + "\" index " + std::to_string(a.if_index) + " luid " +
            std::to_string(a.luid) + (a.up ? " up" : " down") + "\n";
     out += "  " + a.description + " " + a.adapter_name + "\n";
+    out += "  " + describe_mac(a) + "\n";
     if (report.capabilities) {
       out += "  supported: " + describe(report.capabilities->supported) + "\n";
       out += "  active:    " + describe(report.capabilities->active) + "\n";

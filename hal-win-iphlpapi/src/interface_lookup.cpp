@@ -59,6 +59,10 @@ AdapterInfo to_adapter_info(const IP_ADAPTER_ADDRESSES& raw) {
   adapter.ipv6_if_index = raw.Ipv6IfIndex;
   adapter.luid = raw.Luid.Value;
   adapter.up = raw.OperStatus == IfOperStatusUp;
+  // A length beyond the array would be the OS's bug; never read past it.
+  const std::size_t mac_length =
+      std::min<std::size_t>(raw.PhysicalAddressLength, sizeof(raw.PhysicalAddress));
+  adapter.physical_address.assign(raw.PhysicalAddress, raw.PhysicalAddress + mac_length);
   for (const IP_ADAPTER_UNICAST_ADDRESS* address = raw.FirstUnicastAddress; address != nullptr;
        address = address->Next) {
     add_address(adapter, address->Address);
@@ -81,10 +85,10 @@ bool parse_number(std::string_view text, T& value, int base) {
 
 }  // namespace
 
-std::string utf8_from_utf16(const wchar_t* text) {
+std::string utf8_from_utf16(const WCHAR* text) {
   std::string out;
   if (text == nullptr) return out;
-  for (const wchar_t* p = text; *p != 0; ++p) {
+  for (const WCHAR* p = text; *p != 0; ++p) {
     const auto unit = static_cast<std::uint32_t>(static_cast<std::uint16_t>(*p));
     if (unit >= 0xD800U && unit <= 0xDBFFU) {
       const auto next = static_cast<std::uint32_t>(static_cast<std::uint16_t>(p[1]));

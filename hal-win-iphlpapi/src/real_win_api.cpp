@@ -4,10 +4,20 @@
 #include <memory>
 
 #include "ptp/win/win_api.h"
+#include "ptp/win/windows_headers.h"
 
 namespace ptp::win {
 
 namespace {
+
+// The exported functions' types, for GetProcAddress.
+using GetInterfaceTimestampCapabilitiesFn = DWORD(WINAPI*)(const NET_LUID*,
+                                                           IfTimestampCapabilities*);
+using CaptureInterfaceHardwareCrossTimestampFn = DWORD(WINAPI*)(const NET_LUID*,
+                                                                IfHardwareCrossTimestamp*);
+using RegisterInterfaceTimestampConfigChangeFn = DWORD(WINAPI*)(IfTimestampConfigChangeCallback,
+                                                                PVOID, IfTimestampChangeHandle*);
+using UnregisterInterfaceTimestampConfigChangeFn = VOID(WINAPI*)(IfTimestampChangeHandle);
 
 // GetProcAddress returns FARPROC; going through void(*)() is the conversion GCC accepts between
 // unrelated function pointer types.

@@ -5,7 +5,7 @@
 #include <cstdint>
 
 #include "ptp/hal/ip_address.h"
-#include "ptp/win/windows_headers.h"
+#include "ptp/win/win_types.h"
 
 namespace ptp::win::detail {
 

@@ -74,6 +74,7 @@ Result<std::optional<hal::TxTag>, hal::HalError> WinsockTransport::send(
   DWORD sent = 0;
   if (api_.wsa_send_msg(sockets_[index], &message, &sent) == SOCKET_ERROR) {
     const int code = api_.wsa_get_last_error();
+    ++counters_.send_errors;
     return unexpected(hal::HalError{
         code == WSAEWOULDBLOCK ? hal::HalErrorCode::kWouldBlock : hal::HalErrorCode::kOsError,
         static_cast<std::uint32_t>(code)});
@@ -106,11 +107,13 @@ Result<std::optional<hal::TxTag>, hal::HalError> WinsockTransport::send(
 std::size_t WinsockTransport::poll_receive() {
   // Reset before draining: data arriving during the drain sets it again, so none is missed.
   if (event_ != WSA_INVALID_EVENT) api_.wsa_reset_event(event_);
-  std::size_t received = 0;
+  // Counted from `received`: a datagram skipped for its error is read but not handed over.
+  const std::uint64_t before = counters_.received;
   for (std::size_t index = 0; index < sockets_.size(); ++index) {
-    for (int i = 0; i < kMaxDatagramsPerPoll && receive_one(index); ++i) ++received;
+    for (int i = 0; i < kMaxDatagramsPerPoll && receive_one(index); ++i) {
+    }
   }
-  return received;
+  return static_cast<std::size_t>(counters_.received - before);
 }
 
 bool WinsockTransport::receive_one(std::size_t index) {

@@ -127,7 +127,8 @@ Result<void, hal::HalError> WinsockTransport::join_groups(SOCKET s) {
     if (config_.ipv4_interface_address) {
       std::memcpy(&interface_address, config_.ipv4_interface_address->octets().data(), 4);
     } else {
-      interface_address.s_addr = htonl(config_.interface_index);  // 0.0.0.<index> form
+      const std::uint32_t index = htonl(config_.interface_index);  // 0.0.0.<index> form
+      std::memcpy(&interface_address, &index, sizeof(index));
     }
     ip_mreq membership{};
     std::memcpy(&membership.imr_multiaddr, hal::kPtpPrimaryIpv4.octets().data(), 4);

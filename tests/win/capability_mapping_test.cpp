@@ -1,5 +1,7 @@
-// IP Helper capability structs -> hal capabilities: every flag lands in its own field, the return
-// codes mean what the documentation says, and a missing API is "not supported".
+// IP Helper capability structs -> hal capabilities: every flag lands in its own field, every
+// combination selects the source Microsoft's sample rule gives, per family, also at the transports
+// after a change notification; the return codes mean what the documentation says, and a missing
+// API is "not supported".
 #include "ptp/win/capability_mapping.h"
 
 #include <gtest/gtest.h>
@@ -8,6 +10,10 @@
 #include <cstring>
 
 #include "fake_ip_helper.h"
+#include "fake_winsock.h"
+#include "manual_loop.h"
+#include "ptp/win/win_timestamping.h"
+#include "ptp/win/winsock_transport.h"
 
 namespace ptp::win {
 namespace {
@@ -90,6 +96,46 @@ TEST(CapabilityMapping, EveryCombinationOfActiveFlagsSelectsTheSampleRulesSource
           << "flags " << bits << (ipv4 ? " IPv4" : " IPv6");
     }
   }
+}
+
+TEST(CapabilityMapping, EveryCombinationReachesTheTransportOfEachFamilyAfterANotification) {
+  // The same 2^14 combinations end to end: the OS notification, the interface's re-read on the
+  // loop, and the source each family's transport then stamps with (its sockets accept
+  // SIO_TIMESTAMPING, so the interface's selection is what decides).
+  test::FakeIpHelper ip_helper;
+  test::FakeWinsock winsock;
+  test::ManualLoop loop;
+  WinApi api;
+  ip_helper.install(api);
+  winsock.install(api);
+  IfTimestampCapabilities all{};
+  auto* all_bytes = reinterpret_cast<unsigned char*>(&all);
+  for (std::size_t offset = 8; offset < sizeof(all); ++offset) all_bytes[offset] = 1;
+  ip_helper.supported[kLuid] = all;
+  ip_helper.active[kLuid] = IfTimestampCapabilities{};
+  WinTimestampingInterface timestamping(api, kLuid, loop.hook(), {});
+  WinsockTransportConfig v4_config;
+  v4_config.ipv4_interface_address = hal::IpAddress::v4(192, 0, 2, 10);
+  WinsockTransportConfig v6_config;
+  v6_config.family = hal::AddressFamily::kIpv6;
+  v6_config.interface_index = 3;
+  auto v4 = WinsockTransport::open(api, v4_config, &timestamping, {});
+  auto v6 = WinsockTransport::open(api, v6_config, &timestamping, {});
+  ASSERT_TRUE(v4 && v6);
+  ASSERT_TRUE((*v4)->socket_timestamping() && (*v6)->socket_timestamping());
+  for (std::uint32_t bits = 0; bits < (1U << 14U); ++bits) {
+    IfTimestampCapabilities raw{};
+    auto* bytes = reinterpret_cast<unsigned char*>(&raw);
+    for (std::uint32_t flag = 0; flag < 14; ++flag) {
+      bytes[9 + flag] = static_cast<unsigned char>((bits >> flag) & 1U);
+    }
+    ip_helper.active[kLuid] = raw;
+    ip_helper.fire();
+    ASSERT_EQ(loop.run_pending(), 1U);
+    ASSERT_EQ((*v4)->timestamp_source(), sample_rule(raw, true)) << "flags " << bits;
+    ASSERT_EQ((*v6)->timestamp_source(), sample_rule(raw, false)) << "flags " << bits;
+  }
+  EXPECT_EQ(timestamping.generation(), 1U << 14U);
 }
 
 TEST(CapabilityMapping, AnyNonZeroBooleanIsTrueAndTheFrequencyIsCopied) {

@@ -1,5 +1,6 @@
-// Our control-message layout against the SDK's WSA_CMSG_* macros, and the parse of what
-// WSARecvMsg returns (SO_TIMESTAMP, IP_PKTINFO, IPV6_PKTINFO, unknown and truncated messages).
+// Our control-message layout against the SDK's WSA_CMSG_* macros (on Windows) and their x64
+// values (everywhere), and the parse of what WSARecvMsg returns (SO_TIMESTAMP, IP_PKTINFO,
+// IPV6_PKTINFO, unknown and truncated messages).
 #include "ptp/win/control_messages.h"
 
 #include <gtest/gtest.h>
@@ -12,6 +13,7 @@
 namespace ptp::win {
 namespace {
 
+#ifdef _WIN32
 // The SDK macros are C casts all the way down: silence that warning for this comparison only.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wold-style-cast"
@@ -28,6 +30,19 @@ TEST(ControlMessages, LayoutMatchesTheSdkMacros) {
             static_cast<std::ptrdiff_t>(kControlDataOffset));
 }
 #pragma GCC diagnostic pop
+#endif
+
+// What those macros give on x86-64 Windows (a 16-byte header, data aligned to 8), for the native
+// build, which has no SDK to compare with.
+TEST(ControlMessages, LayoutIsTheX64OneOfTheSdkMacros) {
+  if (sizeof(void*) != 8) GTEST_SKIP() << "the x86-64 layout";
+  EXPECT_EQ(kControlDataOffset, 16U);
+  EXPECT_EQ(control_length(8), 24U);
+  EXPECT_EQ(control_length(4), 20U);
+  EXPECT_EQ(control_space(4), 24U);
+  EXPECT_EQ(control_space(8), 24U);
+  EXPECT_EQ(control_space(20), 40U);
+}
 
 TEST(ControlMessages, OnX64TheHeaderIs16BytesAndATimestampMessage24) {
   static_assert(sizeof(void*) != 8 || sizeof(WSACMSGHDR) == 16);

@@ -3,24 +3,33 @@
 // (the test fires the callback, from whichever thread it likes).
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ptp/win/win_api.h"
 
 namespace ptp::win::test {
 
+// IP Helper's strings: UTF-16 (WCHAR is wchar_t on Windows, char16_t natively).
+using WideString = std::basic_string<WCHAR>;
+inline WideString wide(std::u16string_view text) { return {text.begin(), text.end()}; }
+
 struct FakeAdapter {
-  std::wstring friendly_name;
+  WideString friendly_name;
   std::string adapter_name;
-  std::wstring description;
+  WideString description;
   std::uint32_t if_index = 0;
   std::uint32_t ipv6_if_index = 0;
   std::uint64_t luid = 0;
   std::vector<std::array<std::uint8_t, 4>> ipv4;
+  // PhysicalAddress; its length is PhysicalAddressLength (at most 8, MAX_ADAPTER_ADDRESS_LENGTH).
+  std::vector<std::uint8_t> mac;
 };
 
 class FakeIpHelper {
@@ -104,8 +113,11 @@ class FakeIpHelper {
       std::memset(&r, 0, sizeof(r));
       names_.push_back(a.adapter_name);
       r.AdapterName = names_.back().data();
-      r.FriendlyName = const_cast<wchar_t*>(a.friendly_name.c_str());
-      r.Description = const_cast<wchar_t*>(a.description.c_str());
+      r.FriendlyName = const_cast<WCHAR*>(a.friendly_name.c_str());
+      r.Description = const_cast<WCHAR*>(a.description.c_str());
+      const std::size_t mac_length = std::min(a.mac.size(), sizeof(r.PhysicalAddress));
+      if (mac_length > 0) std::memcpy(r.PhysicalAddress, a.mac.data(), mac_length);
+      r.PhysicalAddressLength = static_cast<ULONG>(a.mac.size());  // as given, even if too long
       r.IfIndex = a.if_index;
       r.Ipv6IfIndex = a.ipv6_if_index;
       r.Luid.Value = a.luid;

@@ -22,6 +22,7 @@ struct FakeDatagram {
   sockaddr_storage from{};
   std::optional<std::uint64_t> timestamp;                  // attached as SO_TIMESTAMP
   std::optional<std::array<std::uint8_t, 4>> destination;  // attached as IP_PKTINFO
+  int error = 0;  // non-zero: WSARecvMsg fails with this instead (and the entry is consumed)
 };
 
 struct FakeSent {
@@ -55,6 +56,10 @@ class FakeWinsock {
   int tx_queries = 0;
   int send_error = 0;
   int bind_error = 0;
+  int startup_error = 0;                             // WSAStartup's return value
+  int socket_error = 0;                              // socket() fails with this when non-zero
+  int event_select_error = 0;                        // WSAEventSelect fails with this when non-zero
+  std::map<std::pair<int, int>, int> option_errors;  // setsockopt(level, name) fails with this
   std::int64_t counter = 1'000'000;
   std::int64_t frequency_hz = 10'000'000;
   int startups = 0;
@@ -64,7 +69,7 @@ class FakeWinsock {
   void install(WinApi& api) {
     api.wsa_startup = [this](WORD, WSADATA*) {
       ++startups;
-      return 0;
+      return startup_error;
     };
     api.wsa_cleanup = [this] {
       ++cleanups;
@@ -72,6 +77,10 @@ class FakeWinsock {
     };
     api.wsa_get_last_error = [this] { return last_error_; };
     api.socket = [this](int family, int, int) {
+      if (socket_error != 0) {
+        last_error_ = socket_error;
+        return INVALID_SOCKET;
+      }
       const SOCKET s = next_socket_++;
       sockets[s].family = family;
       return s;
@@ -88,6 +97,9 @@ class FakeWinsock {
       return 0;
     };
     api.setsockopt = [this](SOCKET s, int level, int name, const char* value, int length) {
+      if (const auto it = option_errors.find({level, name}); it != option_errors.end()) {
+        return fail(it->second);
+      }
       sockets[s].options.emplace(std::pair{level, name}, std::vector<char>(value, value + length));
       return 0;
     };
@@ -106,7 +118,9 @@ class FakeWinsock {
       ++resets;
       return TRUE;
     };
-    api.wsa_event_select = [](SOCKET, WSAEVENT, long) { return 0; };
+    api.wsa_event_select = [this](SOCKET, WSAEVENT, long) {
+      return event_select_error != 0 ? fail(event_select_error) : 0;
+    };
     api.query_performance_counter = [this] { return counter; };
     api.query_performance_frequency = [this] { return frequency_hz; };
   }
@@ -184,6 +198,7 @@ class FakeWinsock {
     if (inbox.empty()) return fail(WSAEWOULDBLOCK);
     const FakeDatagram datagram = inbox.front();
     inbox.pop_front();
+    if (datagram.error != 0) return fail(datagram.error);
     std::memcpy(message.lpBuffers[0].buf, datagram.payload.data(), datagram.payload.size());
     *received = static_cast<DWORD>(datagram.payload.size());
     std::memcpy(message.name, &datagram.from, sizeof(sockaddr_in6));

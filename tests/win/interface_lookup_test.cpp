@@ -14,19 +14,21 @@ class InterfaceLookupTest : public ::testing::Test {
  protected:
   InterfaceLookupTest() {
     ip_helper_.adapters = {
-        {L"Ethernet",
+        {test::wide(u"Ethernet"),
          "{11111111-2222-3333-4444-555555555555}",
-         L"Intel(R) Ethernet I210",
+         test::wide(u"Intel(R) Ethernet I210"),
          7,
          7,
          0x0006000001000000ULL,
-         {{{192, 0, 2, 10}}}},
-        {L"Wi-Fi 2",
+         {{{192, 0, 2, 10}}},
+         {0x00, 0x1B, 0x21, 0x0A, 0x0B, 0x0C}},
+        {test::wide(u"Wi-Fi 2"),
          "{AAAAAAAA-2222-3333-4444-555555555555}",
-         L"Caf\u00e9 Wireless",
+         test::wide(u"Caf\u00e9 Wireless"),
          12,
          13,
          0x0047000002000000ULL,
+         {},
          {}},
     };
     ip_helper_.install(api_);
@@ -102,13 +104,16 @@ TEST_F(InterfaceLookupTest, ListingShowsCapabilitiesSourcesAndHowToEnable) {
   EXPECT_NE(text.find("supported: hardware [all-rx tagged-tx]"), std::string::npos) << text;
   EXPECT_NE(text.find("*PtpHardwareTimestamp"), std::string::npos) << text;
   EXPECT_NE(text.find("no timestamping on this interface"), std::string::npos) << text;
+  EXPECT_NE(text.find("mac 00:1b:21:0a:0b:0c, clock identity 001b21fffe0a0b0c"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("no mac"), std::string::npos) << text;  // Wi-Fi 2 has none here
 }
 
 TEST(Utf8FromUtf16, HandlesSurrogatePairsAndLoneSurrogates) {
-  EXPECT_EQ(utf8_from_utf16(L"a\U0001F600b"),
+  EXPECT_EQ(utf8_from_utf16(test::wide(u"a\U0001F600b").c_str()),
             "a\xF0\x9F\x98\x80"
             "b");
-  const wchar_t lone[] = {0xD800, L'x', 0};
+  const WCHAR lone[] = {0xD800, u'x', 0};
   EXPECT_EQ(utf8_from_utf16(lone), "\xEF\xBF\xBDx");
   EXPECT_EQ(utf8_from_utf16(nullptr), "");
 }

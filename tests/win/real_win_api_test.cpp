@@ -1,9 +1,16 @@
 // The real WinApi table against the OS it runs on (Wine in CI): optional functions resolve as a
 // consistent set or not at all, adapters enumerate, and the listing falls back to application
-// timestamps where the IP Helper timestamping API is missing.
+// timestamps where the IP Helper timestamping API is missing; under Wine, each adapter's MAC is
+// the one Linux reports for the interface of that name.
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <fstream>
+#include <string>
+#include <vector>
+
 #include "ptp/win/adapter_listing.h"
+#include "ptp/win/clock_identity.h"
 #include "ptp/win/win_api.h"
 #include "ptp/win/win_clocks.h"
 #include "ptp/win/win_system_clock.h"
@@ -23,6 +30,42 @@ TEST(RealWinApi, TimestampingFunctionsResolveAsASetOrNotAtAll) {
             static_cast<bool>(api.set_system_time_adjustment_precise));
   ASSERT_TRUE(api.query_performance_frequency);
   EXPECT_GT(api.query_performance_frequency(), 0);
+}
+
+std::string colon_hex(const std::vector<std::uint8_t>& octets) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (const std::uint8_t octet : octets) {
+    if (!out.empty()) out += ':';
+    out += kDigits[octet >> 4U];
+    out += kDigits[octet & 0x0FU];
+  }
+  return out;
+}
+
+TEST(RealWinApi, UnderWineEachAdaptersMacIsTheOneLinuxReports) {
+  // Wine names adapters after the Linux interfaces and maps / to drive Z:, so sysfs is readable;
+  // on Windows the file does not exist and the test skips.
+  const WinApi api = load_win_api();
+  const auto adapters = enumerate_adapters(api);
+  ASSERT_TRUE(adapters) << "os code " << adapters.error().os_code;
+  int compared = 0;
+  for (const AdapterInfo& adapter : *adapters) {
+    std::ifstream sysfs("Z:\\sys\\class\\net\\" + adapter.friendly_name + "\\address");
+    std::string linux_mac;
+    if (!(sysfs >> linux_mac)) continue;
+    ++compared;
+    if (linux_mac == "00:00:00:00:00:00") {  // lo: Wine reports no address, so no identity
+      EXPECT_FALSE(clock_identity_of(adapter)) << adapter.friendly_name;
+      continue;
+    }
+    EXPECT_EQ(colon_hex(adapter.physical_address), linux_mac) << adapter.friendly_name;
+    const auto identity = clock_identity_of(adapter);
+    ASSERT_TRUE(identity) << adapter.friendly_name;
+    EXPECT_EQ(identity->octets[3], 0xFF);
+    EXPECT_EQ(identity->octets[4], 0xFE);
+  }
+  if (compared == 0) GTEST_SKIP() << "no Linux sysfs behind this Windows: not under Wine";
 }
 
 TEST(RealWinApi, AdaptersEnumerateAndListWithTheirTimestampSources) {

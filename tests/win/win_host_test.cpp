@@ -25,7 +25,14 @@ class NoTimers : public hal::Timers {
 class WinHostTest : public ::testing::Test {
  protected:
   WinHostTest() {
-    ip_helper_.adapters = {{L"Ethernet 2", "{GUID}", L"NIC", 9, 10, 77, {{{192, 0, 2, 10}}}}};
+    ip_helper_.adapters = {{test::wide(u"Ethernet 2"),
+                            "{GUID}",
+                            test::wide(u"NIC"),
+                            9,
+                            10,
+                            77,
+                            {{{192, 0, 2, 10}}},
+                            {0x00, 0x1B, 0x21, 0x0A, 0x0B, 0x0C}}};
     ip_helper_.install(api_);
     clocks_.install(api_, true);
     winsock_.install(api_);  // after the clocks: the transport's QPC is the Winsock fake's
@@ -72,6 +79,36 @@ TEST_F(WinHostTest, WithoutTimestampingThereIsNoHardwareClock) {
   ASSERT_TRUE(host) << host.error().message;
   EXPECT_EQ((*host)->hardware_clock(), nullptr);
   EXPECT_EQ((*host)->transport().timestamp_source(), hal::TimestampSource::kNone);
+}
+
+TEST_F(WinHostTest, MissingTimestampingFunctionsStillOpenWithApplicationTimestamps) {
+  // What Wine and Windows before build 20348 give load_win_api(): none of the five functions,
+  // nor the precise adjustment pair. The NIC would support hardware timestamps.
+  IfTimestampCapabilities caps{};
+  caps.supports_cross_timestamp = 1;
+  caps.hardware_capabilities.all_receive = 1;
+  caps.hardware_capabilities.all_transmit = 1;
+  ip_helper_.supported[77] = caps;
+  ip_helper_.active[77] = caps;
+  api_.get_interface_supported_timestamp_capabilities = nullptr;
+  api_.get_interface_active_timestamp_capabilities = nullptr;
+  api_.capture_interface_hardware_cross_timestamp = nullptr;
+  api_.register_interface_timestamp_config_change = nullptr;
+  api_.unregister_interface_timestamp_config_change = nullptr;
+  api_.get_system_time_adjustment_precise = nullptr;
+  api_.set_system_time_adjustment_precise = nullptr;
+  WinHostConfig config;
+  config.interface_name = "Ethernet 2";
+  config.system_clock.read_only = true;
+  auto host = WinHost::open(api_, config, loop_.hook(), nullptr);
+  ASSERT_TRUE(host) << host.error().message;
+  EXPECT_EQ((*host)->timestamping().capabilities().error(),
+            (hal::HalError{hal::HalErrorCode::kNotSupported, ERROR_PROC_NOT_FOUND}));
+  EXPECT_FALSE((*host)->timestamping().notifications_registered());
+  EXPECT_EQ((*host)->hardware_clock(), nullptr);
+  EXPECT_EQ((*host)->transport().timestamp_source(), hal::TimestampSource::kNone);
+  EXPECT_FALSE((*host)->system_clock().precise_adjustment());
+  EXPECT_EQ(ip_helper_.capability_reads, 0);
 }
 
 TEST_F(WinHostTest, UnknownNameFailsWithTheInterfaceList) {

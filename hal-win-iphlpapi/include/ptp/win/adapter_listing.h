@@ -27,7 +27,8 @@ struct AdapterTimestampReport {
 Result<std::vector<AdapterTimestampReport>, hal::HalError> list_interfaces(const WinApi& api);
 
 // Human-readable listing: one block per adapter with its names, index, LUID, addresses, the
-// supported and active capabilities, the selected sources, and how to switch timestamping on.
+// MAC and the clock identity it gives, the supported and active capabilities, the selected
+// sources, and how to switch timestamping on.
 std::string format_interface_list(const std::vector<AdapterTimestampReport>& reports);
 
 std::string_view to_string(hal::TimestampSource source);

@@ -9,7 +9,7 @@
 #include <span>
 
 #include "ptp/hal/ip_address.h"
-#include "ptp/win/windows_headers.h"
+#include "ptp/win/win_types.h"
 
 namespace ptp::win {
 

@@ -1,6 +1,7 @@
 // Finding the network interface to run on: the adapters GetAdaptersAddresses reports, and the
 // match of a user's name against them (friendly name, adapter name, description, interface index
-// or LUID), with an error that lists what is available when nothing matches.
+// or LUID), with an error that lists what is available when nothing matches. Each adapter carries
+// its MAC, from which clock_identity.h derives the PTP clock identity.
 #pragma once
 
 #include <cstdint>
@@ -24,6 +25,9 @@ struct AdapterInfo {
   std::uint32_t ipv6_if_index = 0;  // IPv6 interface index (0: no IPv6)
   std::uint64_t luid = 0;           // NET_LUID.Value: what IP Helper's timestamp API takes
   bool up = false;                  // OperStatus == IfOperStatusUp
+  // PhysicalAddress[0, PhysicalAddressLength): the MAC (6 bytes on Ethernet and Wi-Fi); empty for
+  // adapters without one (loopback, most tunnels).
+  std::vector<std::uint8_t> physical_address;
   std::vector<hal::IpAddress> ipv4_addresses;
   std::vector<hal::IpAddress> ipv6_addresses;
 };
@@ -46,6 +50,6 @@ struct InterfaceLookupError {
 Result<AdapterInfo, InterfaceLookupError> find_interface(const WinApi& api, std::string_view name);
 
 // UTF-16 (as IP Helper reports names) to UTF-8; unpaired surrogates become U+FFFD.
-std::string utf8_from_utf16(const wchar_t* text);
+std::string utf8_from_utf16(const WCHAR* text);
 
 }  // namespace ptp::win

@@ -11,7 +11,7 @@
 
 #include <cstddef>
 
-#include "ptp/win/windows_headers.h"
+#include "ptp/win/win_types.h"
 
 namespace ptp::win {
 
@@ -66,15 +66,6 @@ struct IfTimestampChangeOpaque;
 using IfTimestampChangeHandle = IfTimestampChangeOpaque*;
 
 // INTERFACE_TIMESTAMP_CONFIG_CHANGE_CALLBACK: runs on a system thread.
-using IfTimestampConfigChangeCallback = VOID(CALLBACK*)(PVOID caller_context);
-
-// The exported functions' types, for GetProcAddress.
-using GetInterfaceTimestampCapabilitiesFn = DWORD(WINAPI*)(const NET_LUID*,
-                                                           IfTimestampCapabilities*);
-using CaptureInterfaceHardwareCrossTimestampFn = DWORD(WINAPI*)(const NET_LUID*,
-                                                                IfHardwareCrossTimestamp*);
-using RegisterInterfaceTimestampConfigChangeFn = DWORD(WINAPI*)(IfTimestampConfigChangeCallback,
-                                                                PVOID, IfTimestampChangeHandle*);
-using UnregisterInterfaceTimestampConfigChangeFn = VOID(WINAPI*)(IfTimestampChangeHandle);
+using IfTimestampConfigChangeCallback = void(CALLBACK*)(PVOID caller_context);
 
 }  // namespace ptp::win

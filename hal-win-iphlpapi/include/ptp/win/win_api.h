@@ -13,7 +13,7 @@
 #include <optional>
 
 #include "ptp/win/iphlpapi_timestamp_types.h"
-#include "ptp/win/windows_headers.h"
+#include "ptp/win/win_types.h"
 
 namespace ptp::win {
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "ptp/hal/host.h"
+#include "ptp/win/clock_identity.h"
 #include "ptp/win/interface_lookup.h"
 #include "ptp/win/loop_hooks.h"
 #include "ptp/win/win_api.h"
@@ -41,6 +42,11 @@ class WinHost {
 
   hal::Host hal_host(hal::Timers& timers);
   [[nodiscard]] const AdapterInfo& adapter() const { return adapter_; }
+  // The adapter's MAC (adapter().physical_address) as a PTP clock identity; kInvalidArgument when
+  // it has no usable MAC (see clock_identity_from_mac), for the caller to fall back.
+  [[nodiscard]] Result<ClockIdentity, hal::HalError> clock_identity() const {
+    return clock_identity_of(adapter_);
+  }
   WinTimestampingInterface& timestamping() { return *timestamping_; }
   WinsockTransport& transport() { return *transport_; }
   WinMonotonicCounter& counter() { return counter_; }

@@ -4,7 +4,7 @@
 
 #include <cstdint>
 
-#include "ptp/win/windows_headers.h"
+#include "ptp/win/win_types.h"
 
 namespace ptp::win {
 

@@ -56,9 +56,10 @@ WinsockTransportConfig transport_config_for(const AdapterInfo& adapter, hal::Add
 
 struct WinsockTransportCounters {
   std::uint64_t received = 0;
-  std::uint64_t receive_errors = 0;
+  std::uint64_t receive_errors = 0;        // WSARecvMsg failed with other than WSAEWOULDBLOCK
   std::uint64_t rx_timestamp_missing = 0;  // a timestamp was expected but none came
   std::uint64_t sent = 0;
+  std::uint64_t send_errors = 0;  // WSASendMsg failed (the error went back to the caller)
   std::uint64_t tx_timestamps = 0;
   std::uint64_t tx_timestamps_lost = 0;
 };
@@ -85,7 +86,8 @@ class WinsockTransport final : public hal::Transport {
                                                         std::span<const std::byte> payload,
                                                         hal::TxTimestampRequest request) override;
 
-  // Reads every datagram waiting on both sockets and hands each to the listener; returns how many.
+  // Reads every datagram waiting on both sockets (up to 64 each) and hands each to the listener;
+  // returns how many it handed over (datagrams skipped for an error are only counted).
   std::size_t poll_receive();
   // Delivers the transmit timestamps (or losses) that are due; queries Winsock for those pending.
   void poll_tx_timestamps();

@@ -1,0 +1,199 @@
+// The whole path of a timestamping change on Windows, through the production glue: the IP Helper
+// notification fires on an OS thread (a std::thread here), only posts to the loop; when the loop
+// runs, the WinHost's interface re-reads its capabilities, the transport and the PortDriver
+// re-select the timestamp source, and the driver restarts the NIC-to-QPC correlation so that no
+// cross-timestamp from before the change is used after it.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <thread>
+
+#include "fake_clocks.h"
+#include "fake_ip_helper.h"
+#include "fake_winsock.h"
+#include "manual_loop.h"
+#include "ptp/core/ordinary_clock.h"
+#include "ptp/hal/nic_counter_correlation.h"
+#include "ptp/hal/port_driver.h"
+#include "ptp/servo/servo_factory.h"
+#include "ptp/win/win_host.h"
+
+namespace ptp::win {
+namespace {
+
+constexpr std::uint64_t kLuid = 77;
+constexpr std::uint64_t kNicHz = 1'000'000'000;
+constexpr std::int64_t kQpcHz = 10'000'000;
+
+class NoTimers : public hal::Timers {
+ public:
+  void set_listener(hal::TimerListener*) override {}
+  void arm(hal::TimerId, hal::CounterTicks) override {}
+  void cancel(hal::TimerId) override {}
+};
+
+IfTimestampCapabilities hardware_with_cross_timestamps() {
+  IfTimestampCapabilities caps{};
+  caps.hardware_clock_frequency_hz = kNicHz;
+  caps.supports_cross_timestamp = 1;
+  caps.hardware_capabilities.all_receive = 1;
+  caps.hardware_capabilities.all_transmit = 1;
+  caps.software_capabilities.all_receive = 1;
+  caps.software_capabilities.all_transmit = 1;
+  return caps;
+}
+
+IfTimestampCapabilities software_only() {
+  IfTimestampCapabilities caps{};
+  caps.software_capabilities.all_receive = 1;
+  caps.software_capabilities.all_transmit = 1;
+  return caps;
+}
+
+class NotificationRestartTest : public ::testing::Test {
+ protected:
+  NotificationRestartTest() {
+    ip_helper_.adapters = {{test::wide(u"Ethernet 2"),
+                            "{GUID}",
+                            test::wide(u"NIC"),
+                            9,
+                            9,
+                            kLuid,
+                            {{{192, 0, 2, 10}}},
+                            {0x00, 0x1B, 0x21, 0x0A, 0x0B, 0x0C}}};
+    ip_helper_.supported[kLuid] = hardware_with_cross_timestamps();
+    ip_helper_.active[kLuid] = hardware_with_cross_timestamps();
+    ip_helper_.install(api_);
+    clocks_.frequency_hz = kQpcHz;
+    clocks_.install(api_, true);
+    winsock_.frequency_hz = kQpcHz;
+    winsock_.install(api_);
+  }
+
+  void open() {
+    WinHostConfig config;
+    config.interface_name = "Ethernet 2";
+    config.system_clock.read_only = true;
+    auto host = WinHost::open(api_, config, loop_.hook(), {});
+    ASSERT_TRUE(host) << host.error().message;
+    host_ = std::move(*host);
+    servo::ClockCorrelationConfig correlation;
+    correlation.hardware_frequency_hz = kNicHz;
+    correlation.counter_frequency_hz = static_cast<std::uint64_t>(kQpcHz);
+    correlation_ = std::make_unique<hal::NicCounterCorrelation>(host_->timestamping(), correlation);
+
+    auto made = servo::make_servo(servo::ServoConfig{}, 0);
+    ASSERT_TRUE(made);
+    servo_ = std::move(*made);
+    PortConfig port;
+    const auto identity = host_->clock_identity();
+    ASSERT_TRUE(identity);
+    port.clock_identity = *identity;
+    auto clock = OrdinaryClock::create(port, *servo_);
+    ASSERT_TRUE(clock);
+    clock_ = std::make_unique<OrdinaryClock>(*clock);
+    hal_host_ = std::make_unique<hal::Host>(host_->hal_host(timers_));
+    hal::PortDriverConfig driver_config;
+    driver_config.read_only = true;
+    driver_ = std::make_unique<hal::PortDriver>(*hal_host_, *clock_, driver_config);
+    driver_->set_nic_counter_mapping(correlation_.get());
+    ASSERT_TRUE(driver_->start());
+  }
+
+  // Cross-timestamps 1 s apart, the NIC at exactly 100 ticks per QPC tick; returns how many
+  // the correlation took.
+  int sample(int count) {
+    int accepted = 0;
+    for (int i = 0; i < count; ++i) {
+      const auto qpc = static_cast<std::uint64_t>(next_qpc_);
+      ip_helper_.cross_timestamp = IfHardwareCrossTimestamp{qpc, qpc * 100 + 50, qpc + 1};
+      next_qpc_ += kQpcHz;
+      if (correlation_->sample()) ++accepted;
+    }
+    return accepted;
+  }
+
+  // What the OS does when the NIC's timestamping is reconfigured: the new active set, and the
+  // callback on a thread of its own.
+  void reconfigure_from_os_thread(const IfTimestampCapabilities& active) {
+    ip_helper_.active[kLuid] = active;
+    std::thread os_thread([this] { ip_helper_.fire(); });
+    os_thread.join();
+  }
+
+  test::FakeIpHelper ip_helper_;
+  test::FakeClocks clocks_;
+  test::FakeWinsock winsock_;
+  WinApi api_;
+  test::ManualLoop loop_;
+  NoTimers timers_;
+  std::int64_t next_qpc_ = 1'000'000;
+  std::unique_ptr<WinHost> host_;
+  std::unique_ptr<hal::NicCounterCorrelation> correlation_;
+  std::unique_ptr<servo::Servo> servo_;
+  std::unique_ptr<OrdinaryClock> clock_;
+  std::unique_ptr<hal::Host> hal_host_;
+  std::unique_ptr<hal::PortDriver> driver_;
+};
+
+TEST_F(NotificationRestartTest, ChangeFromAnOsThreadReselectsAndRestartsTheCorrelationOnTheLoop) {
+  open();
+  ASSERT_NE(host_->hardware_clock(), nullptr);
+  EXPECT_EQ(driver_->timestamp_source(), hal::TimestampSource::kHardware);
+  EXPECT_EQ(host_->transport().timestamp_source(), hal::TimestampSource::kHardware);
+  EXPECT_EQ(sample(4), 4);
+  ASSERT_EQ(correlation_->correlation().point_count(), 4U);
+
+  reconfigure_from_os_thread(software_only());
+  // The OS thread only posted: nothing was re-read or re-selected, the fit is untouched.
+  EXPECT_EQ(loop_.queued(), 1U);
+  EXPECT_EQ(driver_->counters().capability_changes, 0U);
+  EXPECT_EQ(driver_->timestamp_source(), hal::TimestampSource::kHardware);
+  EXPECT_EQ(correlation_->correlation().point_count(), 4U);
+
+  EXPECT_EQ(loop_.run_pending(), 1U);
+  EXPECT_EQ(driver_->counters().capability_changes, 1U);
+  EXPECT_EQ(driver_->timestamp_source(), hal::TimestampSource::kSoftware);
+  EXPECT_EQ(host_->transport().timestamp_source(), hal::TimestampSource::kSoftware);
+  EXPECT_EQ(correlation_->correlation().point_count(), 0U);  // restarted
+  // Without cross-timestamps in the active set there is nothing to sample.
+  EXPECT_EQ(sample(1), 0);
+  EXPECT_EQ(correlation_->counters().capture_failures, 1U);
+}
+
+TEST_F(NotificationRestartTest, BackToHardwareTheFitStartsAfreshFromTheNewSamples) {
+  open();
+  EXPECT_EQ(sample(3), 3);
+  reconfigure_from_os_thread(software_only());
+  loop_.run_pending();
+  ASSERT_EQ(correlation_->correlation().point_count(), 0U);
+
+  reconfigure_from_os_thread(hardware_with_cross_timestamps());
+  loop_.run_pending();
+  EXPECT_EQ(driver_->counters().capability_changes, 2U);
+  EXPECT_EQ(driver_->timestamp_source(), hal::TimestampSource::kHardware);
+  EXPECT_EQ(correlation_->correlation().point_count(), 0U);
+  EXPECT_EQ(sample(2), 2);
+  EXPECT_EQ(correlation_->correlation().point_count(), 2U);
+  // The fit made of the new points maps a NIC reading back to its QPC time.
+  const auto converted = correlation_->to_counter(
+      hal::NicTicks{static_cast<std::uint64_t>(next_qpc_ - kQpcHz) * 100 + 50});
+  ASSERT_TRUE(converted);
+  EXPECT_NEAR(static_cast<double>(converted->whole.count) + converted->fraction,
+              static_cast<double>(next_qpc_ - kQpcHz) + 0.5, 0.01);
+}
+
+TEST_F(NotificationRestartTest, AChangeThatKeepsTheSourceStillRestartsTheCorrelation) {
+  // The callback carries no detail (not even the interface): a NIC reset looks the same as a
+  // settings change, and its clock may have jumped, so the fit must restart either way.
+  open();
+  EXPECT_EQ(sample(3), 3);
+  reconfigure_from_os_thread(hardware_with_cross_timestamps());
+  loop_.run_pending();
+  EXPECT_EQ(driver_->timestamp_source(), hal::TimestampSource::kHardware);
+  EXPECT_EQ(driver_->counters().capability_changes, 1U);
+  EXPECT_EQ(correlation_->correlation().point_count(), 0U);
+}
+
+}  // namespace
+}  // namespace ptp::win
