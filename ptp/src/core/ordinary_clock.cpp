@@ -73,6 +73,10 @@ void OrdinaryClock::dispatch(PortEvent event, bool new_parent, Nanoseconds now, 
   }
   ++counters_.state_changes;
   out.push(StateChanged{from, to, event});
+  const auto follows = [](PortState state) {
+    return state == PortState::kUncalibrated || state == PortState::kSlave;
+  };
+  if (follows(from) && !follows(to)) hold_frequency(out);
   enter_state(to, now, out);
 }
 
@@ -172,10 +176,21 @@ void OrdinaryClock::cancel(PortTimer timer, PortActions& out) const {
 }
 
 void OrdinaryClock::forget_measurements() {
-  pending_sync_.reset();
-  pending_follow_up_.reset();
+  pending_syncs_.clear();
+  pending_follow_ups_.clear();
   last_sync_.reset();
-  pending_delay_request_.reset();
+  pending_delay_requests_.clear();
+}
+
+void OrdinaryClock::hold_frequency(PortActions& out) {
+  // Only a clock the servo has steered holds: free_running never touches it, and a servo that
+  // never decided has nothing better than what the clock already runs at.
+  if (config_.free_running || !frequency_steered_) return;
+  // The last decision included a phase correction meant to last one Sync interval; kept
+  // through a gap it would drift the clock by that term all along.
+  out.push(SetClockFrequency{servo_->frequency_ppb()});
+  frequency_steered_ = false;
+  ++counters_.holdovers;
 }
 
 double OrdinaryClock::next_random_fraction() {
@@ -267,7 +282,7 @@ void OrdinaryClock::handle_message(const ReceivedMessage& received, Nanoseconds 
     case wire::MessageType::kSync: handle_sync(message, received, now, out); break;
     case wire::MessageType::kFollowUp: handle_follow_up(message, now, out); break;
     case wire::MessageType::kDelayReq: handle_delay_request(message, received, out); break;
-    case wire::MessageType::kDelayResp: handle_delay_response(message, out); break;
+    case wire::MessageType::kDelayResp: handle_delay_response(message, now, out); break;
     case wire::MessageType::kManagement: handle_management(message, received, now, out); break;
     case wire::MessageType::kPdelayReq:
     case wire::MessageType::kPdelayResp:
@@ -336,10 +351,11 @@ void OrdinaryClock::handle_tx_timestamp(TxTimestampId id, Nanoseconds transmit_t
         wire::FollowUp{origin.value()},
         {}};
     send(follow_up, MessageChannel::kGeneral, std::nullopt, std::nullopt, out);
-  } else if (pending_delay_request_ && pending_delay_request_->timestamp_id == id &&
-             !pending_delay_request_->transmit_time) {
-    pending_delay_request_->transmit_time = transmit_time;
-    complete_delay_measurement();
+  } else if (auto* const request = pending_delay_requests_.find([id](const auto& pending) {
+               return pending.timestamp_id == id && !pending.transmit_time;
+             })) {
+    request->transmit_time = transmit_time;
+    complete_delay_measurement(id);
   } else {
     ++counters_.tx_timestamps_unknown;
   }
@@ -353,8 +369,10 @@ void OrdinaryClock::handle_tx_timestamp_lost(TxTimestampId id, Nanoseconds now, 
     // No Follow_Up rather than a wrong one: slaves skip this Sync.
     pending_sync_transmit_.reset();
     ++counters_.follow_ups_not_sent;
-  } else if (pending_delay_request_ && pending_delay_request_->timestamp_id == id) {
-    pending_delay_request_.reset();
+  } else if (const auto request = pending_delay_requests_.take(
+                 [id](const auto& pending) { return pending.timestamp_id == id; })) {
+    // Its Delay_Resp, if it came, can never complete a measurement.
+    if (request->receive_time) drop(DropReason::kUnmatchedSequence);
   }
   (void)now;
   (void)out;

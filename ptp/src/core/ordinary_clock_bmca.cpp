@@ -49,6 +49,8 @@ void OrdinaryClock::run_state_decision(Nanoseconds now, PortActions& out) {
     clock_ds_ = updated.value();
   }
   const bool new_parent = clock_ds_.parent.parent_port_identity != previous_parent;
+  // The old master's phase correction means nothing for the time until the new one is measured.
+  if (new_parent) hold_frequency(out);
   // Hybrid Delay_Reqs go to the new parent's address once its first Sync shows it.
   if (new_parent) master_address_.reset();
   const PortIdentity& parent = clock_ds_.parent.parent_port_identity;

@@ -63,6 +63,31 @@ bool OrdinaryClock::accept_from_parent(const wire::Message& message) {
   return true;
 }
 
+Nanoseconds OrdinaryClock::sync_interval_of(std::int8_t log_message_interval) const {
+  const std::int8_t interval = (log_message_interval == kUnspecifiedLogInterval ||
+                                log_message_interval < -10 || log_message_interval > 10)
+                                   ? port_ds_.log_sync_interval
+                                   : log_message_interval;
+  return core_detail::log_interval_duration(interval);
+}
+
+void OrdinaryClock::expire_pending(Nanoseconds now) {
+  const auto expired = [now](const auto& pending) { return pending.expires_at <= now; };
+  pending_syncs_.remove_if(expired, [this](const PendingSync&) {
+    drop(DropReason::kUnmatchedSequence);
+    ++counters_.syncs_expired;
+  });
+  pending_follow_ups_.remove_if(expired, [this](const PendingFollowUp&) {
+    drop(DropReason::kUnmatchedSequence);
+    ++counters_.follow_ups_expired;
+  });
+  pending_delay_requests_.remove_if(expired, [this](const PendingDelayRequest& request) {
+    // A Delay_Resp that came but never met its transmit timestamp was received for nothing.
+    if (request.receive_time) drop(DropReason::kUnmatchedSequence);
+    ++counters_.delay_requests_unanswered;
+  });
+}
+
 void OrdinaryClock::handle_sync(const wire::Message& message, const ReceivedMessage& received,
                                 Nanoseconds now, PortActions& out) {
   if (!accept_from_parent(message)) return;
@@ -75,36 +100,40 @@ void OrdinaryClock::handle_sync(const wire::Message& message, const ReceivedMess
     return;
   }
   master_address_ = received.source;
-  const PendingSync sync{message.header.sequence_id, *received.receive_time,
-                         message.header.correction_field, message.header.log_message_interval,
-                         received.timestamp_kind};
+  expire_pending(now);
+  const std::int8_t log_interval = message.header.log_message_interval;
   if (!message.header.flags.two_step()) {
     const auto origin = to_nanoseconds(std::get<wire::Sync>(message.body).origin_timestamp);
     if (!origin) {
       drop(DropReason::kBadTimestamp);
       return;
     }
-    pending_sync_.reset();
-    complete_sync(SyncExchange{*origin, sync.receive_time, sync.correction, sync.timestamp_kind},
-                  sync.log_interval, now, out);
+    complete_sync(SyncExchange{*origin, *received.receive_time, message.header.correction_field,
+                               received.timestamp_kind},
+                  log_interval, now, out);
     return;
   }
-  if (pending_follow_up_ && pending_follow_up_->sequence_id == sync.sequence_id) {
-    // The Follow_Up overtook its Sync.
-    const PendingFollowUp follow_up = *pending_follow_up_;
-    pending_follow_up_.reset();
-    const auto correction = sum(sync.correction, follow_up.correction);
-    if (!correction) {
-      drop(DropReason::kBadTimestamp);
-      return;
-    }
-    complete_sync(
-        SyncExchange{follow_up.origin_time, sync.receive_time, *correction, sync.timestamp_kind},
-        sync.log_interval, now, out);
+  const Nanoseconds age_limit{sync_interval_of(log_interval).count() * kPendingAgeLimitIntervals};
+  const PendingSync sync{message.header.source_port_identity,
+                         message.header.sequence_id,
+                         *received.receive_time,
+                         message.header.correction_field,
+                         log_interval,
+                         received.timestamp_kind,
+                         now.checked_add(age_limit).value_or(Nanoseconds::max())};
+  const auto same_exchange = [&sync](const auto& pending) {
+    return pending.sequence_id == sync.sequence_id && pending.source == sync.source;
+  };
+  if (const auto follow_up = pending_follow_ups_.take(same_exchange)) {
+    pair_sync(sync, *follow_up, now, out);  // the Follow_Up overtook its Sync
     return;
   }
-  if (pending_sync_) drop(DropReason::kUnmatchedSequence);  // its Follow_Up never came
-  pending_sync_ = sync;
+  // A repeated sequenceId: the earlier Sync can no longer be told from this one.
+  if (pending_syncs_.take(same_exchange)) drop(DropReason::kUnmatchedSequence);
+  if (pending_syncs_.insert(sync)) {
+    drop(DropReason::kUnmatchedSequence);  // the oldest waited in vain for its Follow_Up
+    ++counters_.syncs_evicted;
+  }
 }
 
 void OrdinaryClock::handle_follow_up(const wire::Message& message, Nanoseconds now,
@@ -116,27 +145,44 @@ void OrdinaryClock::handle_follow_up(const wire::Message& message, Nanoseconds n
     drop(DropReason::kBadTimestamp);
     return;
   }
-  const std::uint16_t sequence_id = message.header.sequence_id;
-  if (!pending_sync_ || pending_sync_->sequence_id != sequence_id) {
-    // Perhaps its Sync is still on the way; keep it (the newest only) and wait.
-    if (pending_follow_up_) drop(DropReason::kUnmatchedSequence);
-    pending_follow_up_ = PendingFollowUp{sequence_id, *origin, message.header.correction_field};
+  expire_pending(now);
+  const Nanoseconds age_limit{sync_interval_of(message.header.log_message_interval).count() *
+                              kPendingAgeLimitIntervals};
+  const PendingFollowUp follow_up{message.header.source_port_identity, message.header.sequence_id,
+                                  *origin, message.header.correction_field,
+                                  now.checked_add(age_limit).value_or(Nanoseconds::max())};
+  const auto same_exchange = [&follow_up](const auto& pending) {
+    return pending.sequence_id == follow_up.sequence_id && pending.source == follow_up.source;
+  };
+  if (const auto sync = pending_syncs_.take(same_exchange)) {
+    pair_sync(*sync, follow_up, now, out);
     return;
   }
-  const PendingSync sync = *pending_sync_;
-  pending_sync_.reset();
-  const auto correction = sum(sync.correction, message.header.correction_field);
+  // Perhaps its Sync is still on the way: wait for it.
+  if (pending_follow_ups_.take(same_exchange)) drop(DropReason::kUnmatchedSequence);
+  if (pending_follow_ups_.insert(follow_up)) {
+    drop(DropReason::kUnmatchedSequence);  // the oldest waited in vain for its Sync
+    ++counters_.follow_ups_evicted;
+  }
+}
+
+void OrdinaryClock::pair_sync(const PendingSync& sync, const PendingFollowUp& follow_up,
+                              Nanoseconds now, PortActions& out) {
+  const auto correction = sum(sync.correction, follow_up.correction);
   if (!correction) {
     drop(DropReason::kBadTimestamp);
     return;
   }
-  complete_sync(SyncExchange{*origin, sync.receive_time, *correction, sync.timestamp_kind},
-                sync.log_interval, now, out);
+  complete_sync(
+      SyncExchange{follow_up.origin_time, sync.receive_time, *correction, sync.timestamp_kind},
+      sync.log_interval, now, out);
 }
 
 void OrdinaryClock::complete_sync(const SyncExchange& exchange, std::int8_t log_interval,
                                   Nanoseconds now, PortActions& out) {
-  last_sync_ = exchange;
+  // A late Follow_Up may complete an older Sync after a newer one: the newest stays the one
+  // Delay_Resps pair with.
+  if (!last_sync_ || exchange.receive_time >= last_sync_->receive_time) last_sync_ = exchange;
   const auto mean_path_delay = delay_filter_.estimate();
   if (!mean_path_delay) return;  // no offset without a delay; the first Delay_Resp brings one
   const auto offset =
@@ -163,11 +209,7 @@ void OrdinaryClock::complete_sync(const SyncExchange& exchange, std::int8_t log_
     return;
   }
 
-  const std::int8_t interval =
-      (log_interval == kUnspecifiedLogInterval || log_interval < -10 || log_interval > 10)
-          ? port_ds_.log_sync_interval
-          : log_interval;
-  servo_->set_sync_interval(core_detail::log_interval_duration(interval));
+  servo_->set_sync_interval(sync_interval_of(log_interval));
   const servo::ServoDecision decision = servo_->sample_measurement(servo::ServoSample{
       *offset_from_master, exchange.receive_time, exchange.timestamp_kind, *mean_path_delay});
   measured.servo_state = decision.state;
@@ -186,6 +228,7 @@ void OrdinaryClock::complete_sync(const SyncExchange& exchange, std::int8_t log_
         ++counters_.clock_steps;
       }
       out.push(SetClockFrequency{decision.frequency_ppb});
+      frequency_steered_ = true;
       out.push(measured);
       // Every timestamp taken before the step is on the old timescale.
       forget_measurements();
@@ -196,6 +239,7 @@ void OrdinaryClock::complete_sync(const SyncExchange& exchange, std::int8_t log_
     case servo::ServoState::kLocked:
     case servo::ServoState::kLockedStable:
       out.push(SetClockFrequency{decision.frequency_ppb});
+      frequency_steered_ = true;
       out.push(measured);
       if (port_ds_.port_state == PortState::kUncalibrated) {
         dispatch(PortEvent::kMasterClockSelected, false, now, out);
@@ -205,8 +249,7 @@ void OrdinaryClock::complete_sync(const SyncExchange& exchange, std::int8_t log_
 }
 
 void OrdinaryClock::send_delay_request(Nanoseconds now, PortActions& out) {
-  (void)now;
-  if (pending_delay_request_) ++counters_.delay_requests_unanswered;
+  expire_pending(now);
   const std::uint16_t sequence_id = delay_request_sequence_id_++;
   wire::Header header =
       make_header(wire::MessageType::kDelayReq, sequence_id, kUnspecifiedLogInterval);
@@ -216,11 +259,22 @@ void OrdinaryClock::send_delay_request(Nanoseconds now, PortActions& out) {
     destination = master_address_;
   }
   const TxTimestampId id = next_timestamp_id();
-  pending_delay_request_ = PendingDelayRequest{sequence_id, id, std::nullopt, std::nullopt, {}};
+  const Nanoseconds age_limit{
+      core_detail::log_interval_duration(port_ds_.log_min_delay_req_interval).count() *
+      kPendingAgeLimitIntervals};
+  const PendingDelayRequest request{
+      sequence_id,  id, std::nullopt,
+      std::nullopt, {}, now.checked_add(age_limit).value_or(Nanoseconds::max())};
+  if (const auto evicted = pending_delay_requests_.insert(request)) {
+    if (evicted->receive_time) drop(DropReason::kUnmatchedSequence);
+    ++counters_.delay_requests_unanswered;
+    ++counters_.delay_requests_evicted;
+  }
   send(wire::Message{header, wire::DelayReq{}, {}}, MessageChannel::kEvent, destination, id, out);
 }
 
-void OrdinaryClock::handle_delay_response(const wire::Message& message, PortActions& out) {
+void OrdinaryClock::handle_delay_response(const wire::Message& message, Nanoseconds now,
+                                          PortActions& out) {
   (void)out;
   if (!following_master()) {
     drop(DropReason::kWrongState);
@@ -235,9 +289,15 @@ void OrdinaryClock::handle_delay_response(const wire::Message& message, PortActi
     drop(DropReason::kNotFromParent);
     return;
   }
-  if (!pending_delay_request_ ||
-      pending_delay_request_->sequence_id != message.header.sequence_id ||
-      pending_delay_request_->receive_time) {
+  expire_pending(now);
+  const std::uint16_t sequence_id = message.header.sequence_id;
+  // Any outstanding request, not only the last one sent: a late reply still pairs with its own
+  // request's t3. A second reply to the same request is unmatched.
+  PendingDelayRequest* const request =
+      pending_delay_requests_.find([sequence_id](const PendingDelayRequest& pending) {
+        return pending.sequence_id == sequence_id && !pending.receive_time;
+      });
+  if (request == nullptr) {
     drop(DropReason::kUnmatchedSequence);
     return;
   }
@@ -249,26 +309,24 @@ void OrdinaryClock::handle_delay_response(const wire::Message& message, PortActi
   // The master says how often it wants requests (ptp4l follows it too).
   const std::int8_t log_interval = message.header.log_message_interval;
   if (log_interval >= -10 && log_interval <= 10) port_ds_.log_min_delay_req_interval = log_interval;
-  pending_delay_request_->receive_time = *receive_time;
-  pending_delay_request_->correction = message.header.correction_field;
-  complete_delay_measurement();
+  request->receive_time = *receive_time;
+  request->correction = message.header.correction_field;
+  complete_delay_measurement(request->timestamp_id);
 }
 
-void OrdinaryClock::complete_delay_measurement() {
-  if (!pending_delay_request_ || !pending_delay_request_->transmit_time ||
-      !pending_delay_request_->receive_time) {
-    return;
-  }
-  const PendingDelayRequest request = *pending_delay_request_;
-  pending_delay_request_.reset();
+void OrdinaryClock::complete_delay_measurement(TxTimestampId timestamp_id) {
+  const auto request = pending_delay_requests_.take([timestamp_id](const auto& pending) {
+    return pending.timestamp_id == timestamp_id && pending.transmit_time && pending.receive_time;
+  });
+  if (!request) return;     // t3 or t4 still to come
   if (!last_sync_) return;  // a step or a new master voided the Sync it pairs with
-  const auto correction = sum(last_sync_->correction, request.correction);
+  const auto correction = sum(last_sync_->correction, request->correction);
   if (!correction) {
     drop(DropReason::kBadTimestamp);
     return;
   }
-  const auto master_to_slave = last_sync_->receive_time.checked_sub(*request.transmit_time);
-  const auto slave_to_master = request.receive_time->checked_sub(last_sync_->origin_time);
+  const auto master_to_slave = last_sync_->receive_time.checked_sub(*request->transmit_time);
+  const auto slave_to_master = request->receive_time->checked_sub(last_sync_->origin_time);
   if (!master_to_slave || !slave_to_master) {
     drop(DropReason::kBadTimestamp);
     return;

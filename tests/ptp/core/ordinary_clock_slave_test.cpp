@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "ordinary_clock_test_support.h"
@@ -277,7 +278,8 @@ TEST(OrdinaryClockSlaveTest, DelayReqSequenceIdsIncrease) {
   ids.reserve(4);
   for (int i = 0; i < 4; ++i) ids.push_back(sequence_of(request_delay(h, kNow + seconds(i))));
   EXPECT_EQ(ids, (std::vector<std::uint16_t>{0, 1, 2, 3}));
-  EXPECT_EQ(h.counters().delay_requests_unanswered, 3U);
+  // All four still wait for their reply: none was given up.
+  EXPECT_EQ(h.counters().delay_requests_unanswered, 0U);
 }
 
 TEST(OrdinaryClockSlaveTest, DelayRespLogIntervalBecomesTheRequestInterval) {
@@ -329,10 +331,10 @@ TEST(OrdinaryClockSlaveTest, FollowUpIsMatchedBySequenceIdOnly) {
   h.event(sync(spec), master.master_time, master.now);
   EXPECT_TRUE(
       h.general(follow_up(kMasterA, 499, ts(master.master_time - seconds(1))), master.now).empty());
-  // Sync 501 replaces 500, whose Follow_Up never came: counted.
+  // Sync 501 waits beside 500: a late Follow_Up of 500 may still come.
   spec.sequence_id = 501;
   h.event(sync(spec), master.master_time + seconds(1), master.now + seconds(1));
-  EXPECT_EQ(h.counters().drops(DropReason::kUnmatchedSequence), 1U);
+  EXPECT_EQ(h.counters().drops(DropReason::kUnmatchedSequence), 0U);
   // A port of A's clock other than the parent port is not the parent.
   EXPECT_TRUE(
       h.general(follow_up(port_id(0x10, 2), 501, ts(master.master_time)), master.now + seconds(1))
@@ -362,6 +364,229 @@ TEST(OrdinaryClockSlaveTest, LostDelayReqTimestampAbandonsTheRequest) {
   h.general(delay_resp(kMasterA, sequence_of(request), ts(seconds(5)), kOurPort), kNow + ms(2));
   EXPECT_EQ(h.counters().drops(DropReason::kUnmatchedSequence), 1U);
   EXPECT_FALSE(h.clock().delay_filter().estimate().has_value());
+}
+
+// ---- Several half exchanges at once ----------------------------------------------------------
+
+// Sync a, its Follow_Up and one Delay_Req exchange of Exchange x: the path delay is known.
+std::int64_t measure_path_delay(Harness& h, const Exchange& x) {
+  SyncSpec sync_a;
+  sync_a.sequence_id = 10;
+  sync_a.correction = x.c_sync_a;
+  sync_a.log_interval = -1;
+  h.event(sync(sync_a), x.t2a, kNow);
+  h.general(follow_up(kMasterA, 10, ts(x.t1a), x.c_follow_a), kNow + ms(1));
+  const SendMessage request = request_delay(h, kNow + ms(100));
+  h.tx_timestamp(*request.timestamp_id, x.t3, kNow + ms(100));
+  h.general(delay_resp(kMasterA, sequence_of(request), ts(x.t4), kOurPort, x.c_delay_resp),
+            kNow + ms(102));
+  return mean_path_delay_ns(x.t1a, x.t2a, x.t3, x.t4,
+                            x.c_sync_a.scaled() + x.c_follow_a.scaled() + x.c_delay_resp.scaled());
+}
+
+SyncSpec two_step_sync(std::uint16_t sequence_id, TimeInterval correction = {}) {
+  SyncSpec spec;
+  spec.sequence_id = sequence_id;
+  spec.correction = correction;
+  spec.log_interval = -1;  // 500 ms: the age limit is kPendingAgeLimitIntervals x 500 ms
+  return spec;
+}
+
+std::vector<Nanoseconds> measured_offsets(std::span<const PortAction> actions) {
+  std::vector<Nanoseconds> offsets;
+  for (const auto& measured : all_of<OffsetMeasured>(actions)) {
+    offsets.push_back(measured.offset_from_master);
+  }
+  return offsets;
+}
+
+// linuxptp-testsuite's delayed Follow_Up: each Follow_Up comes after the next Sync. Each still
+// pairs with its own Sync, with 11.3's arithmetic exactly.
+TEST(OrdinaryClockSlaveTest, FollowUpAfterTheNextSyncPairsWithItsOwnSync) {
+  Harness h;
+  qualify(h);
+  const Exchange x;
+  const Nanoseconds t1c = x.t1b + seconds(1);
+  const Nanoseconds t2c = t1c + ns(61'005);
+  const TimeInterval c_sync_c = scaled(3, 0x8000);    // 3.5 ns
+  const TimeInterval c_follow_c = scaled(1, 0x8000);  // 1.5 ns
+  const std::int64_t mpd = measure_path_delay(h, x);
+  ASSERT_EQ(h.clock().delay_filter().estimate(), ns(mpd));
+  const std::int64_t offset_b =
+      offset_ns(x.t1b, x.t2b, x.c_sync_b.scaled() + x.c_follow_b.scaled(), mpd);
+  const std::int64_t offset_c = offset_ns(t1c, t2c, c_sync_c.scaled() + c_follow_c.scaled(), mpd);
+  ASSERT_EQ(offset_b, 12'345);  // the hand computation
+  ASSERT_EQ(offset_c, 11'000);
+  {
+    const testing::InSequence in_order;
+    EXPECT_CALL(h.servo(), sample(ns(offset_b), x.t2b)).WillOnce(Return(locked(1.0)));
+    EXPECT_CALL(h.servo(), sample(ns(offset_c), t2c)).WillOnce(Return(locked(2.0)));
+  }
+  h.event(sync(two_step_sync(11, x.c_sync_b)), x.t2b, kNow + seconds(1));
+  EXPECT_TRUE(h.event(sync(two_step_sync(12, c_sync_c)), t2c, kNow + seconds(2)).empty());
+  EXPECT_EQ(measured_offsets(h.general(follow_up(kMasterA, 11, ts(x.t1b), x.c_follow_b),
+                                       kNow + seconds(2) + ms(1))),
+            std::vector<Nanoseconds>{ns(offset_b)});
+  h.event(sync(two_step_sync(13)), t2c + seconds(1), kNow + seconds(3));
+  EXPECT_EQ(measured_offsets(
+                h.general(follow_up(kMasterA, 12, ts(t1c), c_follow_c), kNow + seconds(3) + ms(1))),
+            std::vector<Nanoseconds>{ns(offset_c)});
+  EXPECT_EQ(h.counters().measurements, 2U);
+  EXPECT_EQ(h.counters().total_drops(), 0U);
+}
+
+TEST(OrdinaryClockSlaveTest, PendingSyncsBeyondTheCapacityEvictTheOldest) {
+  Harness h;
+  qualify(h);
+  const Exchange x;
+  const std::int64_t mpd = measure_path_delay(h, x);
+  constexpr auto kCapacity = OrdinaryClock::kPendingSyncCapacity;
+  // kCapacity + 1 Syncs 10 ms apart, well within the age limit, none with its Follow_Up yet.
+  for (std::int64_t i = 0; i <= static_cast<std::int64_t>(kCapacity); ++i) {
+    h.event(sync(two_step_sync(static_cast<std::uint16_t>(20 + i))), x.t2b + ms(10 * i),
+            kNow + seconds(1) + ms(10 * i));
+  }
+  EXPECT_EQ(h.counters().syncs_evicted, 1U);
+  EXPECT_EQ(h.counters().drops(DropReason::kUnmatchedSequence), 1U);
+  const Nanoseconds later = kNow + seconds(1) + ms(100);
+  // Sync 20 is gone: its Follow_Up finds nothing (and waits in turn).
+  EXPECT_CALL(h.servo(), sample).Times(0);
+  EXPECT_TRUE(h.general(follow_up(kMasterA, 20, ts(x.t1b)), later).empty());
+  testing::Mock::VerifyAndClearExpectations(&h.servo());
+  // Sync 21 is still there.
+  const std::int64_t offset = offset_ns(x.t1b + ms(10), x.t2b + ms(10), 0, mpd);
+  EXPECT_CALL(h.servo(), sample(ns(offset), x.t2b + ms(10))).WillOnce(Return(locked(0)));
+  h.general(follow_up(kMasterA, 21, ts(x.t1b + ms(10))), later);
+  EXPECT_EQ(h.counters().drops(DropReason::kUnmatchedSequence), 1U);
+}
+
+TEST(OrdinaryClockSlaveTest, EarlyFollowUpsBeyondTheCapacityEvictTheOldest) {
+  Harness h;
+  qualify(h);
+  const Exchange x;
+  const std::int64_t mpd = measure_path_delay(h, x);
+  constexpr auto kCapacity = OrdinaryClock::kPendingSyncCapacity;
+  for (std::int64_t i = 0; i <= static_cast<std::int64_t>(kCapacity); ++i) {
+    h.general(follow_up(kMasterA, static_cast<std::uint16_t>(40 + i), ts(x.t1b + ms(10 * i))),
+              kNow + seconds(1) + ms(10 * i));
+  }
+  EXPECT_EQ(h.counters().follow_ups_evicted, 1U);
+  EXPECT_EQ(h.counters().drops(DropReason::kUnmatchedSequence), 1U);
+  const Nanoseconds later = kNow + seconds(1) + ms(100);
+  EXPECT_CALL(h.servo(), sample).Times(0);
+  EXPECT_TRUE(h.event(sync(two_step_sync(40)), x.t2b, later).empty());
+  testing::Mock::VerifyAndClearExpectations(&h.servo());
+  const std::int64_t offset = offset_ns(x.t1b + ms(10), x.t2b + ms(10), 0, mpd);
+  EXPECT_CALL(h.servo(), sample(ns(offset), x.t2b + ms(10))).WillOnce(Return(locked(0)));
+  h.event(sync(two_step_sync(41)), x.t2b + ms(10), later);
+}
+
+TEST(OrdinaryClockSlaveTest, PendingSyncOlderThanTheAgeLimitIsDropped) {
+  Harness h;
+  qualify(h);
+  const Exchange x;
+  measure_path_delay(h, x);
+  const Nanoseconds age_limit = ms(500 * OrdinaryClock::kPendingAgeLimitIntervals);
+  const Nanoseconds at = kNow + seconds(1);
+  // Just inside the limit: it pairs.
+  EXPECT_CALL(h.servo(), sample).WillOnce(Return(locked(0)));
+  h.event(sync(two_step_sync(20)), x.t2b, at);
+  h.general(follow_up(kMasterA, 20, ts(x.t1b)), at + age_limit - ns(1));
+  testing::Mock::VerifyAndClearExpectations(&h.servo());
+  // At the limit: the Sync is given up, and its Follow_Up waits for a Sync in vain.
+  EXPECT_CALL(h.servo(), sample).Times(0);
+  const Nanoseconds later = at + seconds(10);
+  h.event(sync(two_step_sync(21)), x.t2b + seconds(10), later);
+  EXPECT_TRUE(
+      h.general(follow_up(kMasterA, 21, ts(x.t1b + seconds(10))), later + age_limit).empty());
+  EXPECT_EQ(h.counters().syncs_expired, 1U);
+  EXPECT_EQ(h.counters().syncs_evicted, 0U);
+  EXPECT_EQ(h.counters().drops(DropReason::kUnmatchedSequence), 1U);
+}
+
+TEST(OrdinaryClockSlaveTest, EarlyFollowUpOlderThanTheAgeLimitIsDropped) {
+  Harness h;
+  qualify(h);
+  const Exchange x;
+  measure_path_delay(h, x);
+  // The Follow_Up says logMessageInterval 0: its limit is kPendingAgeLimitIntervals seconds.
+  const Nanoseconds age_limit = seconds(OrdinaryClock::kPendingAgeLimitIntervals);
+  const Nanoseconds at = kNow + seconds(1);
+  EXPECT_CALL(h.servo(), sample).Times(0);
+  h.general(follow_up(kMasterA, 30, ts(x.t1b)), at);
+  EXPECT_TRUE(h.event(sync(two_step_sync(30)), x.t2b, at + age_limit).empty());
+  EXPECT_EQ(h.counters().follow_ups_expired, 1U);
+  EXPECT_EQ(h.counters().drops(DropReason::kUnmatchedSequence), 1U);
+}
+
+// The reply to an earlier Delay_Req arrives after the next request went out: it pairs with its
+// own request's t3, not the newest one's.
+TEST(OrdinaryClockSlaveTest, LateDelayRespPairsWithItsOwnRequest) {
+  Harness h;
+  qualify(h);
+  const Exchange x;
+  h.event(sync(two_step_sync(10, x.c_sync_a)), x.t2a, kNow);
+  h.general(follow_up(kMasterA, 10, ts(x.t1a), x.c_follow_a), kNow + ms(1));
+  const std::int64_t corrections =
+      x.c_sync_a.scaled() + x.c_follow_a.scaled() + x.c_delay_resp.scaled();
+  const std::int64_t mpd = mean_path_delay_ns(x.t1a, x.t2a, x.t3, x.t4, corrections);
+  const Nanoseconds t3_second = x.t3 + ms(700) + ns(9);
+  const Nanoseconds t4_second = x.t4 + ms(700) + ns(29);
+  const std::int64_t mpd_second =
+      mean_path_delay_ns(x.t1a, x.t2a, t3_second, t4_second, corrections);
+  ASSERT_EQ(mpd, 50'000);
+  ASSERT_EQ(mpd_second, 50'010);
+
+  const SendMessage first = request_delay(h, kNow + ms(100));
+  h.tx_timestamp(*first.timestamp_id, x.t3, kNow + ms(100));
+  const SendMessage second = request_delay(h, kNow + ms(800));
+  h.tx_timestamp(*second.timestamp_id, t3_second, kNow + ms(800));
+  h.general(delay_resp(kMasterA, sequence_of(first), ts(x.t4), kOurPort, x.c_delay_resp),
+            kNow + ms(900));
+  EXPECT_EQ(h.clock().delay_filter().estimate(), ns(mpd));
+  h.general(delay_resp(kMasterA, sequence_of(second), ts(t4_second), kOurPort, x.c_delay_resp),
+            kNow + ms(1500));
+  EXPECT_EQ(h.clock().delay_filter().estimate(), ns(mpd_second));  // the filter holds one sample
+  EXPECT_EQ(h.counters().delay_requests_unanswered, 0U);
+  EXPECT_EQ(h.counters().total_drops(), 0U);
+}
+
+TEST(OrdinaryClockSlaveTest, DelayReqsBeyondTheCapacityEvictTheOldest) {
+  Harness h;
+  qualify(h);
+  std::vector<SendMessage> requests;
+  for (std::size_t i = 0; i <= OrdinaryClock::kPendingDelayRequestCapacity; ++i) {
+    const Nanoseconds at = kNow + ms(static_cast<std::int64_t>(i));
+    requests.push_back(request_delay(h, at));
+    h.tx_timestamp(*requests.back().timestamp_id, seconds(5), at);
+  }
+  EXPECT_EQ(h.counters().delay_requests_unanswered, 1U);
+  EXPECT_EQ(h.counters().delay_requests_evicted, 1U);
+  h.general(delay_resp(kMasterA, sequence_of(requests[0]), ts(seconds(5)), kOurPort),
+            kNow + ms(10));
+  EXPECT_EQ(h.counters().drops(DropReason::kUnmatchedSequence), 1U);
+  h.general(delay_resp(kMasterA, sequence_of(requests[1]), ts(seconds(5)), kOurPort),
+            kNow + ms(10));
+  EXPECT_EQ(h.counters().drops(DropReason::kUnmatchedSequence), 1U);
+}
+
+TEST(OrdinaryClockSlaveTest, UnansweredDelayReqExpires) {
+  Harness h;
+  qualify(h);
+  // logMinDelayReqInterval 0: a request waits kPendingAgeLimitIntervals seconds for its reply.
+  const Nanoseconds age_limit = seconds(OrdinaryClock::kPendingAgeLimitIntervals);
+  const SendMessage answered = request_delay(h, kNow);
+  h.tx_timestamp(*answered.timestamp_id, seconds(5), kNow);
+  h.general(delay_resp(kMasterA, sequence_of(answered), ts(seconds(5)), kOurPort),
+            kNow + age_limit - ns(1));
+  EXPECT_EQ(h.counters().total_drops(), 0U);
+  const SendMessage late = request_delay(h, kNow + seconds(10));
+  h.tx_timestamp(*late.timestamp_id, seconds(15), kNow + seconds(10));
+  h.general(delay_resp(kMasterA, sequence_of(late), ts(seconds(15)), kOurPort),
+            kNow + seconds(10) + age_limit);
+  EXPECT_EQ(h.counters().drops(DropReason::kUnmatchedSequence), 1U);
+  EXPECT_EQ(h.counters().delay_requests_unanswered, 1U);
+  EXPECT_EQ(h.counters().delay_requests_evicted, 0U);
 }
 
 // ---- A new parent --------------------------------------------------------------------------
@@ -567,6 +792,118 @@ TEST(OrdinaryClockServoTest, FreeRunningMeasuresButNeverTouchesTheClock) {
   }
   EXPECT_EQ(h.state(), PortState::kSlave);
   EXPECT_EQ(h.counters().clock_steps, 0U);
+}
+
+// ---- Hold-over: the port stops following its master ------------------------------------------
+
+// The servo's last decision (-42.5 ppb) includes a phase correction; its frequency estimate
+// (-40 ppb) does not. When no master is followed any more, the clock must run on the estimate.
+constexpr double kDecisionPpb = -42.5;
+constexpr double kEstimatePpb = -40.0;
+
+void steer_to_slave(Harness& h, MasterAScript<Harness>& master) {
+  ON_CALL(h.servo(), sample).WillByDefault(Return(locked(kDecisionPpb)));
+  ON_CALL(h.servo(), frequency_ppb()).WillByDefault(Return(kEstimatePpb));
+  master.reach_slave();
+  ASSERT_EQ(h.state(), PortState::kSlave);
+}
+
+std::vector<double> frequencies_set(std::span<const PortAction> actions) {
+  std::vector<double> set;
+  for (const auto& frequency : all_of<SetClockFrequency>(actions)) {
+    set.push_back(frequency.frequency_ppb);
+  }
+  return set;
+}
+
+TEST(OrdinaryClockHoldoverTest, AnnounceReceiptTimeoutInSlaveSetsTheFrequencyEstimate) {
+  Harness h;
+  MasterAScript<Harness> master{h};
+  steer_to_slave(h, master);
+  const auto actions = h.timer(PortTimer::kAnnounceReceipt, master.now);
+  ASSERT_EQ(h.state(), PortState::kMaster);
+  EXPECT_EQ(frequencies_set(actions), std::vector<double>{kEstimatePpb});
+  EXPECT_EQ(h.counters().holdovers, 1U);
+  // Held once: further events without a master do not set it again.
+  EXPECT_TRUE(frequencies_set(h.timer(PortTimer::kSyncTransmit, master.now + seconds(1))).empty());
+}
+
+TEST(OrdinaryClockHoldoverTest, AnnounceReceiptTimeoutInUncalibratedSetsTheFrequencyEstimate) {
+  PortConfig config = base_config();
+  config.slave_only = true;
+  Harness h(config);
+  ON_CALL(h.servo(), sample).WillByDefault(Return(jump(ns(-1234), kDecisionPpb)));
+  ON_CALL(h.servo(), frequency_ppb()).WillByDefault(Return(kEstimatePpb));
+  MasterAScript<Harness> master{h};
+  master.start_and_qualify();
+  master.sync_exchange();
+  master.delay_exchange();
+  master.sync_exchange();  // s1: the clock is stepped and steered, the port stays UNCALIBRATED
+  ASSERT_EQ(h.state(), PortState::kUncalibrated);
+  const auto actions = h.timer(PortTimer::kAnnounceReceipt, master.now);
+  ASSERT_EQ(h.state(), PortState::kListening);
+  EXPECT_EQ(frequencies_set(actions), std::vector<double>{kEstimatePpb});
+}
+
+TEST(OrdinaryClockHoldoverTest, LeavingSlaveForMasterSetsTheFrequencyEstimate) {
+  Harness h;
+  MasterAScript<Harness> master{h};
+  steer_to_slave(h, master);
+  // A's grandmaster is now worse than this clock: this clock becomes master.
+  AnnounceSpec spec;
+  spec.sequence_id = 50;
+  spec.priority1 = 200;
+  const auto actions = h.general(announce(spec), master.now);
+  ASSERT_NE(h.state(), PortState::kSlave);
+  ASSERT_NE(h.state(), PortState::kUncalibrated);
+  EXPECT_EQ(frequencies_set(actions), std::vector<double>{kEstimatePpb});
+}
+
+TEST(OrdinaryClockHoldoverTest, FaultInSlaveSetsTheFrequencyEstimate) {
+  Harness h;
+  MasterAScript<Harness> master{h};
+  steer_to_slave(h, master);
+  const auto actions = h.fault(master.now);
+  ASSERT_EQ(h.state(), PortState::kFaulty);
+  EXPECT_EQ(frequencies_set(actions), std::vector<double>{kEstimatePpb});
+}
+
+TEST(OrdinaryClockHoldoverTest, NewParentSetsTheFrequencyEstimateUntilItIsMeasured) {
+  Harness h;
+  MasterAScript<Harness> master{h};
+  steer_to_slave(h, master);
+  AnnounceSpec spec;
+  spec.sender = kMasterB;
+  spec.priority1 = 50;
+  h.general(announce(spec), master.now, kAddressB);
+  spec.sequence_id = 1;
+  const auto actions = h.general(announce(spec), master.now + seconds(2), kAddressB);
+  ASSERT_EQ(h.clock().parent_data_set().parent_port_identity, kMasterB);
+  ASSERT_EQ(h.state(), PortState::kUncalibrated);
+  EXPECT_EQ(frequencies_set(actions), std::vector<double>{kEstimatePpb});
+}
+
+TEST(OrdinaryClockHoldoverTest, FreeRunningNeverTouchesTheClock) {
+  PortConfig config = base_config();
+  config.free_running = true;
+  Harness h(config);
+  MasterAScript<Harness> master{h};
+  steer_to_slave(h, master);
+  EXPECT_TRUE(frequencies_set(h.timer(PortTimer::kAnnounceReceipt, master.now)).empty());
+  EXPECT_EQ(h.counters().holdovers, 0U);
+}
+
+TEST(OrdinaryClockHoldoverTest, AClockTheServoNeverSteeredIsLeftAlone) {
+  Harness h;
+  ON_CALL(h.servo(), sample).WillByDefault(Return(unlocked()));
+  ON_CALL(h.servo(), frequency_ppb()).WillByDefault(Return(kEstimatePpb));
+  MasterAScript<Harness> master{h};
+  master.start_and_qualify();
+  master.sync_exchange();
+  master.delay_exchange();
+  master.sync_exchange();
+  ASSERT_EQ(h.state(), PortState::kUncalibrated);
+  EXPECT_TRUE(frequencies_set(h.timer(PortTimer::kAnnounceReceipt, master.now)).empty());
 }
 
 }  // namespace

@@ -10,11 +10,13 @@
 // a pure function of its inputs.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 
 #include "ptp/core/data_sets.h"
 #include "ptp/core/foreign_master_table.h"
+#include "ptp/core/pending_exchanges.h"
 #include "ptp/core/port_config.h"
 #include "ptp/core/port_counters.h"
 #include "ptp/core/port_io.h"
@@ -30,6 +32,18 @@ namespace ptp {
 
 class OrdinaryClock {
  public:
+  // How many two-step Syncs wait for their Follow_Up at once, and as many early Follow_Ups for
+  // their Sync: a Follow_Up may arrive after the next Sync (or several) and still pair.
+  static constexpr std::size_t kPendingSyncCapacity = 4;
+  // How many Delay_Reqs wait for their Delay_Resp (and transmit timestamp) at once.
+  static constexpr std::size_t kPendingDelayRequestCapacity = 4;
+  // A half exchange older than this many of its message intervals (the Sync interval for Sync
+  // and Follow_Up, the Delay_Req interval for Delay_Req) is given up: as 9.3.2.4.4's
+  // foreignMasterTimeWindow, 4 intervals tolerate a few late or lost messages, and they keep a
+  // stale Sync from pairing with a Follow_Up of a restarted master that reuses its sequenceId,
+  // and the servo from being fed samples far older than the clock's latest adjustment.
+  static constexpr std::int64_t kPendingAgeLimitIntervals = 4;
+
   // `servo` is borrowed: it must outlive the clock, and nothing else may feed it.
   static Result<OrdinaryClock, PortConfigError> create(const PortConfig& config,
                                                        servo::Servo& servo);
@@ -72,18 +86,23 @@ class OrdinaryClock {
   [[nodiscard]] DecisionCode last_decision() const { return last_decision_; }
 
  private:
-  // A Sync (or its Follow_Up) waiting for its partner; t2 = receive time, t1 = origin time.
+  // A two-step Sync waiting for its Follow_Up; t2 = receive time. `expires_at` is monotonic.
   struct PendingSync {
+    PortIdentity source;
     std::uint16_t sequence_id = 0;
     Nanoseconds receive_time;
     TimeInterval correction;
     std::int8_t log_interval = 0;
     servo::TimestampKind timestamp_kind = servo::TimestampKind::kUnknown;
+    Nanoseconds expires_at;
   };
+  // A Follow_Up that overtook its Sync; t1 = origin time.
   struct PendingFollowUp {
+    PortIdentity source;
     std::uint16_t sequence_id = 0;
     Nanoseconds origin_time;
     TimeInterval correction;
+    Nanoseconds expires_at;
   };
   // The newest complete Sync exchange: what the next Delay_Resp is combined with.
   struct SyncExchange {
@@ -98,6 +117,7 @@ class OrdinaryClock {
     std::optional<Nanoseconds> transmit_time;  // t3, once the HAL reports it
     std::optional<Nanoseconds> receive_time;   // t4, once the Delay_Resp came
     TimeInterval correction;                   // Delay_Resp's correctionField
+    Nanoseconds expires_at;                    // monotonic
   };
   struct PendingSyncTransmit {
     std::uint16_t sequence_id = 0;
@@ -113,6 +133,9 @@ class OrdinaryClock {
   void arm_announce_receipt(Nanoseconds now, PortActions& out);
   void cancel(PortTimer timer, PortActions& out) const;
   void forget_measurements();
+  // The port stops following a master (or follows another): leave the clock on the servo's
+  // frequency estimate rather than on its last decision's phase correction.
+  void hold_frequency(PortActions& out);
   double next_random_fraction();
   TxTimestampId next_timestamp_id();
   void send(const wire::Message& message, MessageChannel channel,
@@ -136,11 +159,18 @@ class OrdinaryClock {
   void handle_sync(const wire::Message& message, const ReceivedMessage& received, Nanoseconds now,
                    PortActions& out);
   void handle_follow_up(const wire::Message& message, Nanoseconds now, PortActions& out);
-  void handle_delay_response(const wire::Message& message, PortActions& out);
+  void handle_delay_response(const wire::Message& message, Nanoseconds now, PortActions& out);
   void send_delay_request(Nanoseconds now, PortActions& out);
+  void pair_sync(const PendingSync& sync, const PendingFollowUp& follow_up, Nanoseconds now,
+                 PortActions& out);
   void complete_sync(const SyncExchange& exchange, std::int8_t log_interval, Nanoseconds now,
                      PortActions& out);
-  void complete_delay_measurement();
+  // Completes the exchange of the request with this timestamp id once it has t3 and t4.
+  void complete_delay_measurement(TxTimestampId timestamp_id);
+  // Gives up the half exchanges older than their age limit (counted).
+  void expire_pending(Nanoseconds now);
+  // The Sync interval a message's logMessageInterval announces (ours if it is unusable).
+  [[nodiscard]] Nanoseconds sync_interval_of(std::int8_t log_message_interval) const;
   [[nodiscard]] bool following_master() const;
   // Sync and Follow_Up: only while following a master, and only from it (drops counted).
   bool accept_from_parent(const wire::Message& message);
@@ -184,10 +214,12 @@ class OrdinaryClock {
   std::uint16_t delay_request_sequence_id_ = 0;
 
   std::optional<PendingSyncTransmit> pending_sync_transmit_;
-  std::optional<PendingSync> pending_sync_;
-  std::optional<PendingFollowUp> pending_follow_up_;
+  PendingExchanges<PendingSync, kPendingSyncCapacity> pending_syncs_;
+  PendingExchanges<PendingFollowUp, kPendingSyncCapacity> pending_follow_ups_;
   std::optional<SyncExchange> last_sync_;
-  std::optional<PendingDelayRequest> pending_delay_request_;
+  PendingExchanges<PendingDelayRequest, kPendingDelayRequestCapacity> pending_delay_requests_;
+  // The servo's decisions have set the clock's frequency since the port last held it.
+  bool frequency_steered_ = false;
   std::optional<PeerAddress> master_address_;  // where the parent's Syncs come from (hybrid)
   // The last foreign parent this clock followed: its delay filter and servo history belong to it.
   std::optional<PortIdentity> followed_parent_;

@@ -39,11 +39,19 @@ struct PortCounters {
   std::uint64_t announce_receipt_timeouts = 0;
   std::uint64_t state_changes = 0;
   std::uint64_t faults = 0;
-  std::uint64_t tx_timestamps_lost = 0;         // the HAL reported a loss
-  std::uint64_t tx_timestamps_unknown = 0;      // a timestamp for nothing outstanding (late, stale)
-  std::uint64_t follow_ups_not_sent = 0;        // Sync sent, its timestamp never came
-  std::uint64_t delay_requests_unanswered = 0;  // replaced by the next before a reply came
-  std::uint64_t measurements = 0;               // offsets handed to the servo
+  std::uint64_t tx_timestamps_lost = 0;     // the HAL reported a loss
+  std::uint64_t tx_timestamps_unknown = 0;  // a timestamp for nothing outstanding (late, stale)
+  std::uint64_t follow_ups_not_sent = 0;    // Sync sent, its timestamp never came
+  // Half exchanges the slave gave up on (each received message among them is also counted as
+  // a kUnmatchedSequence drop): pushed out of a full pending set, or older than the age limit.
+  std::uint64_t syncs_evicted = 0;  // two-step Syncs whose Follow_Up had not come
+  std::uint64_t syncs_expired = 0;
+  std::uint64_t follow_ups_evicted = 0;  // Follow_Ups whose Sync had not come
+  std::uint64_t follow_ups_expired = 0;
+  std::uint64_t delay_requests_unanswered = 0;  // Delay_Reqs given up, evicted or expired
+  std::uint64_t delay_requests_evicted = 0;     // of those, pushed out by a full pending set
+  std::uint64_t holdovers = 0;     // the port stopped following: the clock got the servo's estimate
+  std::uint64_t measurements = 0;  // offsets handed to the servo
   std::uint64_t clock_steps = 0;
   std::uint64_t management_replies = 0;
   std::uint64_t actions_dropped = 0;  // PortActions overflowed: a bug if ever nonzero
