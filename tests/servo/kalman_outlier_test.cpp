@@ -104,8 +104,9 @@ TEST(KalmanServoOutliers, HoldsOverADelaySpikeDuringARamp) {
     // Held over: 1.5 s of a 16.7 ppb/s ramp moves the phase by ~20 ns. Following the spike
     // would mean milliseconds.
     EXPECT_LT(during_and_after, before + 100.0) << with_path_delay;
+    // (Within 1.5 s of the ramp: the filter tracking it lags by about that.)
     EXPECT_NEAR(servo.frequency_error_ppb(), clock.frequency_error_ppb() - clock.adjustment_ppb(),
-                20.0);
+                25.0);
     EXPECT_GE(servo.rejected_samples(), 12U);
   }
 }

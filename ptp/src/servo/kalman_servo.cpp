@@ -16,6 +16,20 @@ constexpr int kWarmUpUpdates = 16;
 // Past the warm-up, squared second differences and prediction errors are clipped at this many
 // variances, so that a PDV spike cannot inflate the estimates.
 constexpr double kClipVariances = 25.0;
+// The warm-up filter's wander is at most this, ppb^2/s (1e2 ppb/sqrt(s), a poor crystal's): more
+// agile filters are for the scores to choose.
+constexpr double kMaxWarmUpWander = 1.0e4;
+// Sync intervals longer than this (seconds) correct the phase over at least
+// kLongIntervalCorrection intervals.
+constexpr double kLongSyncIntervalS = 1.0;
+constexpr double kLongIntervalCorrection = 2.0;
+// The measurement variance in use is at most this many robust variances. (The median of 15 is
+// itself noisy, and PDV is not Gaussian: 3 cost the accuracy benchmark's hw-windows and stress
+// scenarios over 10 seeds.)
+constexpr double kRobustCapVariances = 8.0;
+// The median of a chi-square variable of one degree of freedom, in units of its mean: what the
+// median of squared Gaussian samples is of their variance.
+constexpr double kChiSquareMedian = 0.4549;
 // Gaps between samples longer than this many sync intervals count as this many for the control's
 // phase horizon: a long outage is not a loss rate.
 constexpr double kMaxGapIntervals = 8.0;
@@ -66,7 +80,8 @@ KalmanServo::KalmanServo(const ServoConfig& config, double initial_frequency_ppb
       sync_interval_s_(seconds(config.sync_interval)),
       applied_frequency_ppb_(initial_frequency_ppb),
       measurement_variance_ns2_(config.kalman.initial_measurement_noise_ns *
-                                config.kalman.initial_measurement_noise_ns) {
+                                config.kalman.initial_measurement_noise_ns),
+      mean_noise_variance_ns2_(measurement_variance_ns2_) {
   const double decades =
       std::log10(config_.max_frequency_wander_ppb2_per_s / config_.min_frequency_wander_ppb2_per_s);
   // Half-decade spacing; wider if the range needs more filters than the bank holds.
@@ -81,7 +96,8 @@ KalmanServo::KalmanServo(const ServoConfig& config, double initial_frequency_ppb
     f.frequency_error_ppb = -initial_frequency_ppb;
     f.p_frequency = config_.initial_frequency_sigma_ppb * config_.initial_frequency_sigma_ppb;
   }
-  best_ = bank_size_ / 2;
+  best_ = warm_up_filter();
+  recent_noise_.fill(measurement_variance_ns2_);
 }
 
 ServoDecision KalmanServo::sample_measurement(const ServoSample& measurement) {
@@ -123,6 +139,47 @@ void KalmanServo::start(double offset_ns, Nanoseconds local_time) {
   last_difference_.reset();
   samples_ = 1;
   updates_ = 0;
+  best_ = warm_up_filter();
+  last_used_time_ = local_time;
+  used_path_delay_ = sample_path_delay_;
+  first_rejected_time_.reset();
+}
+
+std::size_t KalmanServo::warm_up_filter() const {
+  // The wander's phase over one interval, q T^3 / 3, about the measurement noise: the filter then
+  // follows a transient within a few samples, yet does not chase the noise (which at long
+  // intervals, with the path delay measured in between, can start an oscillation).
+  const double limit =
+      std::min(kMaxWarmUpWander, 3.0 * measurement_variance_ns2_ /
+                                     (sync_interval_s_ * sync_interval_s_ * sync_interval_s_));
+  std::size_t chosen = 0;
+  for (std::size_t i = 1; i < bank_size_; ++i) {
+    // (With a tolerance: the bank's q are powers of ten only up to rounding.)
+    if (bank_[i].wander_ppb2_per_s <= limit * 1.01) chosen = i;
+  }
+  return chosen;
+}
+
+double KalmanServo::robust_variance_ns2() const {
+  std::array<double, kRecentNoiseSamples> sorted = recent_noise_;
+  const auto middle = sorted.begin() + kRecentNoiseSamples / 2;
+  std::nth_element(sorted.begin(), middle, sorted.end());
+  return *middle / kChiSquareMedian;
+}
+
+void KalmanServo::relearn(double offset_ns, Nanoseconds local_time) {
+  for (std::size_t i = 0; i < bank_size_; ++i) {
+    Filter& f = bank_[i];
+    f.phase_ns = offset_ns;
+    f.p_phase = measurement_variance_ns2_;
+    f.p_cross = 0;
+    f.p_frequency = config_.initial_frequency_sigma_ppb * config_.initial_frequency_sigma_ppb;
+    f.score = 0;
+  }
+  last_offset_ns_ = offset_ns;
+  last_difference_.reset();
+  updates_ = 0;
+  best_ = warm_up_filter();
   last_used_time_ = local_time;
   used_path_delay_ = sample_path_delay_;
   first_rejected_time_.reset();
@@ -156,9 +213,16 @@ double KalmanServo::control_ppb() const {
   // term stays in force until the next sample; when Syncs are lost that is k intervals, and the
   // offset there is phase * (1 - k / N'). Its mean square is least for N' = N * E[k^2] / E[k],
   // which is N when nothing is lost.
-  const double horizon_s =
-      config_.phase_correction_intervals * sync_interval_s_ * (gap_mean_square_ / gap_mean_);
-  return clamp_frequency(-best().frequency_error_ppb - best().phase_ns / horizon_s);
+  // Beyond one second between Syncs the path delay is measured between them (Delay_Req at
+  // ptp4l's default 1 Hz) while the phase term is in force, and so carries part of it into the
+  // next offsets: dead-beat correction then rings (logSyncInterval 3 and 4). Spreading the
+  // correction over two intervals halves that coupling.
+  const double intervals =
+      sync_interval_s_ > kLongSyncIntervalS
+          ? std::max(config_.phase_correction_intervals, kLongIntervalCorrection)
+          : config_.phase_correction_intervals;
+  const double horizon_s = intervals * sync_interval_s_ * (gap_mean_square_ / gap_mean_);
+  return -best().frequency_error_ppb - best().phase_ns / horizon_s;
 }
 
 void KalmanServo::learn_gaps(double interval_s) {
@@ -185,6 +249,11 @@ void KalmanServo::learn_measurement_noise(double offset_ns, double interval_s) {
     const double a = 1.0 / current.interval_s;
     const double b = 1.0 / last_difference_->interval_s;
     double sample = second * second / (a * a + (a + b) * (a + b) + b * b);
+    const double robust = robust_variance_ns2();
+    recent_noise_[recent_noise_next_] = sample;
+    recent_noise_next_ = (recent_noise_next_ + 1) % kRecentNoiseSamples;
+    // From the first sample, clipped as after the warm-up but against the robust variance.
+    sample = std::min(sample, kClipVariances * robust);
     if (updates_ >= kWarmUpUpdates) {
       sample = std::min(sample, kClipVariances * measurement_variance_ns2_);
     }
@@ -193,7 +262,12 @@ void KalmanServo::learn_measurement_noise(double offset_ns, double interval_s) {
     const double min_r = config_.min_measurement_noise_ns * config_.min_measurement_noise_ns;
     const double max_r = config_.max_measurement_noise_ns * config_.max_measurement_noise_ns;
     const double previous = measurement_variance_ns2_;
-    measurement_variance_ns2_ = std::clamp(previous + weight * (sample - previous), min_r, max_r);
+    mean_noise_variance_ns2_ += weight * (sample - mean_noise_variance_ns2_);
+    // The mean is the efficient estimate, but it remembers a transient for hundreds of samples;
+    // the median of the recent ones forgets it within a few: use the mean unless it is far above.
+    measurement_variance_ns2_ =
+        std::clamp(std::min(mean_noise_variance_ns2_, kRobustCapVariances * robust_variance_ns2()),
+                   min_r, max_r);
     if (updates_ < kWarmUpUpdates) {
       // Early on the covariances come from the measurements alone and so scale with R: keep
       // them consistent with the new estimate.
@@ -233,6 +307,19 @@ ServoDecision KalmanServo::decide(Nanoseconds offset_from_master, Nanoseconds lo
   const double dt = seconds(*elapsed);
   last_local_time_ = local_time;
   learn_gaps(dt);
+  if (saturated_) {
+    // At the frequency limit the offsets say little about the oscillator (the path delay is
+    // measured while the clock slews), and what the filters learnt there would slow the
+    // approach: start learning afresh from this sample, as at start-up.
+    relearn(offset_ns, local_time);
+    count(samples_);
+    const double wanted = control_ppb();
+    applied_frequency_ppb_ = clamp_frequency(wanted);
+    saturated_ = applied_frequency_ppb_ != wanted;
+    decision.state = ServoState::kLocked;
+    decision.frequency_ppb = applied_frequency_ppb_;
+    return decision;
+  }
   for (std::size_t i = 0; i < bank_size_; ++i) predict(bank_[i], applied_frequency_ppb_, dt);
   // The outlier gate looks at the steering filter: a delay spike is far outside what it predicts.
   // The prediction's variance includes the wander since the last used sample, so the gate widens
@@ -277,7 +364,9 @@ ServoDecision KalmanServo::decide(Nanoseconds offset_from_master, Nanoseconds lo
       }
       update(f, v, measurement_variance_ns2_);
     }
-    if (scoring) {
+    if (updates_ <= kWarmUpUpdates) {
+      best_ = warm_up_filter();
+    } else if (scoring) {
       std::size_t best = 0;
       for (std::size_t i = 1; i < bank_size_; ++i) {
         if (bank_[i].score < bank_[best].score) best = i;
@@ -302,7 +391,9 @@ ServoDecision KalmanServo::decide(Nanoseconds offset_from_master, Nanoseconds lo
   } else {
     decision.state = ServoState::kLocked;
   }
-  applied_frequency_ppb_ = control_ppb();
+  const double wanted = control_ppb();
+  applied_frequency_ppb_ = clamp_frequency(wanted);
+  saturated_ = applied_frequency_ppb_ != wanted;
   decision.frequency_ppb = applied_frequency_ppb_;
   return decision;
 }

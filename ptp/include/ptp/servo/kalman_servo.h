@@ -1,11 +1,14 @@
 // KalmanServo ("kalman"): our default servo. A two-state Kalman filter over the clock's phase
 // offset and free-running frequency error, with the applied frequency as a known control input.
-// Its measurement noise is learnt from the offsets' second differences; the oscillator wander is
-// chosen by running a small bank of such filters, half a decade of wander apart, and steering
-// with the one whose one-step predictions have been best. The control removes the estimated
-// frequency error and the estimated offset within `phase_correction_intervals` samples. The model
-// is described in docs/servo.md. Samples far outside the prediction are held over rather than
-// followed, for as long as a delay spike plausibly lasts (longer while the path delay shows one).
+// Its measurement noise is learnt from the offsets' second differences, capped by their recent
+// median so that a transient (the path delay settling after a step) cannot inflate it; the
+// oscillator wander is chosen by running a small bank of such filters, half a decade of wander
+// apart, and steering with the one whose one-step predictions have been best. The control removes
+// the estimated frequency error and the estimated offset within `phase_correction_intervals`
+// samples (at least two beyond 1 s between Syncs). The model is described in docs/servo.md.
+// Samples far outside the prediction are held over rather than followed, for as long as a delay
+// spike plausibly lasts (longer while the path delay shows one).
+// A control clamped at the frequency limit (a slew) makes the next sample start the learning over.
 #pragma once
 
 #include <array>
@@ -59,11 +62,23 @@ class KalmanServo final : public ServoBase {
   };
 
   void start(double offset_ns, Nanoseconds local_time);
+  // The frequency the control wants, before the clock's limit is applied.
   [[nodiscard]] double control_ppb() const;
   void learn_gaps(double interval_s);
   // Learns the measurement noise from the offsets' second differences (the applied control
   // removed), which needs no filter and so is right from the start.
   void learn_measurement_noise(double offset_ns, double interval_s);
+  // A robust measurement variance: the median of the recent second-difference samples, scaled to
+  // a variance. A transient (the path delay settling after a step, a slew) moves only a minority
+  // of them, so it cannot inflate the estimate the way it inflates a mean.
+  [[nodiscard]] double robust_variance_ns2() const;
+  // Forgets everything learnt from samples but the phase, frequency and noise level: the next
+  // samples re-estimate the frequency and relearn the wander, as after a start. Used while the
+  // control is saturated, where the frequency model does not hold.
+  void relearn(double offset_ns, Nanoseconds local_time);
+  // The filter that steers until the scores say which wander is right: the most agile one whose
+  // wander over one sync interval stays within the measurement noise.
+  [[nodiscard]] std::size_t warm_up_filter() const;
   [[nodiscard]] const Filter& best() const { return bank_[best_]; }
   // Whether outliers have been held over long enough to be believed: for longer than
   // outlier_holdover since the first of them, or path_change_holdover while the path delay has
@@ -87,7 +102,14 @@ class KalmanServo final : public ServoBase {
     double interval_s = 0;
   };
   double measurement_variance_ns2_;
+  double mean_noise_variance_ns2_;  // the plain average of the samples, before the robust cap
   int noise_samples_ = 0;
+  // The last kRecentNoiseSamples noise samples (ns^2), a ring, filled with the initial variance.
+  static constexpr std::size_t kRecentNoiseSamples = 15;
+  std::array<double, kRecentNoiseSamples> recent_noise_{};
+  std::size_t recent_noise_next_ = 0;
+  // Whether the last decision's control was clamped at the frequency limit.
+  bool saturated_ = false;
   double last_offset_ns_ = 0;
   std::optional<Difference> last_difference_;
   // The intervals between samples in sync intervals (lost Syncs make them longer): their mean

@@ -61,7 +61,9 @@ struct PiConfig {
 struct KalmanConfig {
   // Measurement noise (timestamp noise of one offset sample), standard deviation, nanoseconds.
   double initial_measurement_noise_ns = 100.0;
-  double min_measurement_noise_ns = 0.1;
+  // Offsets come from whole-nanosecond timestamps: on a noiseless link the learnt noise would
+  // otherwise collapse below that quantization, and a 1 ns step would look like an outlier.
+  double min_measurement_noise_ns = 1.0;
   double max_measurement_noise_ns = 1.0e7;
   // Oscillator wander: the random-walk frequency noise density, (ppb)^2 per second.
   double min_frequency_wander_ppb2_per_s = 1.0e-4;
