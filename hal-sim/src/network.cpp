@@ -30,6 +30,7 @@ std::string_view to_string(NetworkError error) {
     case NetworkError::kAddressInUse: return "address already owned by another host";
     case NetworkError::kTimeInPast: return "fault starts before now";
     case NetworkError::kOverlappingSpike: return "delay spike overlaps another on its direction";
+    case NetworkError::kNegativeDelay: return "negative extra delay";
   }
   return "unknown network error";
 }
@@ -107,8 +108,8 @@ Result<LinkId, NetworkSetupError> Network::add_link(NodeId a, NodeId b,
   auto backward = LinkDirection::create(b_to_a, stream(std::uint64_t{backward_index} + 1));
   if (!backward) return unexpected(from_link_error(backward.error()));
 
-  links_.push_back(DirectedLink{*forward, *node_a, *node_b, {}, 0, {}, 0});
-  links_.push_back(DirectedLink{*backward, *node_b, *node_a, {}, 0, {}, 0});
+  links_.push_back(DirectedLink{*forward, *node_a, *node_b, {}, 0, {}, 0, {}});
+  links_.push_back(DirectedLink{*backward, *node_b, *node_a, {}, 0, {}, 0, {}});
   nodes_[*node_a].out_links.push_back(forward_index);
   nodes_[*node_b].out_links.push_back(backward_index);
   if (nodes_[*node_a].kind == NodeKind::kHost)
@@ -168,6 +169,15 @@ Result<void, NetworkSetupError> Network::add_link_down(LinkId link, SimTime down
       return unexpected(NetworkSetupError(added.error()));
     }
   }
+  return {};
+}
+
+Result<void, NetworkSetupError> Network::set_general_message_delay(LinkId link, Direction direction,
+                                                                   SimDuration extra) {
+  auto index = find_directed_link(link, direction);
+  if (!index) return unexpected(index.error());
+  if (extra < SimDuration()) return unexpected(NetworkSetupError(NetworkError::kNegativeDelay));
+  links_[*index].general_message_delay = extra;
   return {};
 }
 

@@ -16,6 +16,8 @@ constexpr std::uint64_t kDepartureLabel = std::uint64_t{2} << 32U;
 // Hop limit of captured frames: PTP multicast stays on its link; unicast is routable.
 constexpr std::uint8_t kMulticastHopLimit = 1;
 constexpr std::uint8_t kUnicastHopLimit = 64;
+// PTP general messages (IEEE 1588-2019 Annex C): what set_general_message_delay delays.
+constexpr std::uint16_t kPtpGeneralUdpPort = 320;
 
 IpAddress to_capture_address(const hal::IpAddress& address) {
   if (address.family() == hal::AddressFamily::kIpv4) {
@@ -123,8 +125,11 @@ void Network::send_on_link(std::uint32_t slot, std::uint32_t directed_link, SimT
   update_spike(link, now);
   const Deliveries deliveries = link.model.transmit(now);
   const EventLabel label{kArrivalLabel | link.to_node};
+  const SimDuration extra = pool_.at(slot).packet.destination.port == kPtpGeneralUdpPort
+                                ? link.general_message_delay
+                                : SimDuration();
   for (const SimTime arrival : deliveries.delivery_times()) {
-    if (scheduler_->schedule_at(arrival, ArrivalEvent{this, slot, directed_link}, label)) {
+    if (scheduler_->schedule_at(arrival + extra, ArrivalEvent{this, slot, directed_link}, label)) {
       ++pool_.at(slot).references;
     } else {
       ++counters_.dropped_time_out_of_range;

@@ -97,6 +97,12 @@ Result<sim::SimPtpNodeConfig, std::string> make_node_config(const NodeModel& mod
   auto port = app::to_port_config(model.options.clock, model.options.port, identity_for(index));
   if (!port) return unexpected(std::string(to_string(port.error())));
   config.port = *port;
+  TimePropertiesDataSet& time = config.port.local_time_properties;
+  time.leap61 = model.time_properties.leap61;
+  time.leap59 = model.time_properties.leap59;
+  time.current_utc_offset_valid = model.time_properties.current_utc_offset_valid;
+  time.time_traceable = model.time_properties.time_traceable;
+  time.frequency_traceable = model.time_properties.frequency_traceable;
   config.servo = app::to_servo_config(
       model.options.clock, hardware || model.timestamping == TimestampingKind::kWindowsHardware);
   config.driver.utc_offset = Nanoseconds(kUtcOffsetSeconds * kNanosecondsPerSecond);

@@ -33,6 +33,15 @@ std::uint64_t sum(const MessageTypeCounts& counts) {
   return total;
 }
 
+bool running(const WorldNode& node) { return node.started && !node.crashed; }
+
+// A port state, or CRASHED, or OFF before the node's start_at.
+std::string_view state_name(const WorldNode& node, PortState state) {
+  if (node.crashed) return "CRASHED";
+  if (!node.started) return "OFF";
+  return to_string(state);
+}
+
 bool measuring(PortState state) {
   return state == PortState::kSlave || state == PortState::kUncalibrated;
 }
@@ -105,6 +114,8 @@ Result<RunReport, std::string> run_scenario(const Scenario& input, const RunOpti
   const sim::SimTime end = sim::SimTime::from_start(scenario.run.duration);
   auto started = world.start(end);
   if (!started) return unexpected(started.error());
+  // Declared after the world, so released before it.
+  const std::shared_ptr<void> attachment = options.attach ? options.attach(world) : nullptr;
 
   RunReport report;
   report.description = scenario.description;
@@ -113,9 +124,22 @@ Result<RunReport, std::string> run_scenario(const Scenario& input, const RunOpti
   report.nodes.resize(nodes.size());
 
   const double duration_s = scenario.run.duration.to_seconds();
+  const double window_ns = options.frequency_window.to_seconds() * 1e9;
+  std::vector<double> earlier(nodes.size(), kNaN);
   while (world.scheduler().now() < end) {
     sim::SimTime next = world.scheduler().now() + scenario.run.sample_interval;
     if (next > end) next = end;
+    // For the true frequency: every node's raw true offset a frequency window before the sample.
+    bool have_earlier = false;
+    if (options.keep_samples && next - options.frequency_window > world.scheduler().now()) {
+      if (auto ran = world.scheduler().run_until(next - options.frequency_window); !ran) {
+        return unexpected(std::string("the simulation stopped: events out of time range"));
+      }
+      for (std::size_t index = 0; index < nodes.size(); ++index) {
+        earlier[index] = running(nodes[index]) ? nodes[index].node->true_offset_ns() : kNaN;
+      }
+      have_earlier = true;
+    }
     if (auto ran = world.scheduler().run_until(next); !ran) {
       return unexpected(std::string("the simulation stopped: events out of time range"));
     }
@@ -128,24 +152,36 @@ Result<RunReport, std::string> run_scenario(const Scenario& input, const RunOpti
     }
     const double reference_ns =
         reference >= 0 ? nodes[static_cast<std::size_t>(reference)].node->true_offset_ns() : kNaN;
+    const double reference_earlier_ns =
+        reference >= 0 ? earlier[static_cast<std::size_t>(reference)] : kNaN;
     for (std::size_t index = 0; index < nodes.size(); ++index) {
       WorldNode& node = nodes[index];
       const PortState state = node.node->clock().state();
       const bool is_reference = static_cast<int>(index) == reference;
       double true_offset = kNaN;
-      if (!node.crashed && reference >= 0) {
-        true_offset = is_reference ? 0.0 : node.node->true_offset_ns() - reference_ns;
+      double raw_offset = kNaN;
+      if (running(node) && reference >= 0) {
+        raw_offset = node.node->true_offset_ns();
+        true_offset = is_reference ? 0.0 : raw_offset - reference_ns;
       }
-      if (!node.crashed && reference >= 0 && !is_reference)
+      if (running(node) && reference >= 0 && !is_reference)
         statistics[index].add(time_s, true_offset);
+      if (options.keep_samples) {
+        double frequency_ppb = kNaN;
+        if (have_earlier && !is_reference && !std::isnan(true_offset)) {
+          const double before = earlier[index] - reference_earlier_ns;
+          frequency_ppb = (true_offset - before) / window_ns * 1e9;
+        }
+        report.nodes[index].samples.push_back(
+            TrueSample{time_s, is_reference ? kNaN : true_offset, frequency_ppb});
+      }
       if (options.keep_plot_series && index < kMaxPlotNodes) {
         report.nodes[index].series.emplace_back(time_s, true_offset);
       }
       if (csv.is_open()) {
         const auto& measurement = node.node->last_measurement();
-        const bool fresh = measurement.has_value() && !node.crashed && measuring(state);
-        csv << format_seconds(time_s) << ',' << node.name << ','
-            << (node.crashed ? std::string_view("CRASHED") : to_string(state)) << ','
+        const bool fresh = measurement.has_value() && running(node) && measuring(state);
+        csv << format_seconds(time_s) << ',' << node.name << ',' << state_name(node, state) << ','
             << csv_number(true_offset, 1) << ','
             << (fresh ? std::to_string(measurement->offset_from_master.count()) : std::string())
             << ',' << (fresh ? format_fixed(measurement->frequency_ppb, 3) : std::string()) << ','
@@ -163,7 +199,7 @@ Result<RunReport, std::string> run_scenario(const Scenario& input, const RunOpti
     const OrdinaryClock& clock = node.node->clock();
     summary.name = node.name;
     summary.timestamping = node.timestamping;
-    summary.final_state = node.crashed ? "CRASHED" : std::string(to_string(clock.state()));
+    summary.final_state = std::string(state_name(node, clock.state()));
     summary.lock_bound_ns = statistics[index].lock_bound_ns();
     summary.lock_time_s = statistics[index].lock_time_s();
     summary.rms_ns = statistics[index].rms_ns();
@@ -176,6 +212,8 @@ Result<RunReport, std::string> run_scenario(const Scenario& input, const RunOpti
     summary.messages_received = sum(clock.counters().received);
     summary.drops = clock.counters().total_drops();
     summary.state_changes = clock.counters().state_changes;
+    summary.leap61 = clock.time_properties_data_set().leap61;
+    summary.leap59 = clock.time_properties_data_set().leap59;
     summary.transitions = logs[index]->transitions();
     node.node->set_observer(nullptr);
   }

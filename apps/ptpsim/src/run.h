@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -16,6 +17,8 @@
 
 namespace ptp::ptpsim {
 
+class SimulatedWorld;
+
 struct RunOptions {
   std::optional<std::uint64_t> seed;    // over the scenario's [run] seed
   std::optional<SimDuration> duration;  // over the scenario's [run] duration
@@ -23,6 +26,15 @@ struct RunOptions {
   std::string pcap_path;                // empty: no capture
   std::ostream* log = nullptr;          // ptp4l-style lines, when set
   bool keep_plot_series = false;        // keep offsets over time for a plot
+  // Keep every node's true offset and true frequency error at every sample (NodeSummary::samples).
+  bool keep_samples = false;
+  // The true frequency error at a sample is the change of the true offset over this span just
+  // before it: short, so that it is the frequency of the moment (as clknetsim's log), not an
+  // average over the sample interval.
+  SimDuration frequency_window = SimDuration::milliseconds(10);
+  // Called once the world is built and started, before the first sample (to attach an extra
+  // host, a pmc say); what it returns is kept until the run ends and released before the world.
+  std::function<std::shared_ptr<void>(SimulatedWorld&)> attach;
   // Called after every sample interval with the simulated fraction done (0..1).
   std::function<void(double)> progress;
 };
@@ -31,6 +43,15 @@ struct StateTransition {
   double time_s = 0;
   PortState from = PortState::kInitializing;
   PortState to = PortState::kInitializing;
+};
+
+// One sample of a node's ground truth against the grandmaster of the moment; NaN where there is
+// none (the node is the grandmaster, crashed or not yet switched on, or there is no grandmaster).
+struct TrueSample {
+  double time_s = 0;
+  double offset_ns = 0;            // the disciplined clock minus the grandmaster's
+  double frequency_error_ppb = 0;  // how much faster it runs than the grandmaster's, adjustment
+                                   // included, over RunOptions::frequency_window
 };
 
 struct NodeSummary {
@@ -47,9 +68,14 @@ struct NodeSummary {
   std::uint64_t messages_received = 0;
   std::uint64_t drops = 0;
   std::uint64_t state_changes = 0;
+  // The clock's timePropertiesDS at the end (what it took from its grandmaster).
+  bool leap61 = false;
+  bool leap59 = false;
   std::vector<StateTransition> transitions;
   // (time, true offset from the grandmaster of the moment), when RunOptions::keep_plot_series.
   std::vector<std::pair<double, double>> series;
+  // Every sample, when RunOptions::keep_samples.
+  std::vector<TrueSample> samples;
 };
 
 struct GrandmasterChange {

@@ -106,12 +106,18 @@ Result<void, std::string> SimulatedWorld::build(const Scenario& scenario) {
     if (!node)
       return unexpected("node " + model.name + ": " + std::string(to_string(node.error())));
     ends.emplace_back(model.name, (*node)->node_id());
-    nodes_.push_back(WorldNode{model.name, model.timestamping, std::move(node.value())});
+    WorldNode added;
+    added.name = model.name;
+    added.timestamping = model.timestamping;
+    added.node = std::move(node.value());
+    added.start_at = model.start_at;
+    nodes_.push_back(std::move(added));
   }
   for (const SwitchModel& model : scenario.switches) {
     const auto id = network_.add_switch(to_sim(model.residence));
     if (!id) return unexpected("switch " + model.name + ": " + describe(id.error()));
     ends.emplace_back(model.name, *id);
+    switches_.emplace_back(model.name, *id);
   }
   const auto find = [&ends](const std::string& name) -> std::optional<sim::NodeId> {
     for (const auto& [end_name, id] : ends) {
@@ -125,6 +131,13 @@ Result<void, std::string> SimulatedWorld::build(const Scenario& scenario) {
     if (!a || !b) return unexpected("link " + model.name + ": unknown end");
     const auto id = network_.add_link(*a, *b, to_sim(model.a_to_b), to_sim(model.b_to_a));
     if (!id) return unexpected("link " + model.name + ": " + describe(id.error()));
+    for (const auto& [direction, settings] : {std::pair{sim::Direction::kAToB, &model.a_to_b},
+                                              std::pair{sim::Direction::kBToA, &model.b_to_a}}) {
+      if (settings->general_message_delay == SimDuration()) continue;
+      auto delayed =
+          network_.set_general_message_delay(*id, direction, settings->general_message_delay);
+      if (!delayed) return unexpected("link " + model.name + ": " + describe(delayed.error()));
+    }
     for (WorldNode& node : nodes_) {
       if (node.name == model.a || node.name == model.b) {
         node.link = links_.size();
@@ -135,6 +148,13 @@ Result<void, std::string> SimulatedWorld::build(const Scenario& scenario) {
     link_names_.push_back(model.name);
   }
   return {};
+}
+
+std::optional<sim::NodeId> SimulatedWorld::switch_node(const std::string& name) const {
+  for (const auto& [switch_name, id] : switches_) {
+    if (switch_name == name) return id;
+  }
+  return std::nullopt;
 }
 
 int SimulatedWorld::node_index(const std::string& name) const {
@@ -152,7 +172,18 @@ int SimulatedWorld::link_index(const std::string& name) const {
 }
 
 Result<std::size_t, std::string> SimulatedWorld::start(sim::SimTime end) {
-  for (WorldNode& node : nodes_) {
+  for (std::size_t index = 0; index < nodes_.size(); ++index) {
+    WorldNode& node = nodes_[index];
+    if (node.start_at > SimDuration()) {
+      // Switched on later: offline until then, so that nothing reaches a port not yet open.
+      node.node->host().set_online(false);
+      if (at(node.start_at) < end) {
+        auto on = scheduler_.schedule_at(at(node.start_at), [this, index] { switch_on(index); });
+        if (!on) return unexpected("node " + node.name + ": cannot schedule its start");
+      }
+      continue;
+    }
+    node.started = true;
     if (auto started = node.node->start(); !started) {
       return unexpected("node " + node.name + ": " + std::string(to_string(started.error())));
     }
@@ -286,6 +317,14 @@ Result<void, std::string> SimulatedWorld::schedule(const EventModel& event, std:
   return {};
 }
 
+void SimulatedWorld::switch_on(std::size_t index) {
+  WorldNode& node = nodes_[index];
+  node.started = true;
+  if (node.crashed) return;  // crashed before it was switched on: a restart starts it
+  node.node->host().set_online(true);
+  (void)node.node->start();  // the configuration was checked when the world was built
+}
+
 void SimulatedWorld::crash(std::size_t index) {
   WorldNode& node = nodes_[index];
   if (node.crashed) return;
@@ -300,6 +339,7 @@ void SimulatedWorld::restart(std::size_t index) {
   if (!node.crashed) return;
   node.crashed = false;
   (void)network_.reattach_host(node.node->node_id(), scheduler_.now());
+  if (!node.started) return;  // its start_at switches it on
   node.node->host().set_online(true);
   (void)node.node->driver().start();  // INITIALIZING -> LISTENING, afresh
 }
@@ -347,14 +387,14 @@ int SimulatedWorld::grandmaster() const {
   std::size_t best_votes = 0;
   for (std::size_t index = 0; index < nodes_.size(); ++index) {
     const WorldNode& candidate = nodes_[index];
-    if (candidate.crashed) continue;
+    if (candidate.crashed || !candidate.started) continue;
     const OrdinaryClock& clock = candidate.node->clock();
     if (clock.state() != PortState::kMaster) continue;
     const ClockIdentity identity = clock.default_data_set().clock_identity;
     if (clock.parent_data_set().grandmaster_identity != identity) continue;
     std::size_t votes = 0;
     for (const WorldNode& other : nodes_) {
-      if (!other.crashed && other.node->clock().state() == PortState::kSlave &&
+      if (!other.crashed && other.started && other.node->clock().state() == PortState::kSlave &&
           other.node->clock().parent_data_set().grandmaster_identity == identity) {
         ++votes;
       }

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,9 @@ struct WorldNode {
   TimestampingKind timestamping = TimestampingKind::kHardware;
   std::unique_ptr<sim::SimPtpNode> node;
   bool crashed = false;
+  // False until the node's start_at: offline, no protocol (its clocks run all along).
+  bool started = false;
+  SimDuration start_at;
   std::size_t link = 0;  // index into SimulatedWorld::links(), if the node has one
   bool has_link = false;
 };
@@ -49,6 +53,8 @@ class SimulatedWorld {
   sim::Scheduler& scheduler() { return scheduler_; }
   sim::Network& network() { return network_; }
   std::vector<WorldNode>& nodes() { return nodes_; }
+  // The network node of the switch named `name`, if there is one (to attach extra hosts to).
+  [[nodiscard]] std::optional<sim::NodeId> switch_node(const std::string& name) const;
   [[nodiscard]] double seconds() const { return scheduler_.now().since_start().to_seconds(); }
 
   // The index of the current grandmaster: a running node in MASTER that is its own grandmaster
@@ -59,6 +65,7 @@ class SimulatedWorld {
   explicit SimulatedWorld(std::uint64_t seed);
   Result<void, std::string> build(const Scenario& scenario);
   Result<void, std::string> schedule(const EventModel& event, std::size_t index, sim::SimTime end);
+  void switch_on(std::size_t node);
   void crash(std::size_t node);
   void restart(std::size_t node);
   void set_priorities(std::size_t node, const PriorityChangeEvent& change);
@@ -69,6 +76,7 @@ class SimulatedWorld {
   sim::Random random_;
   sim::Network network_;
   std::vector<WorldNode> nodes_;
+  std::vector<std::pair<std::string, sim::NodeId>> switches_;
   std::vector<std::string> link_names_;
   std::vector<sim::LinkId> links_;
   std::vector<EventModel> events_;

@@ -58,6 +58,8 @@ void read_direction_keys(TableReader& table, LinkDirectionModel& direction) {
   table.probability("reorder_probability", direction.reorder_probability);
   table.duration("reorder_hold_back", direction.reorder_hold_back, DurationRule::kNonNegative);
   table.boolean("in_order", direction.in_order);
+  table.duration("general_message_delay", direction.general_message_delay,
+                 DurationRule::kNonNegative);
 }
 
 // `direction` is "a_to_b" or "b_to_a": a direction's own table, if the link has one, is where

@@ -60,6 +60,7 @@ NodeModel read_node(TableReader& node) {
   }
   model.nic_clock.frequency_hz =
       model.timestamping == TimestampingKind::kHardware ? 1'000'000'000 : 125'000'000;
+  node.duration("start_at", model.start_at, DurationRule::kNonNegative);
   node.unsigned_integer("counter_frequency_hz", model.counter_frequency_hz, 1);
   node.integer("max_frequency_adjustment_ppb", model.max_frequency_adjustment_ppb, 1,
                std::numeric_limits<std::int32_t>::max());
@@ -92,6 +93,18 @@ NodeModel read_node(TableReader& node) {
     cross->finish();
   }
   if (auto paths = node.table("paths")) read_paths(*paths, model.paths);
+  if (auto time = node.table("time_properties")) {
+    TimePropertiesModel& t = model.time_properties;
+    time->boolean("leap61", t.leap61);
+    time->boolean("leap59", t.leap59);
+    time->boolean("current_utc_offset_valid", t.current_utc_offset_valid);
+    time->boolean("time_traceable", t.time_traceable);
+    time->boolean("frequency_traceable", t.frequency_traceable);
+    if (!node.context().failed() && t.leap61 && t.leap59) {
+      time->fail(ScenarioErrorKind::kBadValue, "leap59", "leap61 and leap59 both set");
+    }
+    time->finish();
+  }
   if (auto options = node.table("options")) {
     read_node_options(*options, model.options);
     // As ptp4l refuses to start when the NIC cannot give the timestamps it is told to use.

@@ -71,6 +71,7 @@ enum class NetworkError {
   kAddressInUse,          // another host already owns the address
   kTimeInPast,            // a fault starting before the scheduler's now()
   kOverlappingSpike,      // a delay spike overlapping another on the same link direction
+  kNegativeDelay,         // a negative extra delay
 };
 
 std::string_view to_string(NetworkError error);
@@ -141,6 +142,12 @@ class Network final : public Wire {
   // direction must not overlap.
   Result<void, NetworkSetupError> add_delay_spike(LinkId link, Direction direction, SimTime start,
                                                   SimTime end, SimDuration extra);
+  // From now on, general messages (UDP port 320: Follow_Up, Delay_Resp, Announce, ...) on this
+  // direction arrive `extra` later than the link's delay model says, event messages (port 319)
+  // do not: a Follow_Up can then arrive after the next Sync. Such a packet leaves the link's
+  // single queue, so later packets may overtake it.
+  Result<void, NetworkSetupError> set_general_message_delay(LinkId link, Direction direction,
+                                                            SimDuration extra);
   // Packets sent in [start, end) on this direction are lost with `loss_probability`.
   Result<void, NetworkSetupError> add_loss_burst(LinkId link, Direction direction, SimTime start,
                                                  SimTime end, double loss_probability = 1.0);
@@ -233,6 +240,7 @@ class Network final : public Wire {
     // Sorted, disjoint; the model holds spikes[next_spike], the first not yet over.
     std::vector<SpikeWindow> spikes;
     std::size_t next_spike = 0;
+    SimDuration general_message_delay;  // set_general_message_delay
   };
 
   struct ArrivalEvent;

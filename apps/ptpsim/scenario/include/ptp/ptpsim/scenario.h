@@ -107,17 +107,32 @@ struct CrossTimestampModel {
   friend bool operator==(const CrossTimestampModel&, const CrossTimestampModel&) = default;
 };
 
+// -> PortConfig::local_time_properties: the flags this clock announces as a grandmaster beyond
+// what ptp4l's options set (ptp4l sets them through pmc's GRANDMASTER_SETTINGS_NP).
+struct TimePropertiesModel {
+  bool leap61 = false;
+  bool leap59 = false;
+  bool current_utc_offset_valid = false;
+  bool time_traceable = false;
+  bool frequency_traceable = false;
+  friend bool operator==(const TimePropertiesModel&, const TimePropertiesModel&) = default;
+};
+
 // -> sim::SimHostConfig, plus the ptp4l-style options of the ordinary clock it runs.
 struct NodeModel {
   std::string name;
   std::string group;  // the [[node]] entry's name when it was declared with `count`, else empty
   TimestampingKind timestamping = TimestampingKind::kHardware;
+  // When the node is switched on (since the start of the run): until then it is offline and runs
+  // no protocol, though its clocks run from time zero (clknetsim's nodeX_start).
+  SimDuration start_at;
   OscillatorModel clock;  // host_crystal: drives the counter (QPC) and the system clock
   std::uint64_t counter_frequency_hz = 10'000'000;
   std::int64_t max_frequency_adjustment_ppb = 500'000;  // system_clock.max_frequency_adjustment
   NicClockModel nic_clock;                              // used by kHardware and kWindowsHardware
   CrossTimestampModel cross_timestamps;
   TimestampPathModel paths;
+  TimePropertiesModel time_properties;
   // ptp4l's options, checked through ptp_app_common's option table. The transport
   // (options.port.network_transport) is the node's `transport` key.
   app::LinuxPtpConfig options;
@@ -181,6 +196,8 @@ struct LinkDirectionModel {
   double reorder_probability = 0;
   SimDuration reorder_hold_back;
   bool in_order = true;
+  // -> Network::set_general_message_delay: general messages (port 320) arrive this much later.
+  SimDuration general_message_delay;
   friend bool operator==(const LinkDirectionModel&, const LinkDirectionModel&) = default;
 };
 

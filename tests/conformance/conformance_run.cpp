@@ -1,0 +1,305 @@
+// Running a conformance case through ptpsim's runner, judging its slaves, and the table.
+#include "conformance_run.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <cstdio>
+#include <filesystem>
+
+#include "pmc_peer.h"
+#include "ptp/ptpsim/scenario_parser.h"
+#include "run.h"
+
+namespace ptp::conformance {
+namespace {
+
+// "37.2 ns", "1.52 us", "0.101 s": three significant digits in the unit that fits.
+std::string format_time_ns(double value_ns) {
+  const double magnitude = std::fabs(value_ns);
+  const char* unit = "ns";
+  double scaled = value_ns;
+  if (magnitude >= 1e9) {
+    scaled = value_ns / 1e9;
+    unit = "s";
+  } else if (magnitude >= 1e6) {
+    scaled = value_ns / 1e6;
+    unit = "ms";
+  } else if (magnitude >= 1e3) {
+    scaled = value_ns / 1e3;
+    unit = "us";
+  }
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.3g %s", scaled, unit);
+  return buffer;
+}
+
+// A frequency error as a fraction: "3.1e-08".
+std::string format_fraction(double value_ppb) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.2g", value_ppb * 1e-9);
+  return buffer;
+}
+
+std::string format_sync_time(const std::optional<double>& seconds) {
+  if (!seconds) return "never";
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.0f s", *seconds);
+  return buffer;
+}
+
+// The worst figure over the judged slaves.
+struct WorstFigures {
+  std::optional<double> sync_time_s;
+  bool never_synced = false;
+  double max_offset_ns = 0;
+  double rms_offset_ns = 0;
+  double rms_frequency_ppb = 0;
+};
+
+WorstFigures worst_of(const CaseResult& result) {
+  WorstFigures worst;
+  for (const NodeVerdict& node : result.nodes) {
+    if (!node.figures.sync_time_s) {
+      worst.never_synced = true;
+    } else if (!worst.sync_time_s || *node.figures.sync_time_s > *worst.sync_time_s) {
+      worst.sync_time_s = node.figures.sync_time_s;
+    }
+    worst.max_offset_ns = std::max(worst.max_offset_ns, node.figures.max_offset_ns);
+    worst.rms_offset_ns = std::max(worst.rms_offset_ns, node.figures.rms_offset_ns);
+    worst.rms_frequency_ppb = std::max(worst.rms_frequency_ppb, node.figures.rms_frequency_ppb);
+  }
+  if (worst.never_synced) worst.sync_time_s.reset();
+  return worst;
+}
+
+std::string cells(const CaseResult& result) {
+  const WorstFigures worst = worst_of(result);
+  char buffer[160];
+  std::snprintf(
+      buffer, sizeof buffer, "%-6s %-7s %9s %9s %9s %4s", result.servo_name.c_str(),
+      format_sync_time(worst.sync_time_s).c_str(), format_time_ns(worst.max_offset_ns).c_str(),
+      format_time_ns(worst.rms_offset_ns).c_str(), format_fraction(worst.rms_frequency_ppb).c_str(),
+      result.passed() ? "pass" : "FAIL");
+  return buffer;
+}
+
+constexpr std::array<double, 2> kPmcRounds{60.0, 300.0};
+constexpr std::array<wire::ManagementId, 7> kPmcQueries{
+    wire::ManagementId::kDefaultDataSet, wire::ManagementId::kCurrentDataSet,
+    wire::ManagementId::kParentDataSet,  wire::ManagementId::kTimePropertiesDataSet,
+    wire::ManagementId::kPortDataSet,    wire::ManagementId::kPriority1,
+    wire::ManagementId::kDomain};
+constexpr std::uint8_t kPortStateMaster = 6;  // 1588-2019 Table 20
+constexpr std::uint8_t kPortStateSlave = 9;
+
+struct ClockUnderQuery {
+  std::string name;
+  ClockIdentity identity;
+  bool grandmaster = false;
+};
+
+// Every clock answered every GET of every round, with what its data sets really hold.
+std::vector<std::string> check_pmc(const PmcLog& log, const std::vector<ClockUnderQuery>& clocks) {
+  std::vector<std::string> problems;
+  const std::size_t expected_requests = kPmcRounds.size() * kPmcQueries.size();
+  if (log.requests_sent != expected_requests) {
+    problems.push_back("pmc sent " + std::to_string(log.requests_sent) + " GETs, expected " +
+                       std::to_string(expected_requests));
+  }
+  ClockIdentity grandmaster;
+  for (const ClockUnderQuery& clock : clocks) {
+    if (clock.grandmaster) grandmaster = clock.identity;
+  }
+  for (const ClockUnderQuery& clock : clocks) {
+    const auto fail = [&](const std::string& what) {
+      problems.push_back("pmc: " + clock.name + ": " + what);
+    };
+    for (const wire::ManagementId id : kPmcQueries) {
+      std::size_t answers = 0;
+      for (const PmcResponse& response : log.responses) {
+        if (response.from.clock_identity != clock.identity || response.id != id) continue;
+        ++answers;
+        const bool late = response.time_s >= kPmcRounds.back();
+        if (const auto* ds = std::get_if<wire::ManagementDefaultDataSet>(&response.data)) {
+          if (ds->clock_identity != clock.identity || ds->priority1 != 128 ||
+              ds->priority2 != 128 || ds->clock_quality.clock_class != 248 ||
+              ds->domain_number != 0 || !ds->two_step || ds->number_ports != 1) {
+            fail("DEFAULT_DATA_SET does not hold the clock's defaults");
+          }
+        } else if (const auto* cur = std::get_if<wire::ManagementCurrentDataSet>(&response.data)) {
+          const std::uint16_t steps = clock.grandmaster ? 0 : 1;
+          if (cur->steps_removed != steps) fail("CURRENT_DATA_SET.stepsRemoved wrong");
+          if (late && !clock.grandmaster &&
+              std::abs(cur->offset_from_master.to_nanoseconds().count()) > 2'000) {
+            fail("CURRENT_DATA_SET.offsetFromMaster beyond 2 us at 300 s");
+          }
+        } else if (const auto* par = std::get_if<wire::ManagementParentDataSet>(&response.data)) {
+          if (par->grandmaster_identity != grandmaster) {
+            fail("PARENT_DATA_SET.grandmasterIdentity is not the grandmaster's");
+          }
+        } else if (const auto* tp =
+                       std::get_if<wire::ManagementTimePropertiesDataSet>(&response.data)) {
+          if (tp->current_utc_offset != 37 || !tp->ptp_timescale) {
+            fail("TIME_PROPERTIES_DATA_SET is not the grandmaster's (UTC offset 37, PTP)");
+          }
+        } else if (const auto* port = std::get_if<wire::ManagementPortDataSet>(&response.data)) {
+          const std::uint8_t state = clock.grandmaster ? kPortStateMaster : kPortStateSlave;
+          if (port->port_identity != PortIdentity{clock.identity, 1} || port->port_state != state ||
+              port->log_sync_interval != 0 || port->delay_mechanism != 1 ||
+              port->version_number != 2) {
+            fail("PORT_DATA_SET wrong (state " + std::to_string(port->port_state) + ")");
+          }
+        } else if (const auto* raw = std::get_if<wire::RawManagementData>(&response.data)) {
+          const std::uint8_t expected = id == wire::ManagementId::kPriority1 ? 128 : 0;
+          if (raw->octets.empty() || std::to_integer<std::uint8_t>(raw->octets[0]) != expected) {
+            fail("PRIORITY1 or DOMAIN wrong");
+          }
+        } else {
+          fail("an empty or untyped answer to GET " + std::to_string(static_cast<unsigned>(id)));
+        }
+      }
+      if (answers != kPmcRounds.size()) {
+        fail(std::to_string(answers) + " answers to GET 0x" +
+             std::to_string(static_cast<unsigned>(id)) + ", expected " +
+             std::to_string(kPmcRounds.size()));
+      }
+    }
+  }
+  return problems;
+}
+
+}  // namespace
+
+std::string_view to_string(ServoChoice servo) {
+  return servo == ServoChoice::kKalman ? "kalman" : "baseline";
+}
+
+bool CaseResult::passed() const {
+  return violations.empty() && std::all_of(nodes.begin(), nodes.end(), [](const NodeVerdict& node) {
+           return node.violations.empty();
+         });
+}
+
+const ConformanceCase* find_case(std::string_view name) {
+  for (const ConformanceCase& candidate : conformance_cases()) {
+    if (candidate.name == name) return &candidate;
+  }
+  return nullptr;
+}
+
+Result<CaseResult, std::string> run_case(const ConformanceCase& conformance_case, ServoChoice servo,
+                                         const std::string& scenarios_dir) {
+  auto scenario =
+      ptpsim::parse_scenario_file(std::filesystem::path(scenarios_dir) / conformance_case.file);
+  if (!scenario) return unexpected(scenario.error().message());
+  if (servo == ServoChoice::kKalman) {
+    for (ptpsim::NodeModel& node : scenario->nodes) {
+      node.options.clock.clock_servo = {app::ClockServo::kKalman, app::SettingOrigin::kCommandLine};
+    }
+  }
+  ptpsim::RunOptions options;
+  options.keep_samples = true;
+  PmcLog pmc_log;
+  std::vector<ClockUnderQuery> queried;
+  bool pmc_attached = false;
+  if (conformance_case.pmc) {
+    options.attach = [&](ptpsim::SimulatedWorld& world) -> std::shared_ptr<void> {
+      for (const ptpsim::WorldNode& node : world.nodes()) {
+        queried.push_back(ClockUnderQuery{node.name,
+                                          node.node->clock().default_data_set().clock_identity,
+                                          node.name == conformance_case.grandmaster});
+      }
+      auto peer = PmcPeer::attach(
+          world, "segment", std::vector<double>(kPmcRounds.begin(), kPmcRounds.end()),
+          std::vector<wire::ManagementId>(kPmcQueries.begin(), kPmcQueries.end()), pmc_log);
+      pmc_attached = peer != nullptr;
+      return peer;
+    };
+  }
+  auto report = ptpsim::run_scenario(*scenario, options);
+  if (!report) return unexpected(report.error());
+
+  CaseResult result;
+  result.wall_s = report->wall_s;
+  if (conformance_case.pmc) {
+    if (!pmc_attached) return unexpected(std::string("cannot attach the pmc to switch 'segment'"));
+    result.violations = check_pmc(pmc_log, queried);
+  }
+  for (std::size_t index = 0; index < report->nodes.size(); ++index) {
+    const ptpsim::NodeSummary& summary = report->nodes[index];
+    if (summary.name == conformance_case.grandmaster) continue;
+    NodeVerdict verdict;
+    verdict.name = summary.name;
+    verdict.final_state = summary.final_state;
+    const auto expected_state =
+        std::find_if(conformance_case.final_states.begin(), conformance_case.final_states.end(),
+                     [&](const auto& entry) { return entry.first == summary.name; });
+    if (expected_state != conformance_case.final_states.end()) {
+      if (summary.final_state != expected_state->second) {
+        verdict.violations.push_back("final port state " + summary.final_state + ", expected " +
+                                     expected_state->second);
+      }
+      result.nodes.push_back(std::move(verdict));
+      continue;
+    }
+    if (result.servo_name.empty()) {
+      switch (scenario->nodes[index].options.clock.clock_servo.value) {
+        case app::ClockServo::kPi: result.servo_name = "pi"; break;
+        case app::ClockServo::kLinreg: result.servo_name = "linreg"; break;
+        case app::ClockServo::kKalman: result.servo_name = "kalman"; break;
+      }
+    }
+    SyncLimits limits = conformance_case.limits;
+    if (servo == ServoChoice::kKalman && conformance_case.kalman_min_sync_time_s) {
+      limits.min_sync_time_s = *conformance_case.kalman_min_sync_time_s;
+    }
+    verdict.figures = compute_sync_figures(summary.samples, limits);
+    verdict.violations = sync_violations(verdict.figures, limits);
+    if (conformance_case.expect_leap61 && !summary.leap61) {
+      verdict.violations.emplace_back("timePropertiesDS.leap61 not set at the end");
+    }
+    result.nodes.push_back(std::move(verdict));
+  }
+  // Only nodes judged by their state: the figures are those of nobody.
+  std::erase_if(result.nodes, [&](const NodeVerdict& node) {
+    return node.violations.empty() &&
+           std::any_of(conformance_case.final_states.begin(), conformance_case.final_states.end(),
+                       [&](const auto& entry) { return entry.first == node.name; });
+  });
+  return result;
+}
+
+void print_table_header(std::ostream& out) {
+  char buffer[200];
+  std::snprintf(buffer, sizeof buffer,
+                "%-22s | %-6s %-7s %9s %9s %9s %4s | %-6s %-7s %9s %9s %9s %4s\n", "scenario",
+                "servo", "sync", "max off", "rms off", "rms freq", "", "servo", "sync", "max off",
+                "rms off", "rms freq", "");
+  out << buffer;
+}
+
+void print_table_row(std::ostream& out, const ConformanceCase& conformance_case,
+                     const CaseResult& baseline, const CaseResult& kalman) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%-22s | ", conformance_case.name.c_str());
+  out << buffer << cells(baseline) << " | " << cells(kalman) << "\n";
+}
+
+void print_summary(std::ostream& out, const ConformanceCase& conformance_case,
+                   const CaseResult& result) {
+  out << conformance_case.name << ": " << cells(result) << " (worst of " << result.nodes.size()
+      << " slaves; " << result.wall_s << " s wall)\n";
+  for (const std::string& violation : result.violations) out << "  " << violation << "\n";
+  for (const NodeVerdict& node : result.nodes) {
+    out << "  " << node.name << " " << node.final_state << ": sync "
+        << format_sync_time(node.figures.sync_time_s) << ", max |offset| "
+        << format_time_ns(node.figures.max_offset_ns) << ", RMS offset "
+        << format_time_ns(node.figures.rms_offset_ns) << ", max |freq| "
+        << format_fraction(node.figures.max_frequency_ppb) << ", RMS freq "
+        << format_fraction(node.figures.rms_frequency_ppb) << "\n";
+  }
+}
+
+}  // namespace ptp::conformance

@@ -1,0 +1,40 @@
+// ptp_conformance: runs the conformance scenarios with the baseline servo and with kalman and
+// prints their figures side by side (docs/conformance.md's table).
+//   ptp_conformance [SCENARIOS_DIR] [CASE...]     (no case: all of them)
+#include <algorithm>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "conformance_run.h"
+
+int main(int argc, char** argv) {
+  using namespace ptp::conformance;
+  std::string dir = PTP_CONFORMANCE_SCENARIOS_DIR;
+  std::vector<std::string> wanted;
+  for (int i = 1; i < argc; ++i) {
+    const std::string argument = argv[i];
+    if (argument.find('/') != std::string::npos) {
+      dir = argument;
+    } else {
+      wanted.push_back(argument);
+    }
+  }
+  print_table_header(std::cout);
+  int status = 0;
+  for (const ConformanceCase& c : conformance_cases()) {
+    if (!wanted.empty() && std::find(wanted.begin(), wanted.end(), c.name) == wanted.end()) {
+      continue;
+    }
+    const auto baseline = run_case(c, ServoChoice::kBaseline, dir);
+    const auto kalman = run_case(c, ServoChoice::kKalman, dir);
+    if (!baseline || !kalman) {
+      std::cerr << c.name << ": " << (baseline ? kalman.error() : baseline.error()) << "\n";
+      status = 2;
+      continue;
+    }
+    print_table_row(std::cout, c, *baseline, *kalman);
+    if (!baseline->passed() || !kalman->passed()) status = 1;
+  }
+  return status;
+}
