@@ -44,9 +44,14 @@ wineserver=$(command -v wineserver || echo /usr/lib/wine/wineserver64)
 mkdir -p "$work"
 echo "work directory: $work"
 
-in_linux() { ip netns exec "$ns_linux" "$@"; }
+# How commands enter a namespace: `ip netns exec` (which also gives them the namespace's /sys), or,
+# where it cannot remount / (a chroot, where / is not a mount point), `nsenter --net` (the network
+# namespace alone: enough for ptp4l, pmc, tshark and Wine). PTP4WIN_INTEROP_NSENTER=1 forces it.
+exec_linux=(ip netns exec "$ns_linux")
+exec_wine=(ip netns exec "$ns_wine")
+in_linux() { "${exec_linux[@]}" "$@"; }
 in_wine() {
-  ip netns exec "$ns_wine" env WINEPREFIX="$prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" \
+  "${exec_wine[@]}" env WINEPREFIX="$prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" \
     DISPLAY= "$@"
 }
 
@@ -86,6 +91,12 @@ ip netns add "$ns_linux" || skip "cannot create network namespaces (ip netns add
 ip netns add "$ns_wine" || skip "cannot create network namespaces"
 ip link add "$veth_linux" netns "$ns_linux" type veth peer name "$veth_wine" netns "$ns_wine" ||
   skip "cannot create a veth pair"
+if [ "${PTP4WIN_INTEROP_NSENTER:-0}" = 1 ] || ! "${exec_linux[@]}" true 2>/dev/null; then
+  command -v nsenter >/dev/null || skip "ip netns exec fails here and nsenter (util-linux) is missing"
+  note "entering the namespaces with nsenter --net (ip netns exec cannot remount / here)"
+  exec_linux=(nsenter "--net=/run/netns/$ns_linux")
+  exec_wine=(nsenter "--net=/run/netns/$ns_wine")
+fi
 in_linux ip addr add 10.99.0.1/24 dev "$veth_linux"
 in_wine ip addr add 10.99.0.2/24 dev "$veth_wine"
 for ns in "$ns_linux" "$ns_wine"; do ip -n "$ns" link set lo up; done
@@ -94,7 +105,7 @@ in_wine ip link set "$veth_wine" up
 
 note "Wine prefix $prefix (its wineserver starts inside $ns_wine)"
 in_wine "$wineserver" -k 2>/dev/null
-timeout 120 ip netns exec "$ns_wine" env WINEPREFIX="$prefix" WINEDEBUG=-all \
+timeout 120 "${exec_wine[@]}" env WINEPREFIX="$prefix" WINEDEBUG=-all \
   WINEDLLOVERRIDES="mscoree,mshtml=" DISPLAY= "$wine" wineboot -i >/dev/null 2>&1 ||
   skip "Wine cannot create its prefix in the namespace"
 
@@ -107,8 +118,8 @@ ptp4l_common=(-i "$veth_linux" -S -m --logAnnounceInterval -2 --logSyncInterval 
 start_ptp4l() {  # log file, extra options
   local log=$1
   shift
-  # No shell function in the background: $! must be the process itself (ip netns exec execs it).
-  ip netns exec "$ns_linux" timeout 120 ptp4l "${ptp4l_common[@]}" --uds_address "$log.uds" "$@" \
+  # No shell function in the background: $! must be the process itself (ip netns exec and nsenter exec it).
+  "${exec_linux[@]}" timeout 120 ptp4l "${ptp4l_common[@]}" --uds_address "$log.uds" "$@" \
     >"$log" 2>&1 &
   pids+=($!)
   ptp4l_pid=$!
@@ -118,7 +129,7 @@ start_ptp4win() {  # log file, extra options
   shift
   # timeout forwards the SIGINT of stop_process to Wine, which raises Ctrl+C in ptp4win.
   # shellcheck disable=SC2086
-  ip netns exec "$ns_wine" env WINEPREFIX="$prefix" WINEDEBUG=-all \
+  "${exec_wine[@]}" env WINEPREFIX="$prefix" WINEDEBUG=-all \
     WINEDLLOVERRIDES="mscoree,mshtml=" DISPLAY= timeout -s INT 120 "$wine" "$exe" \
     -i "$veth_wine" -S -m --free_running 1 $fast "$@" >"$log" 2>&1 &
   pids+=($!)
@@ -131,7 +142,7 @@ note "case 1: ptp4l (priority1 10) is master, ptp4win (priority1 128) is slave"
 capture=""
 if command -v tshark >/dev/null; then
   capture="$work/case1.pcapng"
-  ip netns exec "$ns_linux" timeout 60 tshark -q -i "$veth_linux" -f "udp port 319 or udp port 320" -w "$capture" \
+  "${exec_linux[@]}" timeout 60 tshark -q -i "$veth_linux" -f "udp port 319 or udp port 320" -w "$capture" \
     >"$work/tshark.log" 2>&1 &
   pids+=($!)
   tshark_pid=$!
@@ -176,7 +187,7 @@ grep -qE "grandmasterPriority1\s+10" "$work/case3-parent.txt" ||
 
 # ---- case 4: BMCA live: ptp4win's priority1 set to 5 through pmc, both sides change roles ----
 note "case 4: pmc sets ptp4win's priority1 to 5: ptp4win becomes master, ptp4l selects it"
-ip netns exec "$ns_linux" timeout 20 pmc -4 -i "$veth_linux" -b 1 "TARGET ${identity}-1" \
+"${exec_linux[@]}" timeout 20 pmc -4 -i "$veth_linux" -b 1 "TARGET ${identity}-1" \
   'SET PRIORITY1 5' >"$work/case4-pmc.log" 2>&1
 grep -qE "priority1\s+5" "$work/case4-pmc.log" || fail "case 4: ptp4win did not acknowledge the SET"
 wait_for "$work/case1-ptp4win.log" "SLAVE to (PRE_)?MASTER on" 1 20 ||
@@ -229,13 +240,13 @@ wait_for "$work/case2-ptp4win.log" "to MASTER on" 1 5 || fail "case 2: ptp4win i
 grep -q "selected best master clock $(ptp4win_identity "$work/case2-ptp4win.log")" \
   "$work/case2-ptp4l.log" || fail "case 2: ptp4l did not select ptp4win as best master"
 identity=$(ptp4win_identity "$work/case2-ptp4win.log")
-ip netns exec "$ns_linux" timeout 20 pmc -u -s "$work/case2-ptp4l.log.uds" -b 0 \
+"${exec_linux[@]}" timeout 20 pmc -u -s "$work/case2-ptp4l.log.uds" -b 0 \
   'GET PARENT_DATA_SET' >"$work/case2-pmc.log" 2>&1
 grep -qE "grandmasterIdentity\s+${identity}" "$work/case2-pmc.log" ||
   fail "case 2: ptp4l's PARENT_DATA_SET does not name ptp4win (${identity}) as grandmaster"
 grep -qE "grandmasterPriority1\s+10" "$work/case2-pmc.log" ||
   fail "case 2: ptp4l's grandmasterPriority1 != 10"
-ip netns exec "$ns_linux" timeout 20 pmc -u -s "$work/case2-ptp4l.log.uds" -b 0 \
+"${exec_linux[@]}" timeout 20 pmc -u -s "$work/case2-ptp4l.log.uds" -b 0 \
   'GET TIME_PROPERTIES_DATA_SET' >"$work/case2-pmc-time.log" 2>&1
 grep -qE "ptpTimescale\s+0" "$work/case2-pmc-time.log" ||
   fail "case 2: ptp4l does not see ptp4win's ARB timescale (ptpTimescale 0)"

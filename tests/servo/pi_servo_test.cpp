@@ -75,6 +75,8 @@ TEST(PiServo, TwoSamplesEstimateTheFrequencyThenLock) {
   const ServoDecision third = servo.sample(Nanoseconds(100), at(12));
   EXPECT_EQ(third.state, ServoState::kLocked);
   EXPECT_DOUBLE_EQ(third.frequency_ppb, -1100.0);
+  // What to hold when samples stop: the drift (1000 + 30), not the proportional term's 70.
+  EXPECT_DOUBLE_EQ(servo.frequency_ppb(), -1030.0);
   // The integral term stays in the drift: next, 0 offset leaves -(1000 + 30).
   EXPECT_DOUBLE_EQ(servo.sample(Nanoseconds(0), at(13)).frequency_ppb, -1030.0);
   EXPECT_DOUBLE_EQ(servo.frequency_ppb(), -1030.0);

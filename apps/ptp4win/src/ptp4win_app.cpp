@@ -111,7 +111,16 @@ int Session::start(const win::WinApi& api, const app::LinuxPtpConfig& config,
   logger_.log(LogLevel::kInfo, "interface " + host_->adapter().friendly_name + ": " +
                                    std::string(source_name(source)) + " timestamps");
 
-  const ClockIdentity identity = clock_identity_from_key(host_->adapter().adapter_name);
+  // The MAC's EUI-64, as ptp4l; an adapter without a 6- or 8-byte address (a tunnel, loopback)
+  // gets one derived from its GUID, so the identity is still stable across runs.
+  ClockIdentity identity{};
+  if (auto from_mac = host_->clock_identity()) {
+    identity = *from_mac;
+  } else {
+    identity = clock_identity_from_key(host_->adapter().adapter_name);
+    logger_.log(LogLevel::kInfo, "interface " + host_->adapter().friendly_name +
+                                     " has no usable MAC address: clock identity from its GUID");
+  }
   auto port_config = to_port_config(config, interface_name, identity);
   if (!port_config) return fail(port_config.error().message);
   win::WinSystemClock& system_clock = host_->system_clock();

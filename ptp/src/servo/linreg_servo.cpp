@@ -24,6 +24,7 @@ std::int64_t signed_difference(std::uint64_t b, std::uint64_t a) {
 LinregServo::LinregServo(const ServoConfig& config, double initial_frequency_ppb)
     : ServoBase(config),
       clock_frequency_ppb_(initial_frequency_ppb),
+      slope_frequency_ppb_(initial_frequency_ppb),
       update_interval_s_(static_cast<double>(config.sync_interval.count()) /
                          static_cast<double>(kNanosecondsPerSecond)) {}
 
@@ -157,6 +158,7 @@ ServoDecision LinregServo::decide(Nanoseconds offset_from_master, Nanoseconds lo
   // 16 points and log2(points) / 2 intervals (2 for 32, 3 for 64) for larger ones, whose slope is
   // precise enough to be worth disturbing less.
   const double correction_intervals = size <= 4 ? 1.0 : std::floor(static_cast<double>(size) / 2.0);
+  slope_frequency_ppb_ = clamp_frequency(1e9 * (fit.slope - 1.0));
   clock_frequency_ppb_ =
       1e9 * (fit.slope - 1.0) + fit.intercept / update_interval_s_ / correction_intervals;
   clock_frequency_ppb_ = clamp_frequency(clock_frequency_ppb_);

@@ -23,7 +23,8 @@ class LinregServo final : public ServoBase {
 
   void set_sync_interval(Nanoseconds interval) override;
   void reset() override;
-  [[nodiscard]] double frequency_ppb() const override { return clock_frequency_ppb_; }
+  // The fitted slope's frequency alone, without the term that removes the predicted offset.
+  [[nodiscard]] double frequency_ppb() const override { return slope_frequency_ppb_; }
   [[nodiscard]] std::string_view name() const override { return "linreg"; }
 
   // The number of points in the fit that steered the last sample (0 before there is one).
@@ -65,7 +66,8 @@ class LinregServo final : public ServoBase {
   double x_remainder_ = 0;
   std::optional<std::uint64_t> last_update_;  // local time of the last sample, wrapping
   std::array<Fit, kFits> fits_{};
-  double clock_frequency_ppb_;
+  double clock_frequency_ppb_;  // applied: the slope plus the removal of the predicted offset
+  double slope_frequency_ppb_;
   double update_interval_s_;
   std::size_t fit_size_ = 0;
 };

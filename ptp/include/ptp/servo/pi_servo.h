@@ -17,7 +17,9 @@ class PiServo final : public ServoBase {
 
   void set_sync_interval(Nanoseconds interval) override;
   void reset() override;
-  [[nodiscard]] double frequency_ppb() const override { return -last_correction_ppb_; }
+  // The integral (drift) estimate alone: the proportional term corrects the last offset and
+  // must not be held once samples stop.
+  [[nodiscard]] double frequency_ppb() const override { return -drift_ppb_; }
   [[nodiscard]] std::string_view name() const override { return "pi"; }
 
   // The gains in use, per ptp4l's units (ppb per ns of offset).

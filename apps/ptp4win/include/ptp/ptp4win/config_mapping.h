@@ -52,7 +52,7 @@ bool uses_hardware_timestamps(app::TimeStamping requested, hal::TimestampSource 
 std::string time_stamping_warning(app::TimeStamping requested, hal::TimestampSource selected);
 
 // An EUI-64 style identity (xx:xx:xx:ff:fe:xx:xx:xx) derived from a stable adapter key (its GUID),
-// never all-zero. The Windows HAL does not report the MAC address yet.
+// never all-zero: the fallback for adapters without a usable MAC (ptp::win::clock_identity_of).
 ClockIdentity clock_identity_from_key(std::string_view adapter_key);
 
 // "001122.fffe.334455", as ptp4l prints clock identities.
