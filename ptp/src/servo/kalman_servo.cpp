@@ -126,23 +126,9 @@ double KalmanServo::phase_uncertainty_ns() const { return std::sqrt(best().p_pha
 void KalmanServo::start(double offset_ns, Nanoseconds local_time) {
   // The first sample fixes the phase; the frequency keeps its old estimate, but uncertain enough
   // that the second sample alone re-estimates it (a new master may run at another rate).
-  for (std::size_t i = 0; i < bank_size_; ++i) {
-    Filter& f = bank_[i];
-    f.phase_ns = offset_ns;
-    f.p_phase = measurement_variance_ns2_;
-    f.p_cross = 0;
-    f.p_frequency = config_.initial_frequency_sigma_ppb * config_.initial_frequency_sigma_ppb;
-    f.score = 0;
-  }
+  relearn(offset_ns, local_time);
   last_local_time_ = local_time;
-  last_offset_ns_ = offset_ns;
-  last_difference_.reset();
   samples_ = 1;
-  updates_ = 0;
-  best_ = warm_up_filter();
-  last_used_time_ = local_time;
-  used_path_delay_ = sample_path_delay_;
-  first_rejected_time_.reset();
 }
 
 std::size_t KalmanServo::warm_up_filter() const {
