@@ -12,7 +12,11 @@
 #   4. BMCA across implementations: 1 and 2 differ only in which side has the better priority1,
 #      and both logs agree on who is master; and live: pmc sets ptp4win's priority1 to 5 during
 #      case 1, ptp4win becomes master and ptp4l (free running) leaves MASTER for it;
-#   5. tshark captures case 1 and finds no malformed PTP packet.
+#   5. tshark captures case 1 and finds no malformed PTP packet;
+#   6. ptp4win as a Windows service under Wine's Service Control Manager: `sc create`, `net start`
+#      (RUNNING), it reaches SLAVE to ptp4l (its Event Log lines and pmc show it), `net stop`
+#      (STOPPED, exit code 0, "stopped" logged); a service that cannot start (unknown interface)
+#      ends STOPPED with service-specific exit code 1 and the reason in the Event Log.
 # Exit 0: passed; 77: skipped (prints why: not root, no namespaces, no Wine, linuxptp or exe);
 # anything else: failed. Usage: run_interop.sh PATH/TO/ptp4win.exe [work dir]
 set -uo pipefail
@@ -262,6 +266,63 @@ if [ "$median2" = none ] || [ "$median2" -gt "$bound_ns" ]; then
 fi
 stop_process "$ptp4win_pid" >/dev/null
 stop_process "$ptp4l_pid" >/dev/null
+
+# ---- case 6: ptp4win as a Windows service --------------------------------------------------------
+note "case 6: ptp4win as a service (sc create, net start, SLAVE to ptp4l, net stop)"
+exe_windows=$(in_wine "$wine" winepath -w "$exe" 2>/dev/null | tr -d '\r')
+# A fresh persistent wineserver: services.exe starts with the next Wine command (sc create) and
+# keeps its stderr, where Wine's Event Log (WINEDEBUG eventlog channel) writes what the service
+# reports.
+in_wine "$wineserver" -k 2>/dev/null
+in_wine "$wineserver" -p
+in_wine_eventlog() {
+  "${exec_wine[@]}" env WINEPREFIX="$prefix" WINEDEBUG=-all,trace+eventlog,err+eventlog \
+    WINEDLLOVERRIDES="mscoree,mshtml=" DISPLAY= "$@"
+}
+eventlog="$work/case6-eventlog.log"
+: >"$eventlog"  # the work directory may hold an earlier run's
+service=ptp4win-interop
+# shellcheck disable=SC2086
+in_wine_eventlog "$wine" sc create "$service" binPath= "$exe_windows --service -i $veth_wine -S \
+--free_running 1 $(echo $fast)" >"$work/case6-sc.log" 2>>"$eventlog"
+in_wine "$wine" sc create "${service}-bad" \
+  binPath= "$exe_windows --service -i no-such-interface --free_running 1" >>"$work/case6-sc.log"
+start_ptp4l "$work/case6-ptp4l.log" --priority1 10 --free_running 1
+in_wine "$wine" net start "$service" >>"$work/case6-sc.log" 2>&1 ||
+  fail "case 6: net start $service failed"
+in_wine "$wine" sc query "$service" >"$work/case6-query-running.log" 2>&1
+grep -qE "STATE\s+:\s+4\s+RUNNING" "$work/case6-query-running.log" ||
+  fail "case 6: the service is not RUNNING after net start"
+wait_for "$eventlog" "ptp4win\[.*to SLAVE on" 1 40 || fail "case 6: the service did not reach SLAVE"
+identity=$(ptp4win_identity "$eventlog")
+in_linux timeout 20 pmc -4 -i "$veth_linux" -b 1 'GET PORT_DATA_SET' >"$work/case6-pmc.log" 2>&1
+awk -v id="$identity-1" '$1 == id && /PORT_DATA_SET/ {p=1; next} /RESPONSE MANAGEMENT/ {p=0} p' \
+  "$work/case6-pmc.log" | grep -qE "portState\s+SLAVE" ||
+  fail "case 6: pmc does not show the service's port (${identity:-unknown}) in SLAVE"
+in_wine "$wine" net stop "$service" >>"$work/case6-sc.log" 2>&1 ||
+  fail "case 6: net stop $service failed"
+in_wine "$wine" sc query "$service" >"$work/case6-query-stopped.log" 2>&1
+grep -qE "STATE\s+:\s+1\s+STOPPED" "$work/case6-query-stopped.log" ||
+  fail "case 6: the service is not STOPPED after net stop"
+grep -qE "WIN32_EXIT_CODE\s+:\s+0 " "$work/case6-query-stopped.log" ||
+  fail "case 6: the stopped service's exit code is not 0"
+wait_for "$eventlog" "ptp4win\[[0-9.]+\]: stopped" 1 10 || fail "case 6: no clean stop in the Event Log"
+# The failing service: the SCM sees it stop with ptp4win's exit code 1, the Event Log says why.
+in_wine "$wine" net start "${service}-bad" >>"$work/case6-sc.log" 2>&1
+deadline=$((SECONDS + 20))
+while [ "$SECONDS" -lt "$deadline" ]; do
+  in_wine "$wine" sc query "${service}-bad" >"$work/case6-query-bad.log" 2>&1
+  grep -qE "STATE\s+:\s+1\s+STOPPED" "$work/case6-query-bad.log" && break
+  sleep 0.5
+done
+grep -qE "WIN32_EXIT_CODE\s+:\s+1066 " "$work/case6-query-bad.log" &&
+  grep -qE "SERVICE_EXIT_CODE\s+:\s+1 " "$work/case6-query-bad.log" ||
+  fail "case 6: the failing service did not stop with ERROR_SERVICE_SPECIFIC_ERROR and code 1"
+grep -q "no-such-interface" "$eventlog" || fail "case 6: the Event Log does not say why it failed"
+in_wine "$wine" sc delete "$service" >/dev/null 2>&1
+in_wine "$wine" sc delete "${service}-bad" >/dev/null 2>&1
+stop_process "$ptp4l_pid" >/dev/null
+echo "case 6: service ${identity:-unknown} RUNNING, SLAVE, STOPPED (exit 0); failing one exit 1066/1"
 
 note "logs in $work"
 if [ "$failed" != 0 ]; then

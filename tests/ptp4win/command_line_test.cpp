@@ -65,6 +65,25 @@ TEST(Ptp4winCommandLine, ShortOptionsCombineAndTakeAttachedValues) {
   EXPECT_EQ(line.config.clock.logging_level.value, 5);
 }
 
+TEST(Ptp4winCommandLine, ServiceRunsTheClockWithTheSameOptions) {
+  const CommandLine line = parse_ok({"--service", "-i", "eth0", "-q", "--priority1", "100"});
+  EXPECT_TRUE(line.run_as_service);
+  EXPECT_EQ(line.action, CommandLineAction::kRun);
+  EXPECT_EQ(line.interface_name, "eth0");
+  EXPECT_FALSE(line.config.clock.use_syslog.value);  // -q: no Event Log
+  EXPECT_EQ(line.config.clock.priority1.value, 100);
+  EXPECT_FALSE(parse_ok({"-i", "eth0"}).run_as_service);
+  EXPECT_TRUE(parse_ok({"-i", "eth0"}).config.clock.use_syslog.value);
+  EXPECT_NE(usage_text().find("--service"), std::string::npos);
+  EXPECT_EQ(parse_error({"--service"}),
+            "command line: no interface: give one with -i IFACE or an [interface] section in the "
+            "-f file");
+  EXPECT_EQ(parse_error({"--service", "--list-interfaces"}),
+            "command line: --service: runs the clock: not with -h, -v or --list-interfaces");
+  EXPECT_EQ(parse_error({"--service=1", "-i", "eth0"}),
+            "command line: option '--service' does not take any arguments");
+}
+
 TEST(Ptp4winCommandLine, HelpVersionAndListInterfacesNeedNoInterface) {
   EXPECT_EQ(parse_ok({"-h"}).action, CommandLineAction::kHelp);
   EXPECT_EQ(parse_ok({"--help"}).action, CommandLineAction::kHelp);

@@ -111,7 +111,8 @@ class Ptp4winLogger : public testing::Test {
   Logger make(int level, std::string tag = "") {
     return Logger(
         LoggerConfig{"ptp4win", std::move(tag), level},
-        [this](std::string_view line) { lines_.emplace_back(line); }, [this] { return now_; });
+        [this](LogLevel, std::string_view line) { lines_.emplace_back(line); },
+        [this] { return now_; });
   }
   std::vector<std::string> lines_;
   Nanoseconds now_{16'234'193'000'000};

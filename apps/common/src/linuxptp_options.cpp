@@ -156,11 +156,6 @@ constexpr OptionDescriptor supported_only(OptionDescriptor option, std::int64_t 
   return option;
 }
 
-constexpr OptionDescriptor ignored(OptionDescriptor option) {
-  option.support = OptionSupport::kIgnored;
-  return option;
-}
-
 constexpr OptionDescriptor alias(OptionDescriptor option, std::string_view of) {
   option.alias_of = of;
   return option;
@@ -299,8 +294,9 @@ constexpr std::array kOptions{
     supported_only(integer<&C::two_step>("twoStepFlag", 0, 1, "1"), 1, 1),
     // config.c GLOB_ITEM_INT 10, [1, INT_MAX] (3.1: default 1); milliseconds
     integer<&C::tx_timestamp_timeout_ms>("tx_timestamp_timeout", 1, kIntMax, "10"),
-    // config.c GLOB_ITEM_INT 1, [0, 1]; cfg 1. Ignored: ptpstack logs to stdout only.
-    ignored(integer<&C::use_syslog>("use_syslog", 0, 1, "1")),
+    // config.c GLOB_ITEM_INT 1, [0, 1]; cfg 1. ptp4win --service: the Event Log; elsewhere no
+    // effect (ptpsim logs to stdout, a console ptp4win to stdout/stderr).
+    integer<&C::use_syslog>("use_syslog", 0, 1, "1"),
     // config.c GLOB_ITEM_INT CURRENT_UTC_OFFSET (37), [0, INT_MAX]; ptp4l(8) 37
     integer<&C::utc_offset_seconds>("utc_offset", 0, kIntMax, "37"),
     // config.c GLOB_ITEM_INT 0, [0, 1]; cfg 0

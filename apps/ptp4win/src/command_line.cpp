@@ -27,7 +27,7 @@ std::string command_line_error(std::string_view option, std::string_view problem
 bool is_own_long_option(std::string_view token) {
   const std::string_view name = token.substr(
       2, token.find('=') == std::string_view::npos ? std::string_view::npos : token.find('=') - 2);
-  return name == "help" || name == "version" || name == "list-interfaces";
+  return name == "help" || name == "version" || name == "list-interfaces" || name == "service";
 }
 
 struct SplitArguments {
@@ -69,7 +69,8 @@ po::options_description option_table() {
       ("level,l", po::value<std::string>())      //
       ("version,v", "")                          //
       ("help,h", "")                             //
-      ("list-interfaces", "");
+      ("list-interfaces", "")                    //
+      ("service", "");
   return table;
 }
 
@@ -172,6 +173,7 @@ Result<CommandLine, CommandLineError> parse_command_line(std::span<const std::st
     if (key == "list-interfaces" && result.action == CommandLineAction::kRun) {
       result.action = CommandLineAction::kListInterfaces;
     }
+    if (key == "service") result.run_as_service = true;
     if (key == "interface") {
       if (!result.interface_name.empty()) {
         return fail(command_line_error("-i", "ptp4win runs one port: give one interface only"));
@@ -189,7 +191,13 @@ Result<CommandLine, CommandLineError> parse_command_line(std::span<const std::st
   auto overrides = app::apply_command_line_options(result.config, split.config_options);
   if (!overrides) return fail(overrides.error().message());
 
-  if (result.action != CommandLineAction::kRun) return result;
+  if (result.action != CommandLineAction::kRun) {
+    if (result.run_as_service) {
+      return fail(
+          command_line_error("--service", "runs the clock: not with -h, -v or --list-interfaces"));
+    }
+    return result;
+  }
   auto chosen = choose_interface(result);
   if (!chosen) return unexpected(chosen.error());
   return result;
@@ -203,6 +211,8 @@ std::string usage_text() {
          "  -f FILE      read a linuxptp configuration file ([global], [interface])\n"
          "  --list-interfaces\n"
          "               list the adapters with their timestamping capabilities and exit\n"
+         "  --service    run as a Windows service (started by the Service Control Manager;\n"
+         "               the log goes to the Event Log, see docs/ptp4win.md)\n"
          "\n"
          " Network transport and timestamping\n"
          "  -4           UDP over IPv4 (default)\n"
@@ -214,7 +224,7 @@ std::string usage_text() {
          " Other\n"
          "  -s           slave only (slaveOnly 1)\n"
          "  -m           print messages to stdout (otherwise stderr)\n"
-         "  -q           do not use syslog (accepted; Windows has none)\n"
+         "  -q           do not write to the Event Log (with --service; use_syslog 0)\n"
          "  -l LEVEL     logging level, 0..7 (6: info)\n"
          "  --NAME VALUE any configuration option, e.g. --priority1 100 or --free_running=1\n"
          "               (ptp4l's defaults, except: time_stamping auto, clock_servo kalman)\n"

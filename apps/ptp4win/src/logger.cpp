@@ -5,7 +5,7 @@ namespace ptp::ptp4win {
 
 void Logger::log(LogLevel level, std::string_view message) const {
   if (!enabled(level)) return;
-  writer_(format_log_line(config_.program, clock_(), config_.message_tag, message));
+  writer_(level, format_log_line(config_.program, clock_(), config_.message_tag, message));
 }
 
 void PortLogObserver::on_state_changed(const StateChanged& change, Nanoseconds now) {

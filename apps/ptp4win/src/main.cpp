@@ -1,24 +1,68 @@
 // ptp4win: a PTPv2 ordinary clock for Windows that behaves like linuxptp's ptp4l (options,
-// configuration file, log lines, pmc). See docs/ptp4win.md.
+// configuration file, log lines, pmc). In the console, or as a Windows service (--service). See
+// docs/ptp4win.md.
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "ptp/ptp4win/asio_timers.h"
 #include "ptp/ptp4win/command_line.h"
 #include "ptp/ptp4win/console_control.h"
+#include "ptp/ptp4win/event_log.h"
 #include "ptp/ptp4win/logger.h"
 #include "ptp/ptp4win/ptp4win_app.h"
+#include "ptp/ptp4win/windows_service.h"
 #include "ptp/win/win_api.h"
 #include "ptp/win/win_clocks.h"
 
 namespace {
 
+using ptp::ptp4win::CommandLine;
+using ptp::ptp4win::LogLevel;
+
 void write_line(std::FILE* out, std::string_view line) {
   (void)std::fwrite(line.data(), 1, line.size(), out);
   (void)std::fputc('\n', out);
   (void)std::fflush(out);
+}
+
+// The ordinary clock of `command_line` on `io`, its lines handed to `writer`.
+int run_clock(boost::asio::io_context& io, const CommandLine& command_line,
+              const ptp::ptp4win::Logger::Writer& writer, const std::function<void()>& on_running) {
+  const ptp::app::ClockOptions& clock = command_line.config.clock;
+  const ptp::win::WinApi api = ptp::win::load_win_api();
+  ptp::win::WinMonotonicCounter counter(api);
+  const ptp::ptp4win::Logger logger(
+      ptp::ptp4win::LoggerConfig{"ptp4win", clock.message_tag.value, clock.logging_level.value},
+      writer,
+      [&counter] { return ptp::ptp4win::counter_time(counter.now(), counter.frequency_hz()); });
+  return ptp::ptp4win::run_ordinary_clock(io, api, command_line.config, command_line.interface_name,
+                                          logger, on_running);
+}
+
+// --service: the log goes to the Event Log (use_syslog, -q turns it off); a service has no
+// console, so -m has nowhere to write. A bad command line still reaches the SCM, as a stopped
+// service with exit code 2 and the error in the Event Log, rather than as a start timeout.
+int run_service(const ptp::Result<CommandLine, ptp::ptp4win::CommandLineError>& command_line) {
+  return ptp::ptp4win::run_windows_service(
+      [&command_line](boost::asio::io_context& io, const std::function<void()>& on_running) {
+        const bool use_event_log = !command_line || command_line->config.clock.use_syslog.value;
+        const std::unique_ptr<ptp::ptp4win::EventLog> event_log =
+            use_event_log ? ptp::ptp4win::EventLog::open(L"ptp4win") : nullptr;
+        if (!command_line) {
+          if (event_log) (void)event_log->write(LogLevel::kError, command_line.error().message);
+          return 2;
+        }
+        return run_clock(
+            io, *command_line,
+            [&event_log](LogLevel level, std::string_view line) {
+              if (event_log) (void)event_log->write(level, line);
+            },
+            on_running);
+      });
 }
 
 }  // namespace
@@ -27,6 +71,9 @@ int main(int argc, char** argv) {
   using namespace ptp::ptp4win;
   const std::vector<std::string> arguments(argv + (argc > 0 ? 1 : 0), argv + argc);
   auto command_line = parse_command_line(arguments);
+  if (std::ranges::find(arguments, "--service") != arguments.end()) {
+    return run_service(command_line);
+  }
   if (!command_line) {
     (void)std::fprintf(stderr, "ptp4win: %s\n", command_line.error().message.c_str());
     return 2;
@@ -39,18 +86,11 @@ int main(int argc, char** argv) {
     case CommandLineAction::kRun: break;
   }
 
-  const ptp::app::ClockOptions& clock = command_line->config.clock;
-  std::FILE* out = clock.verbose.value ? stdout : stderr;
+  std::FILE* out = command_line->config.clock.verbose.value ? stdout : stderr;
   boost::asio::io_context io;
-  const ptp::win::WinApi api = ptp::win::load_win_api();
-  ptp::win::WinMonotonicCounter counter(api);
-  const Logger logger(
-      LoggerConfig{"ptp4win", clock.message_tag.value, clock.logging_level.value},
-      [out](std::string_view line) { write_line(out, line); },
-      [&counter] { return counter_time(counter.now(), counter.frequency_hz()); });
   (void)install_console_control(io);
-  const int exit_code =
-      run_ordinary_clock(io, api, command_line->config, command_line->interface_name, logger);
+  const int exit_code = run_clock(
+      io, *command_line, [out](LogLevel, std::string_view line) { write_line(out, line); }, {});
   console_control_done();
   return exit_code;
 }

@@ -239,7 +239,7 @@ Session* g_session = nullptr;  // the running session; touched on the loop threa
 
 int run_ordinary_clock(boost::asio::io_context& io, const win::WinApi& api,
                        const app::LinuxPtpConfig& config, const std::string& interface_name,
-                       const Logger& logger) {
+                       const Logger& logger, const std::function<void()>& on_running) {
   Session session(io, logger);
   g_session = &session;
   const int started = session.start(api, config, interface_name);
@@ -247,6 +247,7 @@ int run_ordinary_clock(boost::asio::io_context& io, const win::WinApi& api,
     g_session = nullptr;
     return started;
   }
+  if (on_running) on_running();
   io.run();
   session.shutdown();
   g_session = nullptr;

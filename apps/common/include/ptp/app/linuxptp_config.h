@@ -86,7 +86,7 @@ struct ClockOptions {
   Setting<std::int32_t> summary_interval_log2_seconds{0};
   Setting<std::int32_t> logging_level{6};  // syslog levels: 0 emergency .. 7 debug; 6 info
   Setting<bool> verbose{false};
-  Setting<bool> use_syslog{true};  // accepted for compatibility; ptpstack never uses syslog
+  Setting<bool> use_syslog{true};  // ptp4win --service: log to the Event Log; else no effect
   Setting<std::string> message_tag;
 
   friend bool operator==(const ClockOptions&, const ClockOptions&) = default;

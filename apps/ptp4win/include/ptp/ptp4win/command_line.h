@@ -1,5 +1,6 @@
 // ptp4win's command line, ptp4l's where it applies: the short options (-i -f -4 -6 -H -S -s -m -q
-// -l -v -h), any configuration option as "--name value" or "--name=value", and --list-interfaces.
+// -l -v -h), any configuration option as "--name value" or "--name=value", --list-interfaces
+// and --service.
 // Parsing reads the -f file too, so the result is the whole configuration; nothing is started and
 // nothing is printed here. Every error is one line naming where it comes from:
 //   ptp4win.cfg:12: priority1: 256 is out of range [0, 255]
@@ -24,9 +25,10 @@ enum class CommandLineAction : std::uint8_t {
 
 struct CommandLine {
   CommandLineAction action = CommandLineAction::kRun;
-  app::LinuxPtpConfig config;  // ptp4l defaults, then the -f file, then the command line
-  std::string interface_name;  // -i, or the configuration file's single [interface] section
-  std::string config_file;     // -f, empty if none
+  app::LinuxPtpConfig config;   // ptp4l defaults, then the -f file, then the command line
+  std::string interface_name;   // -i, or the configuration file's single [interface] section
+  std::string config_file;      // -f, empty if none
+  bool run_as_service = false;  // --service: under the Service Control Manager
 };
 
 struct CommandLineError {

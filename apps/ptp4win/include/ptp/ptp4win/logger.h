@@ -1,6 +1,7 @@
-// The log of ptp4win: ptp4l's line format, filtered by logging_level, written to stdout (-m /
-// verbose) or stderr. Windows has no syslog, so use_syslog is accepted and has no effect. The
-// writer and the monotonic clock are injected so that tests see exact lines.
+// The log of ptp4win: ptp4l's line format, filtered by logging_level, handed to a writer with its
+// level: stdout (-m / verbose) or stderr on the console, the Windows Event Log (syslog's
+// counterpart, use_syslog) under --service. The writer and the monotonic clock are injected so
+// that tests see exact lines.
 #pragma once
 
 #include <functional>
@@ -26,8 +27,8 @@ struct LoggerConfig {
 
 class Logger {
  public:
-  using Writer = std::function<void(std::string_view line)>;  // one line, without '\n'
-  using Clock = std::function<Nanoseconds()>;                 // monotonic time
+  using Writer = std::function<void(LogLevel level, std::string_view line)>;  // without '\n'
+  using Clock = std::function<Nanoseconds()>;                                 // monotonic time
 
   Logger(LoggerConfig config, Writer writer, Clock clock)
       : config_(std::move(config)), writer_(std::move(writer)), clock_(std::move(clock)) {}

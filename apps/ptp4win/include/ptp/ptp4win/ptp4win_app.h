@@ -8,6 +8,7 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
+#include <functional>
 #include <string>
 
 #include "ptp/app/linuxptp_config.h"
@@ -16,11 +17,12 @@
 
 namespace ptp::ptp4win {
 
-// Runs until stopped (Ctrl+C, console close, request_stop()); returns the process exit code:
-// 0 after a clean stop, 1 when the interface, the configuration or the HAL refused to start.
+// Runs until stopped (Ctrl+C, console close, service stop: request_stop()); returns the process
+// exit code: 0 after a clean stop, 1 when the interface, the configuration or the HAL refused to
+// start. `on_running` (if set) is called once the port has started, before the loop runs.
 int run_ordinary_clock(boost::asio::io_context& io, const win::WinApi& api,
                        const app::LinuxPtpConfig& config, const std::string& interface_name,
-                       const Logger& logger);
+                       const Logger& logger, const std::function<void()>& on_running = {});
 
 // Asks a running run_ordinary_clock() on `io` to stop (any thread; what the console handler does).
 void request_stop(boost::asio::io_context& io);
