@@ -127,6 +127,7 @@ void KalmanServo::start(double offset_ns, Nanoseconds local_time) {
   // The first sample fixes the phase; the frequency keeps its old estimate, but uncertain enough
   // that the second sample alone re-estimates it (a new master may run at another rate).
   relearn(offset_ns, local_time);
+  last_difference_.reset();
   last_local_time_ = local_time;
   samples_ = 1;
 }
@@ -159,11 +160,14 @@ void KalmanServo::relearn(double offset_ns, Nanoseconds local_time) {
     f.phase_ns = offset_ns;
     f.p_phase = measurement_variance_ns2_;
     f.p_cross = 0;
-    f.p_frequency = config_.initial_frequency_sigma_ppb * config_.initial_frequency_sigma_ppb;
+    // At least what two samples at the learnt noise tell: a frequency estimated early from a few
+    // samples of 0.1 s jitter is off by that much, and must stay free to move.
+    f.p_frequency =
+        std::max(config_.initial_frequency_sigma_ppb * config_.initial_frequency_sigma_ppb,
+                 2.0 * measurement_variance_ns2_ / (sync_interval_s_ * sync_interval_s_));
     f.score = 0;
   }
   last_offset_ns_ = offset_ns;
-  last_difference_.reset();
   updates_ = 0;
   best_ = warm_up_filter();
   last_used_time_ = local_time;
@@ -193,6 +197,22 @@ void KalmanServo::widen_for(double offset_ns, double held_s) {
   }
 }
 
+bool KalmanServo::is_slewing() const {
+  // A control clamped at the limit is a slew unless the measurement noise alone asks for more
+  // than the limit within the phase horizon (0.1 s of jitter corrected dead-beat at a 3.3 %
+  // limit): relearning then would keep the filters from ever averaging the noise.
+  const double variance = std::max(measurement_variance_ns2_, robust_variance_ns2());
+  return std::sqrt(variance) < max_frequency_ppb() * horizon_s();
+}
+
+double KalmanServo::horizon_s() const {
+  const double intervals =
+      sync_interval_s_ > kLongSyncIntervalS
+          ? std::max(config_.phase_correction_intervals, kLongIntervalCorrection)
+          : config_.phase_correction_intervals;
+  return intervals * sync_interval_s_ * (gap_mean_square_ / gap_mean_);
+}
+
 double KalmanServo::control_ppb() const {
   // Cancel the oscillator's error, and steer the estimated offset to zero over the chosen number
   // of intervals (1 = dead-beat: with a filtered estimate, the least-squares best). The phase
@@ -203,12 +223,7 @@ double KalmanServo::control_ppb() const {
   // ptp4l's default 1 Hz) while the phase term is in force, and so carries part of it into the
   // next offsets: dead-beat correction then rings (logSyncInterval 3 and 4). Spreading the
   // correction over two intervals halves that coupling.
-  const double intervals =
-      sync_interval_s_ > kLongSyncIntervalS
-          ? std::max(config_.phase_correction_intervals, kLongIntervalCorrection)
-          : config_.phase_correction_intervals;
-  const double horizon_s = intervals * sync_interval_s_ * (gap_mean_square_ / gap_mean_);
-  return -best().frequency_error_ppb - best().phase_ns / horizon_s;
+  return -best().frequency_error_ppb - best().phase_ns / horizon_s();
 }
 
 void KalmanServo::learn_gaps(double interval_s) {
@@ -221,7 +236,7 @@ void KalmanServo::learn_gaps(double interval_s) {
   gap_mean_square_ += weight * (gap * gap - gap_mean_square_);
 }
 
-void KalmanServo::learn_measurement_noise(double offset_ns, double interval_s) {
+std::optional<double> KalmanServo::noise_sample(double offset_ns, double interval_s) {
   // The first difference without the applied frequency, over its interval, is the frequency
   // error plus the difference of two noise terms over the interval; differencing two such rates
   // cancels the frequency error (up to its wander over one interval, negligible against
@@ -229,43 +244,49 @@ void KalmanServo::learn_measurement_noise(double offset_ns, double interval_s) {
   // 1/dt1^2 + (1/dt1 + 1/dt2)^2 + 1/dt2^2 (6 / dt^2 for equal intervals).
   const double difference = offset_ns - last_offset_ns_ - applied_frequency_ppb_ * interval_s;
   last_offset_ns_ = offset_ns;
-  const Difference current{difference / interval_s, interval_s};
-  if (last_difference_.has_value()) {
-    const double second = current.rate_ppb - last_difference_->rate_ppb;
-    const double a = 1.0 / current.interval_s;
-    const double b = 1.0 / last_difference_->interval_s;
-    double sample = second * second / (a * a + (a + b) * (a + b) + b * b);
-    const double robust = robust_variance_ns2();
-    recent_noise_[recent_noise_next_] = sample;
-    recent_noise_next_ = (recent_noise_next_ + 1) % kRecentNoiseSamples;
-    // From the first sample, clipped as after the warm-up but against the robust variance.
-    sample = std::min(sample, kClipVariances * robust);
-    if (updates_ >= kWarmUpUpdates) {
-      sample = std::min(sample, kClipVariances * measurement_variance_ns2_);
-    }
-    count(noise_samples_);
-    const double weight = 1.0 / std::min(static_cast<double>(noise_samples_), kAveragingSamples);
-    const double min_r = config_.min_measurement_noise_ns * config_.min_measurement_noise_ns;
-    const double max_r = config_.max_measurement_noise_ns * config_.max_measurement_noise_ns;
-    const double previous = measurement_variance_ns2_;
-    mean_noise_variance_ns2_ += weight * (sample - mean_noise_variance_ns2_);
-    // The mean is the efficient estimate, but it remembers a transient for hundreds of samples;
-    // the median of the recent ones forgets it within a few: use the mean unless it is far above.
-    measurement_variance_ns2_ =
-        std::clamp(std::min(mean_noise_variance_ns2_, kRobustCapVariances * robust_variance_ns2()),
-                   min_r, max_r);
-    if (updates_ < kWarmUpUpdates) {
-      // Early on the covariances come from the measurements alone and so scale with R: keep
-      // them consistent with the new estimate.
-      const double ratio = measurement_variance_ns2_ / previous;
-      for (std::size_t i = 0; i < bank_size_; ++i) {
-        bank_[i].p_phase *= ratio;
-        bank_[i].p_cross *= ratio;
-        bank_[i].p_frequency *= ratio;
-      }
+  const Difference current{difference / interval_s, interval_s, slewing_};
+  const std::optional<Difference> previous = last_difference_;
+  last_difference_ = current;
+  if (!previous.has_value()) return std::nullopt;
+  const double second = current.rate_ppb - previous->rate_ppb;
+  const double a = 1.0 / current.interval_s;
+  const double b = 1.0 / previous->interval_s;
+  const double sample = second * second / (a * a + (a + b) * (a + b) + b * b);
+  const double robust = robust_variance_ns2();
+  recent_noise_[recent_noise_next_] = sample;
+  recent_noise_next_ = (recent_noise_next_ + 1) % kRecentNoiseSamples;
+  // A slew's samples carry the path delay measured while the clock slewed: they may tell the
+  // saturation apart from noise (the recent record), but they are not the noise.
+  if (current.slewing || previous->slewing) return std::nullopt;
+  // From the first sample, clipped as after the warm-up but against the robust variance.
+  return std::min(sample, kClipVariances * robust);
+}
+
+void KalmanServo::learn_measurement_noise(double sample) {
+  if (updates_ >= kWarmUpUpdates) {
+    sample = std::min(sample, kClipVariances * measurement_variance_ns2_);
+  }
+  count(noise_samples_);
+  const double weight = 1.0 / std::min(static_cast<double>(noise_samples_), kAveragingSamples);
+  const double min_r = config_.min_measurement_noise_ns * config_.min_measurement_noise_ns;
+  const double max_r = config_.max_measurement_noise_ns * config_.max_measurement_noise_ns;
+  const double previous = measurement_variance_ns2_;
+  mean_noise_variance_ns2_ += weight * (sample - mean_noise_variance_ns2_);
+  // The mean is the efficient estimate, but it remembers a transient for hundreds of samples;
+  // the median of the recent ones forgets it within a few: use the mean unless it is far above.
+  measurement_variance_ns2_ =
+      std::clamp(std::min(mean_noise_variance_ns2_, kRobustCapVariances * robust_variance_ns2()),
+                 min_r, max_r);
+  if (updates_ < kWarmUpUpdates) {
+    // Early on the covariances come from the measurements alone and so scale with R: keep
+    // them consistent with the new estimate.
+    const double ratio = measurement_variance_ns2_ / previous;
+    for (std::size_t i = 0; i < bank_size_; ++i) {
+      bank_[i].p_phase *= ratio;
+      bank_[i].p_cross *= ratio;
+      bank_[i].p_frequency *= ratio;
     }
   }
-  last_difference_ = current;
 }
 
 ServoDecision KalmanServo::decide(Nanoseconds offset_from_master, Nanoseconds local_time) {
@@ -293,11 +314,17 @@ ServoDecision KalmanServo::decide(Nanoseconds offset_from_master, Nanoseconds lo
   const double dt = seconds(*elapsed);
   last_local_time_ = local_time;
   learn_gaps(dt);
-  if (saturated_) {
+  // After a saturated decision the noise sample is taken first, so that the saturation is judged
+  // against the recent noise; it joins the mean only if the sample is used.
+  const bool sampled_first = saturated_;
+  std::optional<double> noise;
+  if (sampled_first) noise = noise_sample(offset_ns, dt);
+  if (saturated_ && is_slewing()) {
     // At the frequency limit the offsets say little about the oscillator (the path delay is
     // measured while the clock slews), and what the filters learnt there would slow the
     // approach: start learning afresh from this sample, as at start-up.
     relearn(offset_ns, local_time);
+    slewing_ = true;
     count(samples_);
     const double wanted = control_ppb();
     applied_frequency_ppb_ = clamp_frequency(wanted);
@@ -328,7 +355,8 @@ ServoDecision KalmanServo::decide(Nanoseconds offset_from_master, Nanoseconds lo
       last_offset_ns_ = offset_ns;
       last_difference_.reset();
     } else {
-      learn_measurement_noise(offset_ns, dt);
+      if (!sampled_first) noise = noise_sample(offset_ns, dt);
+      if (noise.has_value()) learn_measurement_noise(*noise);
     }
     count(updates_);
     last_used_time_ = local_time;
@@ -380,6 +408,7 @@ ServoDecision KalmanServo::decide(Nanoseconds offset_from_master, Nanoseconds lo
   const double wanted = control_ppb();
   applied_frequency_ppb_ = clamp_frequency(wanted);
   saturated_ = applied_frequency_ppb_ != wanted;
+  slewing_ = false;
   decision.frequency_ppb = applied_frequency_ppb_;
   return decision;
 }

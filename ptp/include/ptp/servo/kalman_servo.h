@@ -8,7 +8,8 @@
 // samples (at least two beyond 1 s between Syncs). The model is described in docs/servo.md.
 // Samples far outside the prediction are held over rather than followed, for as long as a delay
 // spike plausibly lasts (longer while the path delay shows one).
-// A control clamped at the frequency limit (a slew) makes the next sample start the learning over.
+// A control clamped at the frequency limit by a slew makes the next sample start the learning
+// over; clamped by noise alone (jitter beyond what the limit corrects in one horizon), it does not.
 #pragma once
 
 #include <array>
@@ -65,9 +66,17 @@ class KalmanServo final : public ServoBase {
   // The frequency the control wants, before the clock's limit is applied.
   [[nodiscard]] double control_ppb() const;
   void learn_gaps(double interval_s);
-  // Learns the measurement noise from the offsets' second differences (the applied control
-  // removed), which needs no filter and so is right from the start.
-  void learn_measurement_noise(double offset_ns, double interval_s);
+  // A measurement noise sample from the offsets' second differences (the applied control
+  // removed), which needs no filter and so is right from the start; none until there are two
+  // differences. It enters the recent record at once.
+  std::optional<double> noise_sample(double offset_ns, double interval_s);
+  // Adds a noise sample to the mean and updates the measurement noise in use.
+  void learn_measurement_noise(double sample);
+  // Whether a control clamped at the frequency limit is a slew rather than noise: the noise
+  // alone would not ask for the limit.
+  [[nodiscard]] bool is_slewing() const;
+  // Over how long the control removes the estimated phase, s.
+  [[nodiscard]] double horizon_s() const;
   // A robust measurement variance: the median of the recent second-difference samples, scaled to
   // a variance. A transient (the path delay settling after a step, a slew) moves only a minority
   // of them, so it cannot inflate the estimate the way it inflates a mean.
@@ -100,6 +109,7 @@ class KalmanServo final : public ServoBase {
   struct Difference {
     double rate_ppb = 0;
     double interval_s = 0;
+    bool slewing = false;  // the control in force over the interval was a slew's
   };
   double measurement_variance_ns2_;
   double mean_noise_variance_ns2_;  // the plain average of the samples, before the robust cap
@@ -110,6 +120,8 @@ class KalmanServo final : public ServoBase {
   std::size_t recent_noise_next_ = 0;
   // Whether the last decision's control was clamped at the frequency limit.
   bool saturated_ = false;
+  // Whether the last decision was taken as a slew (is_slewing), with the filters relearning.
+  bool slewing_ = false;
   double last_offset_ns_ = 0;
   std::optional<Difference> last_difference_;
   // The intervals between samples in sync intervals (lost Syncs make them longer): their mean
