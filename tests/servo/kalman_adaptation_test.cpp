@@ -3,6 +3,7 @@
 // dead-beat control at the clock's limit, must be averaged rather than followed.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -66,6 +67,57 @@ TEST(KalmanAdaptation, LargeJitterIsAveragedNotFollowed) {
   EXPECT_LT(kalman_rms, 0.7 * pi_rms);
   RecordProperty("kalman_rms_ns", std::to_string(kalman_rms));
   RecordProperty("pi_rms_ns", std::to_string(pi_rms));
+}
+
+// The RMS and largest true offset over samples [from, samples) of a 1 s loop whose oscillator's
+// frequency takes a random step of `wander_ppb` each second (linuxptp-testsuite's large_wander:
+// 1e-4 per second), 100 ppm fast and 0.1 s off at the start, with 100 ns of measurement noise.
+struct WanderRun {
+  double rms_ns = 0;
+  double max_ns = 0;
+};
+WanderRun run_under_wander(Servo& servo, double wander_ppb, int samples, int from) {
+  ClockModelConfig model;
+  model.interval_s = 1.0;
+  model.frequency_offset_ppb = 100'000;
+  model.initial_offset_ns = 1e8;
+  model.phase_noise_sigma_ns = 100;
+  model.wander_ppb_per_sqrt_s = wander_ppb;
+  model.seed = 16;
+  ClockModel clock(model);
+  WanderRun run;
+  double sum = 0;
+  for (int i = 0; i < samples; ++i) {
+    if (i >= from) {
+      sum += clock.true_offset_ns() * clock.true_offset_ns();
+      run.max_ns = std::max(run.max_ns, std::abs(clock.true_offset_ns()));
+    }
+    clock.apply(servo.sample(clock.measured_offset(), clock.local_time()));
+    clock.advance();
+  }
+  run.rms_ns = std::sqrt(sum / (samples - from));
+  return run;
+}
+
+// Disabled until the servo follows such a wander (docs/servo.md, "Not yet: large_wander"): run it
+// with --gtest_also_run_disabled_tests. The servo of 2026-12-06 gives RMS 426 us, max 1.89 ms and
+// wander 1e4 (pi: 161 us, 515 us); branch wip/kalman-wander-median passes it (108 us, 371 us).
+TEST(KalmanAdaptation, DISABLED_LargeWanderIsFollowed) {
+  // A wander of 1e5 ppb per second (q = 1e10 ppb^2/s) is six decades beyond the bank's top: a
+  // filter at 1e4 believes the frequency for far too long and lets the phase run off by
+  // milliseconds. Measured from the second differences, the wander steers one more filter, which
+  // follows each step within a sample or two (pi, gain 0.7, holds about 0.2 ms).
+  KalmanServo kalman(config_for(ServoKind::kKalman), 0);
+  PiServo pi(config_for(ServoKind::kPi), 0);
+  const WanderRun k = run_under_wander(kalman, 1e5, 500, 30);
+  const WanderRun p = run_under_wander(pi, 1e5, 500, 30);
+  EXPECT_GT(kalman.frequency_wander_ppb2_per_s(), 1e9);
+  EXPECT_LT(k.max_ns, 1e6);
+  EXPECT_LT(k.rms_ns, 2e5);
+  EXPECT_LT(k.rms_ns, p.rms_ns);
+  RecordProperty("kalman_rms_ns", std::to_string(k.rms_ns));
+  RecordProperty("kalman_max_ns", std::to_string(k.max_ns));
+  RecordProperty("pi_rms_ns", std::to_string(p.rms_ns));
 }
 
 }  // namespace
