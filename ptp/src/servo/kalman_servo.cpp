@@ -19,6 +19,16 @@ constexpr double kClipVariances = 25.0;
 // The warm-up filter's wander is at most this, ppb^2/s (1e2 ppb/sqrt(s), a poor crystal's): more
 // agile filters are for the scores to choose.
 constexpr double kMaxWarmUpWander = 1.0e4;
+// A filter whose wander is beyond kMaxWarmUpWander steers only when its predictions are this much
+// more likely (mean log-likelihood per sample, nats) than the best usual filter's: such wander is
+// rare, and after a transient a far filter can look better for a while.
+constexpr double kFarWanderMarginNats = 3.0;
+// ... and only while the best usual filter is inconsistent with its own predictions: its mean
+// squared innovation is this many times the variance it predicts (1 for a right model).
+constexpr double kInconsistentNis = 4.0;
+// ... after this many samples past the warm-up: the first few averages are too young to tell a
+// start-up transient from wander (fewer delayed the lock in the accuracy benchmark's hw runs).
+constexpr int kFarWanderMinSamples = 8;
 // Sync intervals longer than this (seconds) correct the phase over at least
 // kLongIntervalCorrection intervals.
 constexpr double kLongSyncIntervalS = 1.0;
@@ -154,6 +164,43 @@ double KalmanServo::robust_variance_ns2() const {
   return *middle / kChiSquareMedian;
 }
 
+bool KalmanServo::is_far(const Filter& filter) {
+  return filter.wander_ppb2_per_s > kMaxWarmUpWander * 1.01;
+}
+
+std::size_t KalmanServo::best_usual() const {
+  return is_far(bank_[best_]) ? warm_up_filter() : best_;
+}
+
+void KalmanServo::learn_likelihoods(double offset_ns) {
+  count(likelihood_samples_);
+  const double weight = 1.0 / std::min(static_cast<double>(likelihood_samples_), kAveragingSamples);
+  for (std::size_t i = 0; i < bank_size_; ++i) {
+    Filter& f = bank_[i];
+    const double variance = f.p_phase + measurement_variance_ns2_;
+    const double v = offset_ns - f.phase_ns;
+    // Clipped like the scores, so that one delay spike costs a filter at most that much.
+    const double nis = std::min(v * v / variance, kClipVariances);
+    f.mean_nis += weight * (nis - f.mean_nis);
+    f.mean_nll += weight * (nis + std::log(variance) - f.mean_nll);
+  }
+}
+
+std::size_t KalmanServo::steering_filter(std::size_t best_usual) const {
+  std::optional<std::size_t> far;
+  for (std::size_t i = 0; i < bank_size_; ++i) {
+    if (is_far(bank_[i]) && (!far.has_value() || bank_[i].mean_nll < bank_[*far].mean_nll)) {
+      far = i;
+    }
+  }
+  if (far.has_value() && likelihood_samples_ >= kFarWanderMinSamples &&
+      bank_[best_usual].mean_nis > kInconsistentNis &&
+      bank_[*far].mean_nll + kFarWanderMarginNats < bank_[best_usual].mean_nll) {
+    return *far;
+  }
+  return best_usual;
+}
+
 void KalmanServo::relearn(double offset_ns, Nanoseconds local_time) {
   for (std::size_t i = 0; i < bank_size_; ++i) {
     Filter& f = bank_[i];
@@ -166,7 +213,10 @@ void KalmanServo::relearn(double offset_ns, Nanoseconds local_time) {
         std::max(config_.initial_frequency_sigma_ppb * config_.initial_frequency_sigma_ppb,
                  2.0 * measurement_variance_ns2_ / (sync_interval_s_ * sync_interval_s_));
     f.score = 0;
+    f.mean_nll = 0;
+    f.mean_nis = 0;
   }
+  likelihood_samples_ = 0;
   last_offset_ns_ = offset_ns;
   updates_ = 0;
   best_ = warm_up_filter();
@@ -341,12 +391,14 @@ ServoDecision KalmanServo::decide(Nanoseconds offset_from_master, Nanoseconds lo
   const double gate_variance = config_.rejection_sigmas * config_.rejection_sigmas *
                                (best().p_phase + measurement_variance_ns2_);
   const bool outlier = updates_ >= kWarmUpUpdates && innovation * innovation > gate_variance;
+  if (updates_ >= kWarmUpUpdates) learn_likelihoods(offset_ns);
   if (outlier && !holdover_expired(local_time, gate_variance)) {
     // Hold over: coast on the prediction, and keep the sample out of the noise estimate.
     ++rejected_samples_;
     if (!first_rejected_time_.has_value()) first_rejected_time_ = local_time;
     last_difference_.reset();
     last_offset_ns_ = best().phase_ns;
+    if (updates_ > kWarmUpUpdates) best_ = steering_filter(best_usual());
   } else {
     if (outlier) {
       // Outliers for longer than a spike lasts are a real change (a phase jump, a new path, a
@@ -382,10 +434,10 @@ ServoDecision KalmanServo::decide(Nanoseconds offset_from_master, Nanoseconds lo
       best_ = warm_up_filter();
     } else if (scoring) {
       std::size_t best = 0;
-      for (std::size_t i = 1; i < bank_size_; ++i) {
+      for (std::size_t i = 1; i < bank_size_ && !is_far(bank_[i]); ++i) {
         if (bank_[i].score < bank_[best].score) best = i;
       }
-      best_ = best;
+      best_ = steering_filter(best);
     }
   }
   count(samples_);

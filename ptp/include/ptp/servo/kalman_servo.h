@@ -60,6 +60,11 @@ class KalmanServo final : public ServoBase {
     double p_cross = 0;
     double p_frequency = 0;
     double score = 0;  // smoothed squared one-step prediction error, ns^2
+    // Smoothed negative log-likelihood of the one-step predictions (clipped), nats: unlike the
+    // score it penalises a filter whose predictions are too confident, which is what tells a
+    // wander beyond the usual range from the usual filters.
+    double mean_nll = 0;
+    double mean_nis = 0;  // smoothed squared innovation over its predicted variance (clipped)
   };
 
   void start(double offset_ns, Nanoseconds local_time);
@@ -89,6 +94,15 @@ class KalmanServo final : public ServoBase {
   // wander over one sync interval stays within the measurement noise.
   [[nodiscard]] std::size_t warm_up_filter() const;
   [[nodiscard]] const Filter& best() const { return bank_[best_]; }
+  // Whether a filter's wander is beyond the usual range (kMaxWarmUpWander).
+  [[nodiscard]] static bool is_far(const Filter& filter);
+  // The usual filter that steers or would steer.
+  [[nodiscard]] std::size_t best_usual() const;
+  // Every filter's likelihood of this sample, held over or not: a bank whose steering filter
+  // rejects every sample must still see which filter explains them.
+  void learn_likelihoods(double offset_ns);
+  // `best_usual`, unless a far filter explains the samples by kFarWanderMarginNats better.
+  [[nodiscard]] std::size_t steering_filter(std::size_t best_usual) const;
   // Whether outliers have been held over long enough to be believed: for longer than
   // outlier_holdover since the first of them, or path_change_holdover while the path delay has
   // moved as well.
@@ -132,6 +146,7 @@ class KalmanServo final : public ServoBase {
   std::optional<Nanoseconds> last_local_time_;
   int samples_ = 0;  // since the last start-over
   int updates_ = 0;  // measurement updates since the last start-over, for the averaging weights
+  int likelihood_samples_ = 0;  // samples in the filters' mean_nll since the last start-over
   // The local time and path delay of the last sample used, and the path delay given with the
   // sample being decided (sample_measurement; none through plain sample()).
   Nanoseconds last_used_time_{0};

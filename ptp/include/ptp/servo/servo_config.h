@@ -69,7 +69,7 @@ struct KalmanConfig {
   double max_measurement_noise_ns = 1.0e9;
   // Oscillator wander: the random-walk frequency noise density, (ppb)^2 per second.
   double min_frequency_wander_ppb2_per_s = 1.0e-4;
-  double max_frequency_wander_ppb2_per_s = 1.0e4;
+  double max_frequency_wander_ppb2_per_s = 1.0e10;
   // The frequency uncertainty before the first estimate, ppb (1 sigma): an uncalibrated crystal.
   double initial_frequency_sigma_ppb = 100'000.0;
   // How many sync intervals the servo takes to remove an estimated phase offset (1 = remove it
