@@ -169,7 +169,13 @@ bool KalmanServo::is_far(const Filter& filter) {
 }
 
 std::size_t KalmanServo::best_usual() const {
-  return is_far(bank_[best_]) ? warm_up_filter() : best_;
+  // Scores equal (none kept yet: every sample held over) favour the more agile filter, as the
+  // warm-up does: the far filters must beat the usual filter hardest to beat.
+  std::size_t best = 0;
+  for (std::size_t i = 1; i < bank_size_ && !is_far(bank_[i]); ++i) {
+    if (bank_[i].score <= bank_[best].score) best = i;
+  }
+  return best;
 }
 
 void KalmanServo::learn_likelihoods(double offset_ns) {
@@ -433,11 +439,7 @@ ServoDecision KalmanServo::decide(Nanoseconds offset_from_master, Nanoseconds lo
     if (updates_ <= kWarmUpUpdates) {
       best_ = warm_up_filter();
     } else if (scoring) {
-      std::size_t best = 0;
-      for (std::size_t i = 1; i < bank_size_ && !is_far(bank_[i]); ++i) {
-        if (bank_[i].score < bank_[best].score) best = i;
-      }
-      best_ = steering_filter(best);
+      best_ = steering_filter(best_usual());
     }
   }
   count(samples_);

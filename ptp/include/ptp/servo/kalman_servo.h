@@ -96,7 +96,7 @@ class KalmanServo final : public ServoBase {
   [[nodiscard]] const Filter& best() const { return bank_[best_]; }
   // Whether a filter's wander is beyond the usual range (kMaxWarmUpWander).
   [[nodiscard]] static bool is_far(const Filter& filter);
-  // The usual filter that steers or would steer.
+  // The usual filter (q <= kMaxWarmUpWander) whose predictions have been best.
   [[nodiscard]] std::size_t best_usual() const;
   // Every filter's likelihood of this sample, held over or not: a bank whose steering filter
   // rejects every sample must still see which filter explains them.
