@@ -67,7 +67,9 @@ struct KalmanConfig {
   // 1 s: linuxptp-testsuite's large_jitter has 0.1 s of packet jitter (10 ms capped the filter's
   // trust in its averaging tenfold too high).
   double max_measurement_noise_ns = 1.0e9;
-  // Oscillator wander: the random-walk frequency noise density, (ppb)^2 per second.
+  // Oscillator wander: the random-walk frequency noise density, (ppb)^2 per second. Up to 1e4 (a
+  // poor crystal's) the filters compete by prediction error; beyond it they steer only when the
+  // usual ones cannot explain the samples (linuxptp-testsuite's large_wander is 1e10).
   double min_frequency_wander_ppb2_per_s = 1.0e-4;
   double max_frequency_wander_ppb2_per_s = 1.0e10;
   // The frequency uncertainty before the first estimate, ppb (1 sigma): an uncalibrated crystal.
