@@ -86,11 +86,16 @@ std::string cells(const CaseResult& result) {
 }
 
 constexpr std::array<double, 2> kPmcRounds{60.0, 300.0};
-constexpr std::array<wire::ManagementId, 7> kPmcQueries{
+constexpr std::array<wire::ManagementId, 8> kPmcQueries{
     wire::ManagementId::kDefaultDataSet, wire::ManagementId::kCurrentDataSet,
     wire::ManagementId::kParentDataSet,  wire::ManagementId::kTimePropertiesDataSet,
     wire::ManagementId::kPortDataSet,    wire::ManagementId::kPriority1,
-    wire::ManagementId::kDomain};
+    wire::ManagementId::kPriority2,      wire::ManagementId::kDomain};
+// Between the rounds, `pmc -b 1 'SET PRIORITY2 100'`: every clock takes it (the BMCA's outcome
+// stays, as all change alike), answers with the new value, and the second round shows it in the
+// clocks' own defaultDS and, through the grandmaster's Announces, in the slaves' parentDS.
+constexpr PmcSet kPmcSet{200.0, wire::ManagementId::kPriority2, 100};
+constexpr std::uint8_t kDefaultPriority2 = 128;
 constexpr std::uint8_t kPortStateMaster = 6;  // 1588-2019 Table 20
 constexpr std::uint8_t kPortStateSlave = 9;
 
@@ -116,17 +121,37 @@ std::vector<std::string> check_pmc(const PmcLog& log, const std::vector<ClockUnd
     const auto fail = [&](const std::string& what) {
       problems.push_back("pmc: " + clock.name + ": " + what);
     };
+    const auto is_set_answer = [&](const PmcResponse& response) {
+      return std::find(log.set_sequence_ids.begin(), log.set_sequence_ids.end(),
+                       response.sequence_id) != log.set_sequence_ids.end();
+    };
+    std::size_t set_answers = 0;
+    for (const PmcResponse& response : log.responses) {
+      if (response.from.clock_identity != clock.identity || !is_set_answer(response)) continue;
+      ++set_answers;
+      const auto* raw = std::get_if<wire::RawManagementData>(&response.data);
+      if (response.id != kPmcSet.id || raw == nullptr || raw->octets.empty() ||
+          std::to_integer<std::uint8_t>(raw->octets[0]) != kPmcSet.value) {
+        fail("the answer to SET PRIORITY2 100 is not PRIORITY2 100");
+      }
+    }
+    if (set_answers != 1) fail(std::to_string(set_answers) + " answers to SET, expected 1");
     for (const wire::ManagementId id : kPmcQueries) {
       std::size_t answers = 0;
       for (const PmcResponse& response : log.responses) {
-        if (response.from.clock_identity != clock.identity || response.id != id) continue;
+        if (response.from.clock_identity != clock.identity || response.id != id ||
+            is_set_answer(response)) {
+          continue;
+        }
         ++answers;
         const bool late = response.time_s >= kPmcRounds.back();
+        const std::uint8_t priority2 = late ? kPmcSet.value : kDefaultPriority2;
         if (const auto* ds = std::get_if<wire::ManagementDefaultDataSet>(&response.data)) {
           if (ds->clock_identity != clock.identity || ds->priority1 != 128 ||
-              ds->priority2 != 128 || ds->clock_quality.clock_class != 248 ||
+              ds->priority2 != priority2 || ds->clock_quality.clock_class != 248 ||
               ds->domain_number != 0 || !ds->two_step || ds->number_ports != 1) {
-            fail("DEFAULT_DATA_SET does not hold the clock's defaults");
+            fail(std::string("DEFAULT_DATA_SET does not hold the clock's ") +
+                 (late ? "defaults with priority2 100 (the SET)" : "defaults"));
           }
         } else if (const auto* cur = std::get_if<wire::ManagementCurrentDataSet>(&response.data)) {
           const std::uint16_t steps = clock.grandmaster ? 0 : 1;
@@ -138,6 +163,11 @@ std::vector<std::string> check_pmc(const PmcLog& log, const std::vector<ClockUnd
         } else if (const auto* par = std::get_if<wire::ManagementParentDataSet>(&response.data)) {
           if (par->grandmaster_identity != grandmaster) {
             fail("PARENT_DATA_SET.grandmasterIdentity is not the grandmaster's");
+          }
+          if (par->grandmaster_priority2 != priority2) {
+            fail("PARENT_DATA_SET.grandmasterPriority2 is " +
+                 std::to_string(par->grandmaster_priority2) + ", expected " +
+                 std::to_string(priority2));
           }
         } else if (const auto* tp =
                        std::get_if<wire::ManagementTimePropertiesDataSet>(&response.data)) {
@@ -152,9 +182,11 @@ std::vector<std::string> check_pmc(const PmcLog& log, const std::vector<ClockUnd
             fail("PORT_DATA_SET wrong (state " + std::to_string(port->port_state) + ")");
           }
         } else if (const auto* raw = std::get_if<wire::RawManagementData>(&response.data)) {
-          const std::uint8_t expected = id == wire::ManagementId::kPriority1 ? 128 : 0;
+          const std::uint8_t expected = id == wire::ManagementId::kPriority1   ? 128
+                                        : id == wire::ManagementId::kPriority2 ? priority2
+                                                                               : 0;
           if (raw->octets.empty() || std::to_integer<std::uint8_t>(raw->octets[0]) != expected) {
-            fail("PRIORITY1 or DOMAIN wrong");
+            fail("PRIORITY1, PRIORITY2 or DOMAIN wrong");
           }
         } else {
           fail("an empty or untyped answer to GET " + std::to_string(static_cast<unsigned>(id)));
@@ -213,7 +245,8 @@ Result<CaseResult, std::string> run_case(const ConformanceCase& conformance_case
       }
       auto peer = PmcPeer::attach(
           world, "segment", std::vector<double>(kPmcRounds.begin(), kPmcRounds.end()),
-          std::vector<wire::ManagementId>(kPmcQueries.begin(), kPmcQueries.end()), pmc_log);
+          std::vector<wire::ManagementId>(kPmcQueries.begin(), kPmcQueries.end()),
+          std::vector<PmcSet>{kPmcSet}, pmc_log);
       pmc_attached = peer != nullptr;
       return peer;
     };
