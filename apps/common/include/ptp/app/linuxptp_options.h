@@ -22,11 +22,6 @@ enum class OptionScope : std::uint8_t {
 
 enum class OptionType : std::uint8_t { kInteger, kDouble, kEnum, kString };
 
-enum class OptionSupport : std::uint8_t {
-  kSupported,
-  kIgnored,  // accepted and checked for ptp4l compatibility, but it has no effect in ptpstack
-};
-
 // One spelling of an enum option. linuxptp compares spellings case-insensitively.
 struct EnumSpelling {
   std::string_view name;
@@ -51,7 +46,6 @@ struct OptionDescriptor {
   double max_double = 0;
   std::span<const EnumSpelling> spellings;  // kEnum
   std::string_view default_text;            // ptp4l's default, spelt as in its default.cfg
-  OptionSupport support = OptionSupport::kSupported;
   std::string_view alias_of;  // non-empty: another (older or newer) linuxptp name of that option
   // Store a checked value into the field (exactly one of the two is set, after `scope`).
   void (*set_clock)(ClockOptions&, const OptionValue&, SettingOrigin) = nullptr;
