@@ -1,0 +1,102 @@
+// The real WinSystemClock on a simulated Windows: SetSystemTimeAdjustmentPrecise changes the
+// simulated clock's rate by adjustment / increment exactly (Windows' integer units show), the
+// original setting comes back on close, SetSystemTime steps to a whole millisecond, a missing
+// privilege is refused, and a running w32time both draws the HAL's warning and overrides the
+// adjustment at its polls.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "sim_windows_world.h"
+
+namespace ptp::simwin::test {
+namespace {
+
+TEST(SimWindowsClock, PreciseAdjustmentChangesTheRateByTheQuantizedAmount) {
+  World world(41);
+  Node& node = world.add({});
+  win::WinSystemClock& clock = node.win_host->system_clock();
+  ASSERT_TRUE(clock.precise_adjustment());
+  ASSERT_TRUE(clock.adjust_frequency(hal::PartsPerBillion{10'000}));
+  // 156250 * (1 + 1e-5) = 156251.5625, rounded to 156252: +12.8 ppm, not +10.
+  EXPECT_EQ(node.windows->time_adjustment(), 156'252U);
+  EXPECT_FALSE(node.windows->time_adjustment_disabled());
+  const double expected_ppb = 2.0 / 156'250.0 * 1e9;
+  EXPECT_NEAR(node.host->system_clock().frequency_adjustment()->value, expected_ppb, 1e-6);
+  EXPECT_NEAR(clock.frequency_adjustment()->value, expected_ppb, 1e-6);
+  EXPECT_NEAR(*clock.frequency_resolution_ppb(), 6'400, 1e-9);
+
+  const double before = node.host->system_clock().true_offset_ns();
+  world.run_for(sim::SimDuration::seconds(10));
+  const double gained = node.host->system_clock().true_offset_ns() - before;
+  EXPECT_NEAR(gained, expected_ppb * 10, 0.01);  // 128 us in 10 s of an ideal crystal
+
+  node.pump.reset();
+  node.win_host.reset();  // restores the original: disabled, the nominal rate
+  EXPECT_TRUE(node.windows->time_adjustment_disabled());
+  EXPECT_EQ(node.host->system_clock().frequency_adjustment()->value, 0.0);
+}
+
+TEST(SimWindowsClock, TheLegacyPairServesWhenThePreciseOneIsMissing) {
+  World world(42);
+  NodeOptions options;
+  options.windows.precise_adjustment_api = false;
+  Node& node = world.add(options);
+  win::WinSystemClock& clock = node.win_host->system_clock();
+  EXPECT_FALSE(clock.precise_adjustment());
+  ASSERT_TRUE(clock.adjust_frequency(hal::PartsPerBillion{-50'000}));
+  EXPECT_EQ(node.windows->time_adjustment(), 156'242U);  // 156250 * (1 - 5e-5) = 156242.1875
+}
+
+TEST(SimWindowsClock, SetSystemTimeStepsToAWholeMillisecond) {
+  World world(43);
+  Node& node = world.add({});
+  world.run_for(sim::SimDuration::microseconds(123'457));
+  const double before = node.host->system_clock().true_offset_ns();
+  ASSERT_TRUE(node.win_host->system_clock().step(Nanoseconds(1'234'567'891)));
+  const double after = node.host->system_clock().true_offset_ns();
+  EXPECT_NEAR(after - before, 1'234'567'891.0, 500'000.0);  // rounded to the millisecond
+  const auto now = node.host->system_clock().now();
+  EXPECT_EQ(now->since_epoch.count() % 1'000'000, 0);  // it reads a whole millisecond now
+  EXPECT_EQ(node.windows->counters().system_time_sets, 1U);
+}
+
+TEST(SimWindowsClock, WithoutThePrivilegeChangesAreRefused) {
+  World world(44);
+  NodeOptions options;
+  options.windows.system_time_privilege = win::ERROR_NOT_ALL_ASSIGNED;
+  Node& node = world.add(options);
+  const auto refused = node.win_host->system_clock().adjust_frequency(hal::PartsPerBillion{1000});
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, hal::HalErrorCode::kPermissionDenied);
+  EXPECT_TRUE(node.windows->time_adjustment_disabled());
+  win::SYSTEMTIME time{2026, 1, 0, 1, 0, 0, 0, 0};
+  EXPECT_EQ(node.windows->api().set_system_time(&time), win::FALSE);
+  EXPECT_EQ(node.windows->api().get_last_error(), win::ERROR_PRIVILEGE_NOT_HELD);
+}
+
+TEST(SimWindowsClock, RunningW32TimeIsWarnedAboutAndOverridesTheAdjustment) {
+  World world(45);
+  NodeOptions options;
+  options.windows.w32time.running = true;
+  Node& node = world.add(options);
+  // The system clock starts 2 ms off for w32time to correct.
+  ASSERT_TRUE(node.host->system_clock().step(Nanoseconds(2'000'000)));
+  win::WinSystemClock& clock = node.win_host->system_clock();
+  ASSERT_TRUE(clock.adjust_frequency(hal::PartsPerBillion{0}));
+  bool warned = false;
+  for (const auto& line : node.log) warned |= line.find("w32time") != std::string::npos;
+  EXPECT_TRUE(warned);
+  EXPECT_EQ(node.windows->time_adjustment(), 156'250U);
+  world.run_for(options.windows.w32time.first_poll + sim::SimDuration::milliseconds(1));
+  EXPECT_EQ(node.windows->counters().w32time_adjustments, 1U);
+  // -2 ms over 64 s is -31 ppm: w32time slows the clock, whatever the application had set.
+  EXPECT_LT(node.windows->time_adjustment(), 156'250U - 4U);
+  EXPECT_LT(clock.frequency_adjustment()->value, -25'000);
+  world.run_for(options.windows.w32time.poll_interval * 3);
+  EXPECT_EQ(node.windows->counters().w32time_adjustments, 4U);
+  EXPECT_LT(std::fabs(node.host->system_clock().true_offset_ns()), 1'500'000);
+}
+
+}  // namespace
+}  // namespace ptp::simwin::test
