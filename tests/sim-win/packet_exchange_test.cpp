@@ -112,6 +112,35 @@ TEST(SimWindowsExchange, SoftwareTimestampsAreQpcTicksAfterTheWireTime) {
   EXPECT_LT(tx_ps, tx_truth->wire_time.since_start().picoseconds());  // stamped before the wire
 }
 
+TEST(SimWindowsExchange, Ipv6HardwareExchangeOverBothGroups) {
+  World world(15);
+  NodeOptions options;
+  options.hal.family = hal::AddressFamily::kIpv6;
+  Node& a = world.add(options);
+  options.address = 2;
+  Node& b = world.add(options);
+  ASSERT_EQ(a.win_host->transport().family(), hal::AddressFamily::kIpv6);
+  ASSERT_EQ(a.win_host->transport().timestamp_source(), hal::TimestampSource::kHardware);
+  world.run_for(sim::SimDuration::milliseconds(1));
+  auto tag = a.win_host->transport().send(hal::PtpUdpPort::kEvent, hal::kPtpPrimaryIpv6,
+                                          payload_of(6), hal::TxTimestampRequest::kRequested);
+  ASSERT_TRUE(tag);
+  a.pump->schedule_tx_poll();
+  // A unicast general message back, to the sender's own address.
+  ASSERT_TRUE(b.win_host->transport().send(hal::PtpUdpPort::kGeneral, a.host->config().ipv6,
+                                           payload_of(7), hal::TxTimestampRequest::kNone));
+  world.run_for(sim::SimDuration::milliseconds(20));
+  ASSERT_EQ(b.recorder->packets.size(), 1U);
+  EXPECT_EQ(b.recorder->packets[0].destination, hal::kPtpPrimaryIpv6);
+  EXPECT_EQ(b.recorder->packets[0].timestamp, truth_of(b, false)->timestamp);
+  ASSERT_EQ(a.recorder->packets.size(), 1U);
+  EXPECT_EQ(a.recorder->packets[0].port, hal::PtpUdpPort::kGeneral);
+  EXPECT_EQ(a.recorder->packets[0].source.address, b.host->config().ipv6);
+  ASSERT_EQ(a.recorder->tx.size(), 1U);
+  ASSERT_TRUE(a.recorder->tx[0].timestamp);
+  EXPECT_EQ(*a.recorder->tx[0].timestamp, truth_of(a, true)->timestamp);
+}
+
 TEST(SimWindowsExchange, NeverReportedTxTimestampsEndAsLossesAfterTheRetries) {
   World world(13);
   NodeOptions options;
