@@ -2,9 +2,11 @@
 # The project's whole test run, as the README and CI invoke it (after scripts/install-deps.sh):
 #   1. Linux `dev` preset (Debug, ASan+UBSan): build and ctest;
 #   2. clang-format and clang-tidy over the tree;
-#   3. Windows cross-build (`windows` preset, mingw-w64): Boost from Debian's sources, build, and
+#   3. Linux `release` preset: the conformance suite over seeds 1-5 with both servos and its long
+#      (nightly) cases, which the sanitizers would make too slow;
+#   4. Windows cross-build (`windows` preset, mingw-w64): Boost from Debian's sources, build, and
 #      ctest with every test executable under Wine;
-#   4. the codec's libFuzzer target for a bounded time on its seed corpus.
+#   5. the codec's libFuzzer target for a bounded time on its seed corpus.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -15,6 +17,12 @@ cmake --workflow --preset dev
 
 section "Lint: clang-format and clang-tidy"
 scripts/lint.sh build/dev
+
+section "Linux: release preset, conformance over seeds 1-5 and the nightly cases"
+cmake --preset release
+cmake --build --preset release --target conformance_test conformance_seeds_test \
+  conformance_nightly_test conformance_check_sync_test conformance_general_delay_test
+ctest --preset release -L 'conformance|nightly'
 
 section "Windows: cross-build with mingw-w64, tests under Wine"
 # Configuring runs scripts/fetch-boost-source.sh (cmake/PtpBoost.cmake), a no-op once cached.

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <optional>
+#include <span>
 
 #include "ptp/sim/network.h"
 #include "ptp/sim/scheduler.h"
@@ -13,7 +15,9 @@
 namespace ptp::accuracy {
 namespace {
 
-constexpr double kLockHoldSeconds = 10;
+// The true frequency error at a sample is the change of the true offset over this span just before
+// it (as ptpsim's): the frequency of the moment, not an average over the sample interval.
+constexpr double kFrequencyWindowSeconds = 0.01;
 
 [[noreturn]] void fail(const char* what) {
   std::fprintf(stderr, "ptp_accuracy: cannot build the simulated world: %s\n", what);
@@ -52,7 +56,6 @@ RunSamples run_once(const ScenarioSpec& spec, const servo::ServoConfig& servo, s
   RunSamples samples;
   samples.sample_interval_s = std::ldexp(1.0, kLogSyncInterval);
   const auto count = static_cast<std::size_t>(kDurationSeconds / samples.sample_interval_s);
-  std::vector<std::pair<double, double>> spikes;  // [start, end) in seconds
   if (spec.delay_spikes) {
     for (double at = kSpikePeriodSeconds; at + kSpikeLengthSeconds < kDurationSeconds;
          at += kSpikePeriodSeconds) {
@@ -63,23 +66,34 @@ RunSamples run_once(const ScenarioSpec& spec, const servo::ServoConfig& servo, s
                                    seconds(kSpikeExtraSeconds))) {
         fail("delay spike");
       }
-      spikes.emplace_back(at, at + kSpikeLengthSeconds);
+      samples.spikes.push_back(Spike{at, at + kSpikeLengthSeconds});
     }
   }
   if (!(*master)->start() || !(*slave)->start()) fail("start");
+  const auto true_offset_ns = [&] {
+    return (*slave)->true_offset_ns() - (*master)->true_offset_ns();
+  };
   double following_since = -1;
-  samples.true_offset_ns.reserve(count);
+  samples.truth.reserve(count);
   samples.excluded.reserve(count);
   for (std::size_t i = 1; i <= count; ++i) {
     const double t = static_cast<double>(i) * samples.sample_interval_s;
+    if (!scheduler.run_until(sim::SimTime::from_start(seconds(t - kFrequencyWindowSeconds)))) {
+      fail("run");
+    }
+    const double earlier_ns = true_offset_ns();
     if (!scheduler.run_until(sim::SimTime::from_start(seconds(t)))) fail("run");
-    samples.true_offset_ns.push_back((*slave)->true_offset_ns() - (*master)->true_offset_ns());
+    const double offset_ns = true_offset_ns();
+    samples.truth.push_back(
+        sim::TruthSample{t, offset_ns, (offset_ns - earlier_ns) / kFrequencyWindowSeconds});
     const PortState state = (*slave)->clock().state();
     if (following_since < 0 && (state == PortState::kUncalibrated || state == PortState::kSlave)) {
       following_since = t;
     }
     bool excluded = false;
-    for (const auto& [start, end] : spikes) excluded = excluded || (t >= start && t < end + 10);
+    for (const Spike& spike : samples.spikes) {
+      excluded = excluded || (t >= spike.start_s && t < spike.end_s + kRecoverySeconds);
+    }
     samples.excluded.push_back(excluded);
   }
   samples.reached_slave = (*slave)->clock().state() == PortState::kSlave;
@@ -89,52 +103,29 @@ RunSamples run_once(const ScenarioSpec& spec, const servo::ServoConfig& servo, s
 
 RunFigures figures(const ScenarioSpec& spec, const RunSamples& samples) {
   RunFigures result;
-  const double dt = samples.sample_interval_s;
-  const auto hold = static_cast<std::size_t>(kLockHoldSeconds / dt);
-  const auto& offsets = samples.true_offset_ns;
-  std::size_t lock_index = offsets.size();
-  std::size_t run = 0;
-  for (std::size_t i = 0; i < offsets.size(); ++i) {
-    run = std::abs(offsets[i]) < spec.lock_threshold_ns ? run + 1 : 0;
-    if (run == hold) {
-      lock_index = i + 1 - hold;
-      break;
-    }
-  }
-  if (lock_index == offsets.size()) return result;
+  const sim::LockRule rule{.offset_bound_ns = spec.lock_threshold_ns};
+  const std::optional<double> lock_s = sim::lock_time_s(samples.truth, rule);
+  if (!lock_s) return result;
   result.locked = true;
-  result.lock_s = static_cast<double>(lock_index + 1) * dt - samples.following_since_s;
-  const auto per_second = static_cast<std::size_t>(1.0 / dt);
-  double frequency_squares = 0;
-  std::size_t frequency_count = 0;
-  double out_of_bound_since = -1;
-  for (std::size_t i = lock_index; i < offsets.size(); ++i) {
-    const double t = static_cast<double>(i + 1) * dt;
-    if (samples.excluded[i]) {
-      result.spike_max_ns = std::max(result.spike_max_ns, std::abs(offsets[i]));
-      // Recovery after a spike: how long until the offset is back within the bound.
-      if (std::abs(offsets[i]) >= spec.lock_threshold_ns) {
-        if (out_of_bound_since < 0) out_of_bound_since = t;
-      } else if (out_of_bound_since >= 0) {
-        result.worst_relock_s = std::max(result.worst_relock_s, t - out_of_bound_since);
-        out_of_bound_since = -1;
-      }
-      continue;
-    }
-    if (out_of_bound_since >= 0) {  // still out of bound when the recovery window closed
-      result.worst_relock_s = std::max(result.worst_relock_s, t - out_of_bound_since);
-      out_of_bound_since = -1;
-    }
-    result.after_lock.push_back(offsets[i]);
-    if (std::abs(offsets[i]) >= spec.lock_threshold_ns) ++result.lock_losses;
-    if (i >= lock_index + per_second && !samples.excluded[i - per_second]) {
-      const double ppb = offsets[i] - offsets[i - per_second];  // ns per second = ppb
-      frequency_squares += ppb * ppb;
-      ++frequency_count;
-    }
+  result.lock_s = *lock_s - samples.following_since_s;
+  const std::span<const sim::TruthSample> after_lock = sim::samples_from(samples.truth, *lock_s);
+  const std::size_t first = samples.truth.size() - after_lock.size();
+  for (std::size_t i = first; i < samples.truth.size(); ++i) {
+    if (!samples.excluded[i]) result.after_lock.push_back(samples.truth[i]);
   }
-  if (frequency_count > 0) {
-    result.frequency_rms_ppb = std::sqrt(frequency_squares / static_cast<double>(frequency_count));
+  result.lock_losses = static_cast<int>(
+      sim::offset_statistics(result.after_lock, rule.offset_bound_ns).beyond_bound);
+  for (const Spike& spike : samples.spikes) {
+    const auto from_spike = sim::samples_from(samples.truth, spike.start_s);
+    const auto from_recovery_end = sim::samples_from(from_spike, spike.end_s + kRecoverySeconds);
+    const auto in_window = from_spike.first(from_spike.size() - from_recovery_end.size());
+    result.spike_max_ns =
+        std::max(result.spike_max_ns, sim::offset_statistics(in_window).max_abs_ns);
+    // Re-lock: the lock rule over the samples from the spike's end; never: to the run's end.
+    const auto after_spike = sim::samples_from(samples.truth, spike.end_s);
+    const std::optional<double> relock_s = sim::lock_time_s(after_spike, rule);
+    const double end_s = samples.truth.empty() ? spike.end_s : samples.truth.back().time_s;
+    result.worst_relock_s = std::max(result.worst_relock_s, relock_s.value_or(end_s) - spike.end_s);
   }
   return result;
 }

@@ -2,18 +2,31 @@
 // interval of ground truth, and the figures the benchmark reports from those samples.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
 #include "accuracy_scenario.h"
 #include "ptp/servo/servo_config.h"
+#include "ptp/sim/lock_statistics.h"
 
 namespace ptp::accuracy {
 
+// A delay spike on the master-to-slave path (stress), [start, end) in seconds.
+struct Spike {
+  double start_s = 0;
+  double end_s = 0;
+};
+
+// After a spike, how long its samples stay out of the after-lock figures (and count as its own).
+inline constexpr double kRecoverySeconds = 10;
+
 struct RunSamples {
   double sample_interval_s = 0;
-  std::vector<double> true_offset_ns;  // slave minus grandmaster, one per sample
-  std::vector<bool> excluded;          // inside a delay spike or its 10 s recovery (stress)
+  // Slave minus grandmaster, one per sample, with the true frequency error of the moment.
+  std::vector<sim::TruthSample> truth;
+  std::vector<bool> excluded;  // inside a delay spike or its kRecoverySeconds (stress)
+  std::vector<Spike> spikes;
   bool reached_slave = false;
   // When the slave first followed the master (entered UNCALIBRATED): the servo's clock starts
   // here; before it, start-up (announce timeouts, qualification) is the same for every servo.
@@ -24,12 +37,13 @@ RunSamples run_once(const ScenarioSpec& spec, const servo::ServoConfig& servo, s
 
 struct RunFigures {
   bool locked = false;
-  double lock_s = 0;  // from following the master to the first 10 s with |offset| in bound
-  std::vector<double> after_lock;  // offsets after lock, spike windows excluded
-  double frequency_rms_ppb = 0;    // RMS of the 1 s frequency error after lock
-  int lock_losses = 0;             // samples after lock (outside spike windows) over the threshold
-  double worst_relock_s = 0;       // stress: longest time from a spike's end to |offset| in bound
-  double spike_max_ns = 0;         // stress: largest |offset| inside the spike windows
+  // From following the master to the lock (sim::lock_time_s, bound lock_threshold_ns).
+  double lock_s = 0;
+  std::vector<sim::TruthSample> after_lock;  // samples from the lock on, spike windows excluded
+  int lock_losses = 0;  // samples after lock (outside spike windows) over the threshold
+  // stress: the longest time from a spike's end to the lock rule holding again.
+  double worst_relock_s = 0;
+  double spike_max_ns = 0;  // stress: largest |offset| from a spike's start to its recovery's end
 };
 
 RunFigures figures(const ScenarioSpec& spec, const RunSamples& samples);

@@ -113,7 +113,8 @@ Row measure(const ScenarioSpec& spec, std::string_view servo, int seeds) {
   row.scenario = std::string(spec.name);
   row.servo = std::string(servo);
   row.seeds = seeds;
-  std::vector<double> pooled;
+  // The seeds' after-lock samples, pooled: one set of figures over all of them.
+  std::vector<ptp::sim::TruthSample> pooled;
   double lock_sum = 0;
   for (int seed = 1; seed <= seeds; ++seed) {
     const auto samples =
@@ -122,27 +123,17 @@ Row measure(const ScenarioSpec& spec, std::string_view servo, int seeds) {
     if (!figures.locked) continue;
     ++row.locked_seeds;
     lock_sum += figures.lock_s;
-    row.frequency_rms_ppb += figures.frequency_rms_ppb;
     row.lock_losses += figures.lock_losses;
     row.worst_relock_s = std::max(row.worst_relock_s, figures.worst_relock_s);
     row.spike_max_ns = std::max(row.spike_max_ns, figures.spike_max_ns);
     pooled.insert(pooled.end(), figures.after_lock.begin(), figures.after_lock.end());
   }
-  if (row.locked_seeds > 0) {
-    row.lock_s = lock_sum / row.locked_seeds;
-    row.frequency_rms_ppb /= row.locked_seeds;
-  }
-  if (!pooled.empty()) {
-    double squares = 0;
-    for (double& value : pooled) {
-      squares += value * value;
-      value = std::abs(value);
-    }
-    row.rms_ns = std::sqrt(squares / static_cast<double>(pooled.size()));
-    std::sort(pooled.begin(), pooled.end());
-    row.p99_ns = pooled[static_cast<std::size_t>(0.99 * static_cast<double>(pooled.size() - 1))];
-    row.max_ns = pooled.back();
-  }
+  if (row.locked_seeds > 0) row.lock_s = lock_sum / row.locked_seeds;
+  const ptp::sim::OffsetStatistics statistics = ptp::sim::offset_statistics(pooled);
+  row.rms_ns = statistics.rms_ns;
+  row.p99_ns = statistics.percentile_99_ns;
+  row.max_ns = statistics.max_abs_ns;
+  row.frequency_rms_ppb = statistics.frequency_rms_ppb;
   return row;
 }
 

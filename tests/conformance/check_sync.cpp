@@ -1,17 +1,10 @@
 // check_sync: the sync time scan and the statistics after the sync window.
 #include "check_sync.h"
 
-#include <cmath>
 #include <sstream>
 
 namespace ptp::conformance {
 namespace {
-
-bool in_sync(const ptpsim::TrueSample& sample, const SyncLimits& limits) {
-  if (std::isnan(sample.offset_ns) || std::isnan(sample.frequency_error_ppb)) return false;
-  return std::fabs(sample.offset_ns) <= limits.max_offset_ns &&
-         std::fabs(sample.frequency_error_ppb) <= limits.max_frequency_ppb;
-}
 
 std::string describe(std::string_view figure, double value, std::string_view unit,
                      std::string_view relation, double limit) {
@@ -22,34 +15,20 @@ std::string describe(std::string_view figure, double value, std::string_view uni
 
 }  // namespace
 
-SyncFigures compute_sync_figures(const std::vector<ptpsim::TrueSample>& samples,
+SyncFigures compute_sync_figures(std::span<const sim::TruthSample> samples,
                                  const SyncLimits& limits) {
   SyncFigures figures;
-  // Scanning back from the end: the sync time is where the last out-of-sync stretch ended.
-  for (auto it = samples.rbegin(); it != samples.rend(); ++it) {
-    if (!in_sync(*it, limits)) break;
-    figures.sync_time_s = it->time_s;
-  }
-  double offset_squares = 0;
-  double frequency_squares = 0;
-  for (const ptpsim::TrueSample& sample : samples) {
-    if (sample.time_s < limits.statistics_start_s()) continue;
-    if (std::isnan(sample.offset_ns) || std::isnan(sample.frequency_error_ppb)) {
-      ++figures.missing_samples;
-      continue;
-    }
-    ++figures.statistics_samples;
-    figures.max_offset_ns = std::max(figures.max_offset_ns, std::fabs(sample.offset_ns));
-    figures.max_frequency_ppb =
-        std::max(figures.max_frequency_ppb, std::fabs(sample.frequency_error_ppb));
-    offset_squares += sample.offset_ns * sample.offset_ns;
-    frequency_squares += sample.frequency_error_ppb * sample.frequency_error_ppb;
-  }
-  if (figures.statistics_samples > 0) {
-    const auto count = static_cast<double>(figures.statistics_samples);
-    figures.rms_offset_ns = std::sqrt(offset_squares / count);
-    figures.rms_frequency_ppb = std::sqrt(frequency_squares / count);
-  }
+  figures.sync_time_s = sim::find_sync_time_s(
+      samples, sim::FindSyncRule{limits.max_offset_ns, limits.max_frequency_ppb});
+  const sim::OffsetStatistics statistics =
+      sim::offset_statistics(sim::samples_from(samples, limits.statistics_start_s()));
+  // The suite's figures are over samples with both an offset and a frequency error.
+  figures.statistics_samples = statistics.frequency_samples;
+  figures.missing_samples = statistics.missing + statistics.samples - statistics.frequency_samples;
+  figures.max_offset_ns = statistics.max_abs_ns;
+  figures.rms_offset_ns = statistics.rms_ns;
+  figures.max_frequency_ppb = statistics.frequency_max_abs_ppb;
+  figures.rms_frequency_ppb = statistics.frequency_rms_ppb;
   return figures;
 }
 

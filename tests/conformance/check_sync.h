@@ -1,18 +1,21 @@
 // check_sync: linuxptp-testsuite's pass criteria for one slave, computed from the simulation's
-// ground truth (ptpsim's per-sample true offset and true frequency error from the grandmaster).
+// ground truth (ptpsim's per-sample true offset and true frequency error from the grandmaster)
+// with hal-sim's lock statistics.
 //
-// The sync time is the time of the first sample after which |offset| stayed within
-// max_offset_ns and |frequency error| within max_frequency_ppb until the end of the run (the
-// suite's find_sync, unsmoothed, with its max limits); a sample with no figure (the node not yet
-// switched on, or no grandmaster) counts as out of sync. The statistics are over the samples from
-// statistics_from_s on: the end of the sync window, so 40 s for the reference network.
+// The sync time is the suite's find_sync variant (sim::find_sync_time_s, unsmoothed, with the
+// max limits): the time of the first sample after which |offset| stayed within max_offset_ns and
+// |frequency error| within max_frequency_ppb until the end of the run; a sample with no figure
+// (the node not yet switched on, or no grandmaster) counts as out of sync. The statistics
+// (sim::offset_statistics) are over the samples from statistics_from_s on: the end of the sync
+// window, so 40 s for the reference network.
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
-#include "run.h"
+#include "ptp/sim/lock_statistics.h"
 
 namespace ptp::conformance {
 
@@ -41,7 +44,7 @@ struct SyncFigures {
   std::size_t missing_samples = 0;  // in the statistics span, samples with no figure
 };
 
-SyncFigures compute_sync_figures(const std::vector<ptpsim::TrueSample>& samples,
+SyncFigures compute_sync_figures(std::span<const sim::TruthSample> samples,
                                  const SyncLimits& limits);
 
 // One sentence per criterion the figures fail, naming the figure, its value and its limit;

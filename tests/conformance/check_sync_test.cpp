@@ -15,8 +15,8 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // 100 s at 1 s: out of sync (10 us, 5e-6) until `sync_s`, then `offset_ns` and `frequency_ppb`.
-std::vector<ptpsim::TrueSample> series(double sync_s, double offset_ns, double frequency_ppb) {
-  std::vector<ptpsim::TrueSample> samples;
+std::vector<sim::TruthSample> series(double sync_s, double offset_ns, double frequency_ppb) {
+  std::vector<sim::TruthSample> samples;
   for (int second = 1; second <= 100; ++second) {
     const double t = second;
     if (t < sync_s) {

@@ -89,7 +89,7 @@ std::vector<ConformanceCase> make_cases() {
   add("clock_class", reference_limits());
   add("slave_only", reference_limits());
   add("master_only", reference_limits())->final_states = {{"server", "MASTER"}};
-  add("late_reselection", window(120, 180));     // 07-latereselect: the master starts at 100 s
+  add("late_reselection", window(110, 140));     // 07-latereselect: the master starts at 100 s
   add("large_frequency_error", window(10, 80));  // 08-largefreq
   add("large_offset_step", reference_limits());
   add("large_offset_slew", window(330, 360));  // 10-largeslew

@@ -222,7 +222,7 @@ const ConformanceCase* find_case(std::string_view name) {
 }
 
 Result<CaseResult, std::string> run_case(const ConformanceCase& conformance_case, ServoChoice servo,
-                                         const std::string& scenarios_dir) {
+                                         const std::string& scenarios_dir, std::uint64_t seed) {
   auto scenario =
       ptpsim::parse_scenario_file(std::filesystem::path(scenarios_dir) / conformance_case.file);
   if (!scenario) return unexpected(scenario.error().message());
@@ -232,6 +232,7 @@ Result<CaseResult, std::string> run_case(const ConformanceCase& conformance_case
     }
   }
   ptpsim::RunOptions options;
+  options.seed = seed;
   options.keep_samples = true;
   PmcLog pmc_log;
   std::vector<ClockUnderQuery> queried;

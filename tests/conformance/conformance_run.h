@@ -2,6 +2,7 @@
 // slave by check_sync; and the side-by-side table of the two servos' figures.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -34,9 +35,6 @@ struct ConformanceCase {
   // The earliest sync time the window allows kalman, where the suite's lower bound is only how
   // slowly ptp4l's PI servo converges (nothing in the network stops an earlier sync).
   std::optional<double> kalman_min_sync_time_s;
-  // A known kalman deficiency (docs/conformance.md): the kalman test reports the violations and
-  // is skipped, and fails once the case passes, so that the note is removed with the defect.
-  std::string known_kalman_finding;
 };
 
 // The scenarios, in the order of docs/conformance.md.
@@ -58,10 +56,10 @@ struct CaseResult {
   [[nodiscard]] bool passed() const;
 };
 
-// Runs the case's scenario file (from `scenarios_dir`) with the chosen servo; an error is a
-// scenario that does not parse or run.
+// Runs the case's scenario file (from `scenarios_dir`) with the chosen servo and seed; an error
+// is a scenario that does not parse or run.
 Result<CaseResult, std::string> run_case(const ConformanceCase& conformance_case, ServoChoice servo,
-                                         const std::string& scenarios_dir);
+                                         const std::string& scenarios_dir, std::uint64_t seed);
 
 // One line per case: the baseline and kalman figures side by side (worst slave of each).
 void print_table_header(std::ostream& out);

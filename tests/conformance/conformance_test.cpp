@@ -1,10 +1,14 @@
 // The conformance suite: every scenario of apps/ptpsim/scenarios/conformance, run with the
-// baseline servo (pi, or linreg where the scenario is about linreg) and with kalman, must meet
-// linuxptp-testsuite's check_sync criteria on every slave. Built twice: the CI set
-// (PTP_CONFORMANCE_NIGHTLY 0, label conformance) and the long runs (1, label nightly).
+// baseline servo (pi, or linreg where the scenario is about linreg) and with kalman, over the
+// seeds PTP_CONFORMANCE_FIRST_SEED..PTP_CONFORMANCE_LAST_SEED, must meet linuxptp-testsuite's
+// check_sync criteria on every slave. Built three times (tests/conformance/CMakeLists.txt): the
+// short cases with seed 1 (label conformance, in the dev preset), the short cases with the other
+// seeds (conformance-seeds) and the long cases with every seed (nightly), the last two for the
+// release build.
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -29,49 +33,53 @@ std::vector<std::string> case_names(bool nightly) {
   return names;
 }
 
-class ConformanceScenario : public ::testing::TestWithParam<std::tuple<std::string, ServoChoice>> {
-};
+using CaseServoSeed = std::tuple<std::string, ServoChoice, std::uint64_t>;
+
+class ConformanceScenario : public ::testing::TestWithParam<CaseServoSeed> {};
 
 TEST_P(ConformanceScenario, MeetsCheckSyncOnEverySlave) {
-  const auto& [name, servo] = GetParam();
+  const auto& [name, servo, seed] = GetParam();
   const ConformanceCase* conformance_case = find_case(name);
   ASSERT_NE(conformance_case, nullptr) << name;
-  const auto result = run_case(*conformance_case, servo, kScenariosDir);
+  const auto result = run_case(*conformance_case, servo, kScenariosDir, seed);
   ASSERT_TRUE(result.has_value()) << result.error();
   print_summary(std::cout, *conformance_case, *result);
   ASSERT_FALSE(result->nodes.empty()) << "no slave judged";
-  if (servo == ServoChoice::kKalman && !conformance_case->known_kalman_finding.empty()) {
-    if (result->passed()) {
-      FAIL() << name << " with kalman now passes: remove its known finding ("
-             << conformance_case->known_kalman_finding << ") here and in docs/conformance.md";
-    }
-    GTEST_SKIP() << "known finding: " << conformance_case->known_kalman_finding;
-  }
+  const std::string run = name + " with " + result->servo_name + ", seed " + std::to_string(seed);
   for (const std::string& violation : result->violations) {
-    ADD_FAILURE() << name << " with " << result->servo_name << ": " << violation;
+    ADD_FAILURE() << run << ": " << violation;
   }
   for (const NodeVerdict& node : result->nodes) {
     for (const std::string& violation : node.violations) {
-      ADD_FAILURE() << name << " with " << result->servo_name << ": " << node.name << ": "
-                    << violation;
+      ADD_FAILURE() << run << ": " << node.name << ": " << violation;
     }
   }
 }
 
-std::string test_name(const ::testing::TestParamInfo<std::tuple<std::string, ServoChoice>>& info) {
+std::string test_name(const ::testing::TestParamInfo<CaseServoSeed>& info) {
   // GoogleTest names are letters, digits and underscores: "1e-8" becomes "1em8".
   std::string name = std::get<0>(info.param);
   std::replace(name.begin(), name.end(), '-', 'm');
-  return name + "_" + std::string(to_string(std::get<1>(info.param)));
+  return name + "_" + std::string(to_string(std::get<1>(info.param))) + "_seed" +
+         std::to_string(std::get<2>(info.param));
+}
+
+std::vector<std::uint64_t> seeds() {
+  std::vector<std::uint64_t> values;
+  for (std::uint64_t seed = PTP_CONFORMANCE_FIRST_SEED; seed <= PTP_CONFORMANCE_LAST_SEED; ++seed) {
+    values.push_back(seed);
+  }
+  return values;
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Conformance, ConformanceScenario,
     ::testing::Combine(::testing::ValuesIn(case_names(PTP_CONFORMANCE_NIGHTLY != 0)),
-                       ::testing::Values(ServoChoice::kBaseline, ServoChoice::kKalman)),
+                       ::testing::Values(ServoChoice::kBaseline, ServoChoice::kKalman),
+                       ::testing::ValuesIn(seeds())),
     test_name);
 
-#if PTP_CONFORMANCE_NIGHTLY == 0
+#if PTP_CONFORMANCE_NIGHTLY == 0 && PTP_CONFORMANCE_FIRST_SEED == 1
 
 // Every scenario file has its case and a header comment naming the suite's test; every case its
 // file.

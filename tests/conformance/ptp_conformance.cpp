@@ -1,7 +1,9 @@
 // ptp_conformance: runs the conformance scenarios with the baseline servo and with kalman and
 // prints their figures side by side (docs/conformance.md's table).
-//   ptp_conformance [SCENARIOS_DIR] [CASE...]     (no case: all of them)
+//   ptp_conformance [--seed N] [SCENARIOS_DIR] [CASE...]     (no case: all of them; seed 1)
 #include <algorithm>
+#include <cstdint>
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -12,9 +14,18 @@ int main(int argc, char** argv) {
   using namespace ptp::conformance;
   std::string dir = PTP_CONFORMANCE_SCENARIOS_DIR;
   std::vector<std::string> wanted;
+  std::uint64_t seed = 1;
   for (int i = 1; i < argc; ++i) {
     const std::string argument = argv[i];
-    if (argument.find('/') != std::string::npos) {
+    if (argument == "--seed" && i + 1 < argc) {
+      const std::string value = argv[++i];
+      char* end = nullptr;
+      seed = std::strtoull(value.c_str(), &end, 10);
+      if (value.empty() || *end != '\0') {
+        std::cerr << "ptp_conformance: --seed takes a whole number, not '" << value << "'\n";
+        return 2;
+      }
+    } else if (argument.find('/') != std::string::npos) {
       dir = argument;
     } else {
       wanted.push_back(argument);
@@ -26,8 +37,8 @@ int main(int argc, char** argv) {
     if (!wanted.empty() && std::find(wanted.begin(), wanted.end(), c.name) == wanted.end()) {
       continue;
     }
-    const auto baseline = run_case(c, ServoChoice::kBaseline, dir);
-    const auto kalman = run_case(c, ServoChoice::kKalman, dir);
+    const auto baseline = run_case(c, ServoChoice::kBaseline, dir, seed);
+    const auto kalman = run_case(c, ServoChoice::kKalman, dir, seed);
     if (!baseline || !kalman) {
       std::cerr << c.name << ": " << (baseline ? kalman.error() : baseline.error()) << "\n";
       status = 2;

@@ -10,7 +10,7 @@
 #include <memory>
 
 #include "node_log.h"
-#include "node_statistics.h"
+#include "ptp/sim/lock_statistics.h"
 #include "ptp/sim/pcap_writer.h"
 #include "text_format.h"
 #include "world.h"
@@ -83,11 +83,13 @@ Result<RunReport, std::string> run_scenario(const Scenario& input, const RunOpti
   auto& nodes = world.nodes();
 
   std::vector<std::unique_ptr<NodeLog>> logs;
-  std::vector<NodeStatistics> statistics;
+  // Per node, the samples the lock statistics are over: those taken while the node was running
+  // and not itself the grandmaster (a grandmaster's own time is no sample of it); with no
+  // grandmaster at all the offset is NaN, which ends a lock stretch.
+  std::vector<std::vector<sim::TruthSample>> truth(nodes.size());
   for (WorldNode& node : nodes) {
     logs.push_back(std::make_unique<NodeLog>(world.scheduler(), node.name, options.log));
     node.node->set_observer(logs.back().get());
-    statistics.emplace_back(lock_bound_ns(node.timestamping));
   }
 
   std::ofstream pcap_file;
@@ -164,16 +166,17 @@ Result<RunReport, std::string> run_scenario(const Scenario& input, const RunOpti
         raw_offset = node.node->true_offset_ns();
         true_offset = is_reference ? 0.0 : raw_offset - reference_ns;
       }
-      if (running(node) && reference >= 0 && !is_reference)
-        statistics[index].add(time_s, true_offset);
+      double frequency_ppb = kNaN;
+      if (have_earlier && !is_reference && !std::isnan(true_offset)) {
+        const double before = earlier[index] - reference_earlier_ns;
+        frequency_ppb = (true_offset - before) / window_ns * 1e9;
+      }
+      if (running(node) && !is_reference) {
+        truth[index].push_back(sim::TruthSample{time_s, true_offset, frequency_ppb});
+      }
       if (options.keep_samples) {
-        double frequency_ppb = kNaN;
-        if (have_earlier && !is_reference && !std::isnan(true_offset)) {
-          const double before = earlier[index] - reference_earlier_ns;
-          frequency_ppb = (true_offset - before) / window_ns * 1e9;
-        }
         report.nodes[index].samples.push_back(
-            TrueSample{time_s, is_reference ? kNaN : true_offset, frequency_ppb});
+            sim::TruthSample{time_s, is_reference ? kNaN : true_offset, frequency_ppb});
       }
       if (options.keep_plot_series && index < kMaxPlotNodes) {
         report.nodes[index].series.emplace_back(time_s, true_offset);
@@ -200,11 +203,15 @@ Result<RunReport, std::string> run_scenario(const Scenario& input, const RunOpti
     summary.name = node.name;
     summary.timestamping = node.timestamping;
     summary.final_state = std::string(state_name(node, clock.state()));
-    summary.lock_bound_ns = statistics[index].lock_bound_ns();
-    summary.lock_time_s = statistics[index].lock_time_s();
-    summary.rms_ns = statistics[index].rms_ns();
-    summary.percentile_99_ns = statistics[index].percentile_99_ns();
-    summary.max_abs_ns = statistics[index].max_abs_ns();
+    summary.lock_bound_ns = lock_bound_ns(node.timestamping);
+    const sim::LockStatistics lock =
+        sim::lock_statistics(truth[index], sim::LockRule{.offset_bound_ns = summary.lock_bound_ns});
+    summary.lock_time_s = lock.lock_time_s;
+    if (lock.lock_time_s) {
+      summary.rms_ns = lock.after_lock.rms_ns;
+      summary.percentile_99_ns = lock.after_lock.percentile_99_ns;
+      summary.max_abs_ns = lock.after_lock.max_abs_ns;
+    }
     if (const auto& measurement = node.node->last_measurement()) {
       summary.path_delay_ns = static_cast<double>(measurement->mean_path_delay.count());
     }

@@ -14,6 +14,7 @@
 #include "ptp/core/port_state.h"
 #include "ptp/ptpsim/scenario.h"
 #include "ptp/result.h"
+#include "ptp/sim/lock_statistics.h"
 
 namespace ptp::ptpsim {
 
@@ -45,15 +46,6 @@ struct StateTransition {
   PortState to = PortState::kInitializing;
 };
 
-// One sample of a node's ground truth against the grandmaster of the moment; NaN where there is
-// none (the node is the grandmaster, crashed or not yet switched on, or there is no grandmaster).
-struct TrueSample {
-  double time_s = 0;
-  double offset_ns = 0;            // the disciplined clock minus the grandmaster's
-  double frequency_error_ppb = 0;  // how much faster it runs than the grandmaster's, adjustment
-                                   // included, over RunOptions::frequency_window
-};
-
 struct NodeSummary {
   std::string name;
   TimestampingKind timestamping = TimestampingKind::kHardware;
@@ -74,8 +66,10 @@ struct NodeSummary {
   std::vector<StateTransition> transitions;
   // (time, true offset from the grandmaster of the moment), when RunOptions::keep_plot_series.
   std::vector<std::pair<double, double>> series;
-  // Every sample, when RunOptions::keep_samples.
-  std::vector<TrueSample> samples;
+  // Every sample, when RunOptions::keep_samples: the node's true offset from the grandmaster of
+  // the moment and its true frequency error over RunOptions::frequency_window; NaN where there is
+  // none (the node is the grandmaster, crashed or not yet switched on, or there is no grandmaster).
+  std::vector<sim::TruthSample> samples;
 };
 
 struct GrandmasterChange {
