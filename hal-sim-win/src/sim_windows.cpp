@@ -185,6 +185,20 @@ Result<void, sim::SchedulerError> SimWindows::change_capabilities_at(
   return host_.timestamping().change_capabilities_at(at, capabilities);
 }
 
+Result<void, sim::SchedulerError> SimWindows::restart_adapter_at(
+    sim::SimTime at, sim::SimDuration downtime,
+    const hal::InterfaceTimestampCapabilities& capabilities) {
+  // WT:55 timestamping is an advanced property of the NIC, applied on adapter restart.
+  if (downtime < sim::SimDuration{} || at < scheduler_.now()) {
+    return unexpected(sim::SchedulerError::kTimeInPast);
+  }
+  State* state = state_.get();
+  const sim::SimDuration delay = at - scheduler_.now();
+  state->defer(delay, [state] { state->host.set_online(false); });
+  state->defer(delay + downtime, [state] { state->host.set_online(true); });
+  return host_.timestamping().change_capabilities_at(at + downtime, capabilities);
+}
+
 const SimWindowsCounters& SimWindows::counters() const { return state_->counters; }
 std::uint64_t SimWindows::time_adjustment() const { return state_->adjustment; }
 bool SimWindows::time_adjustment_disabled() const { return state_->disabled; }

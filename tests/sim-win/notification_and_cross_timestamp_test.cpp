@@ -52,6 +52,77 @@ TEST(SimWindowsNotification, ACapabilityChangeMidRunReSelectsTheSource) {
   host.timestamping().unsubscribe(*host.timestamping().subscribe(listener));
 }
 
+TEST(SimWindowsNotification, AnAdapterRestartDropsTrafficThenBringsTheNewCapabilities) {
+  World world(34);
+  Node& a = world.add({});
+  NodeOptions b_options;
+  b_options.address = 2;
+  Node& b = world.add(b_options);
+  const auto restart = sim::SimTime::from_start(sim::SimDuration::milliseconds(100));
+  const auto downtime = sim::SimDuration::milliseconds(50);
+  ASSERT_TRUE(b.windows->restart_adapter_at(restart, downtime,
+                                            sim::nic_capabilities(sim::SimNicKind::kSoftware, 0)));
+  const auto send = [&](std::uint8_t marker) {
+    ASSERT_TRUE(a.win_host->transport().send(hal::PtpUdpPort::kGeneral, hal::kPtpPrimaryIpv4,
+                                             payload_of(marker), hal::TxTimestampRequest::kNone));
+  };
+  world.run_for(sim::SimDuration::milliseconds(90));
+  send(1);  // before the restart: received, hardware-stamped
+  world.run_for(sim::SimDuration::milliseconds(30));
+  send(2);  // while the adapter restarts: lost
+  world.run_for(sim::SimDuration::milliseconds(40));
+  send(3);  // after it: received, software-stamped
+  world.run_for(sim::SimDuration::milliseconds(10));
+  ASSERT_EQ(b.recorder->packets.size(), 2U);
+  EXPECT_EQ(b.recorder->packets[0].payload, payload_of(1));
+  EXPECT_EQ(b.recorder->packets[0].timestamp.source, hal::TimestampSource::kHardware);
+  EXPECT_EQ(b.recorder->packets[1].payload, payload_of(3));
+  EXPECT_EQ(b.recorder->packets[1].timestamp.source, hal::TimestampSource::kSoftware);
+  EXPECT_EQ(b.win_host->transport().timestamp_source(), hal::TimestampSource::kSoftware);
+  EXPECT_EQ(b.windows->counters().config_change_callbacks, 1U);
+  EXPECT_EQ(b.host->counters().dropped_offline, 1U);
+}
+
+// The HAL learns of a change only when the callback has reached its loop: packets the NIC stamps
+// with the new source in between are read with the old one's meaning. Windows has the same gap
+// (the change and its notification are not atomic); here it is exactly the packets stamped in
+// [change, change + callback thread delay + loop wake-up).
+TEST(SimWindowsNotification, PacketsStampedBeforeTheHalHearsOfAChangeAreMisread) {
+  World world(35);
+  Node& a = world.add({});
+  NodeOptions b_options;
+  b_options.address = 2;
+  Node& b = world.add(b_options);
+  const auto change = sim::SimTime::from_start(sim::SimDuration::milliseconds(10));
+  ASSERT_TRUE(b.windows->change_capabilities_at(
+      change, sim::nic_capabilities(sim::SimNicKind::kSoftware, 0)));
+  for (int i = 0; i < 100; ++i) {
+    const auto at =
+        change - sim::SimDuration::milliseconds(1) + sim::SimDuration::microseconds(20) * i;
+    Node* sender = &a;
+    ASSERT_TRUE(world.scheduler().schedule_at(at, [sender] {
+      (void)sender->win_host->transport().send(hal::PtpUdpPort::kEvent, hal::kPtpPrimaryIpv4,
+                                               payload_of(9), hal::TxTimestampRequest::kNone);
+    }));
+  }
+  world.run_for(sim::SimDuration::milliseconds(20));
+  ASSERT_EQ(b.recorder->packets.size(), 100U);
+  ASSERT_EQ(b.truth.size(), 100U);
+  const auto& config = b.windows->config();
+  const sim::SimTime heard = change + config.callback_thread_delay + config.loop_wakeup_delay;
+  int misread = 0;
+  for (std::size_t i = 0; i < 100; ++i) {
+    const bool same = b.recorder->packets[i].timestamp.source == b.truth[i].timestamp.source;
+    if (!same) {
+      ++misread;
+      EXPECT_GE(b.truth[i].wire_time, change);
+      EXPECT_LT(b.recorder->packets[i].at, heard);
+    }
+  }
+  EXPECT_GT(misread, 0);
+  EXPECT_LE(misread, 11);  // 210 us of 20 us spacing
+}
+
 TEST(SimWindowsNotification, AfterUnregisteringNoCallbackArrives) {
   World world(32);
   Node& node = world.add({});

@@ -133,6 +133,12 @@ class SimWindows {
   // timestamping in the adapter's advanced properties); registered callbacks run afterwards.
   Result<void, sim::SchedulerError> change_capabilities_at(
       sim::SimTime at, const hal::InterfaceTimestampCapabilities& capabilities);
+  // The same change made the way Windows applies an adapter's advanced properties: the adapter
+  // restarts at `at`, sends and receives nothing for `downtime`, and comes back with the new
+  // capabilities (the change, and its callbacks, at at + downtime).
+  Result<void, sim::SchedulerError> restart_adapter_at(
+      sim::SimTime at, sim::SimDuration downtime,
+      const hal::InterfaceTimestampCapabilities& capabilities);
 
   // --- Inspection ---
   [[nodiscard]] const SimWindowsCounters& counters() const;
