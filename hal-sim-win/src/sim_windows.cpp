@@ -60,8 +60,7 @@ SimWindows::State::State(sim::Scheduler& scheduler_in, sim::SimHost& host_in,
       random(random_in),
       friendly_name(to_utf16(config_in.adapter.friendly_name)),
       description(to_utf16(config_in.adapter.description)),
-      adapter_name(config_in.adapter.adapter_name),
-      adjustment(config_in.time_increment_100ns) {
+      adapter_name(config_in.adapter.adapter_name) {
   host.transport(hal::AddressFamily::kIpv4).set_listener(this);
   host.transport(hal::AddressFamily::kIpv6).set_listener(this);
   if (auto id = host.timestamping().subscribe(*this)) subscription = *id;
@@ -110,7 +109,7 @@ Result<std::unique_ptr<SimWindows>, SimWindowsError> SimWindows::create(
   if (host.counter().frequency_hz() != 10'000'000) {
     return unexpected(SimWindowsError::kCounterNot10MHz);
   }
-  if (config.time_increment_100ns == 0 || config.adapter.mac.size() > 8 ||
+  if (config.legacy_time_increment_100ns == 0 || config.adapter.mac.size() > 8 ||
       config.tx_timestamp_never_reported_probability < 0 ||
       config.cross_timestamp_failure_probability < 0) {
     return unexpected(SimWindowsError::kBadConfig);
@@ -200,7 +199,12 @@ Result<void, sim::SchedulerError> SimWindows::restart_adapter_at(
 }
 
 const SimWindowsCounters& SimWindows::counters() const { return state_->counters; }
-std::uint64_t SimWindows::time_adjustment() const { return state_->adjustment; }
+std::uint64_t SimWindows::legacy_time_adjustment() const {
+  return state_->adjustment_in(config_.legacy_time_increment_100ns);
+}
+std::uint64_t SimWindows::precise_time_adjustment() const {
+  return state_->adjustment_in(state_->precise_increment());
+}
 bool SimWindows::time_adjustment_disabled() const { return state_->disabled; }
 std::size_t SimWindows::registered_callbacks() const { return state_->registrations.size(); }
 

@@ -28,17 +28,24 @@ std::optional<std::int64_t> unix_ns_of(const SYSTEMTIME& time) {
 
 }  // namespace
 
-bool SimWindows::State::apply_adjustment(std::uint64_t new_adjustment, bool new_disabled) {
-  // WT:75 "adjustment is added at each clock update" of `increment` (100 ns units): the clock
-  // runs at adjustment / increment of its own rate. Disabled: the nominal rate (the system's own
+bool SimWindows::State::apply_adjustment(std::uint64_t new_adjustment, std::uint64_t increment,
+                                         bool new_disabled) {
+  // WT:75 "adjustment is added at each clock update" in place of `increment`: the clock runs at
+  // adjustment / increment of its own rate. Disabled: the nominal rate (the system's own
   // mechanism; w32time, when running, sets its adjustment at its next poll).
-  const auto increment = static_cast<double>(config.time_increment_100ns);
+  const auto nominal = static_cast<double>(increment);
   const double ppb =
-      new_disabled ? 0.0 : (static_cast<double>(new_adjustment) - increment) * 1e9 / increment;
+      new_disabled ? 0.0 : (static_cast<double>(new_adjustment) - nominal) * 1e9 / nominal;
   if (!host.system_clock().adjust_frequency(hal::PartsPerBillion{ppb})) return false;
-  adjustment = new_disabled ? config.time_increment_100ns : new_adjustment;
+  adjustment_ppb = ppb;
   disabled = new_disabled;
   return true;
+}
+
+std::uint64_t SimWindows::State::adjustment_in(std::uint64_t increment) const {
+  if (disabled) return increment;
+  const auto nominal = static_cast<double>(increment);
+  return static_cast<std::uint64_t>(std::llround(nominal * (1.0 + adjustment_ppb * 1e-9)));
 }
 
 void SimWindows::State::w32time_poll() {
@@ -51,9 +58,11 @@ void SimWindows::State::w32time_poll() {
   const double poll_ns = static_cast<double>(w32.poll_interval.picoseconds()) / 1000.0;
   double ppm = -measured_ns / poll_ns * 1e6;
   ppm = std::fmax(-w32.max_slew_ppm, std::fmin(w32.max_slew_ppm, ppm));
-  const auto increment = static_cast<double>(config.time_increment_100ns);
-  const auto value = static_cast<std::uint64_t>(std::llround(increment * (1.0 + ppm * 1e-6)));
-  if (apply_adjustment(value, false)) ++counters.w32time_adjustments;
+  // w32time sets its slew through the legacy pair (100 ns units).
+  const std::uint64_t increment = config.legacy_time_increment_100ns;
+  const auto value =
+      static_cast<std::uint64_t>(std::llround(static_cast<double>(increment) * (1.0 + ppm * 1e-6)));
+  if (apply_adjustment(value, increment, false)) ++counters.w32time_adjustments;
   defer(w32.poll_interval, [this] { w32time_poll(); });
 }
 
@@ -80,36 +89,40 @@ void SimWindows::install_clocks() {
     s->last_error = ERROR_PRIVILEGE_NOT_HELD;  // WT:77 both setters need SE_SYSTEMTIME_NAME
     return false;
   };
-  const auto set = [s, may_set](std::uint64_t adjustment, bool disabled) -> BOOL {
+  const auto set = [s, may_set](std::uint64_t adjustment, std::uint64_t increment,
+                                bool disabled) -> BOOL {
     if (!may_set()) return FALSE;
-    if ((!disabled && adjustment == 0) || !s->apply_adjustment(adjustment, disabled)) {
+    if ((!disabled && adjustment == 0) || !s->apply_adjustment(adjustment, increment, disabled)) {
       s->last_error = ERROR_INVALID_PARAMETER;
       return FALSE;
     }
     ++s->counters.adjustments_set;
     return TRUE;
   };
-  // WT:75 the legacy pair in 100 ns units (kernel32, always there).
+  // WT:75 the legacy pair in 100 ns units per 15.625 ms update (kernel32, always there; WT:83
+  // Wine reports 156250/156250): one unit is 6.4 ppm.
   api_.get_system_time_adjustment = [s](DWORD* adjustment, DWORD* increment, BOOL* disabled) {
-    *adjustment = static_cast<DWORD>(s->adjustment);
-    *increment = static_cast<DWORD>(s->config.time_increment_100ns);
+    *adjustment = static_cast<DWORD>(s->adjustment_in(s->config.legacy_time_increment_100ns));
+    *increment = static_cast<DWORD>(s->config.legacy_time_increment_100ns);
     *disabled = s->disabled ? TRUE : FALSE;
     return TRUE;
   };
-  api_.set_system_time_adjustment = [set](DWORD adjustment, BOOL disabled) {
-    return set(adjustment, disabled != FALSE);
+  api_.set_system_time_adjustment = [s, set](DWORD adjustment, BOOL disabled) {
+    return set(adjustment, s->config.legacy_time_increment_100ns, disabled != FALSE);
   };
-  // WT:75 the precise pair, kernelbase.dll, Windows 10+: absent under Wine (WT:83).
+  // WT:75 the precise pair, kernelbase.dll, Windows 10+: absent under Wine (WT:83). Its units
+  // follow Microsoft's sample (WT:75): +n ppm is +n x QPF / 1e6 units on the adjustment, so the
+  // increment is the counter's frequency and one unit is 1 / QPF of the rate (0.1 ppm at 10 MHz).
   if (config_.precise_adjustment_api) {
     api_.get_system_time_adjustment_precise = [s](DWORD64* adjustment, DWORD64* increment,
                                                   BOOL* disabled) {
-      *adjustment = s->adjustment;
-      *increment = s->config.time_increment_100ns;
+      *adjustment = s->adjustment_in(s->precise_increment());
+      *increment = s->precise_increment();
       *disabled = s->disabled ? TRUE : FALSE;
       return TRUE;
     };
-    api_.set_system_time_adjustment_precise = [set](DWORD64 adjustment, BOOL disabled) {
-      return set(adjustment, disabled != FALSE);
+    api_.set_system_time_adjustment_precise = [s, set](DWORD64 adjustment, BOOL disabled) {
+      return set(adjustment, s->precise_increment(), disabled != FALSE);
     };
   }
   // WT:76 SetSystemTime: UTC with millisecond resolution; the clock reads exactly that time now.

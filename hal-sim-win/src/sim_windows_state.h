@@ -79,8 +79,13 @@ struct SimWindows::State final : hal::PacketListener, hal::CapabilityChangeListe
       IfTimestampChangeHandle handle);
   // w32time's poll: measure against its source, then set its own adjustment.
   void w32time_poll();
-  // The simulated system clock's rate follows the adjustment in force.
-  bool apply_adjustment(std::uint64_t adjustment, bool disabled);
+  // The simulated system clock's rate follows the adjustment in force: `adjustment` units per
+  // `increment` units of the pair that set it (the legacy or the precise increment).
+  bool apply_adjustment(std::uint64_t adjustment, std::uint64_t increment, bool disabled);
+  // What each pair reads back: the rate in force, in that pair's units.
+  [[nodiscard]] std::uint64_t adjustment_in(std::uint64_t increment) const;
+  // The precise pair's increment: the counter's frequency (see sim_windows_clocks.cpp).
+  [[nodiscard]] std::uint64_t precise_increment() const { return host.counter().frequency_hz(); }
 
   sim::Scheduler& scheduler;
   sim::SimHost& host;
@@ -103,7 +108,9 @@ struct SimWindows::State final : hal::PacketListener, hal::CapabilityChangeListe
   std::optional<hal::SubscriptionId> subscription;
 
   // Clocks
-  std::uint64_t adjustment = 0;  // 100 ns per increment, in force while !disabled
+  // The rate in force while !disabled, relative to nominal; whichever pair set it, both read it
+  // back in their own units.
+  double adjustment_ppb = 0;
   bool disabled = true;
 
   // Winsock

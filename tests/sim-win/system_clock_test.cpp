@@ -1,5 +1,6 @@
 // The real WinSystemClock on a simulated Windows: SetSystemTimeAdjustmentPrecise changes the
-// simulated clock's rate by adjustment / increment exactly (Windows' integer units show), the
+// simulated clock's rate by adjustment / increment exactly (Windows' integer units show: 0.1 ppm
+// for the precise pair, 6.4 ppm for the legacy one), the
 // original setting comes back on close, SetSystemTime steps to a whole millisecond, a missing
 // privilege is refused, and a running w32time both draws the HAL's warning and overrides the
 // adjustment at its polls.
@@ -17,19 +18,21 @@ TEST(SimWindowsClock, PreciseAdjustmentChangesTheRateByTheQuantizedAmount) {
   Node& node = world.add({});
   win::WinSystemClock& clock = node.win_host->system_clock();
   ASSERT_TRUE(clock.precise_adjustment());
-  ASSERT_TRUE(clock.adjust_frequency(hal::PartsPerBillion{10'000}));
-  // 156250 * (1 + 1e-5) = 156251.5625, rounded to 156252: +12.8 ppm, not +10.
-  EXPECT_EQ(node.windows->time_adjustment(), 156'252U);
+  ASSERT_TRUE(clock.adjust_frequency(hal::PartsPerBillion{10'030}));
+  // 10'000'000 * (1 + 1.003e-5) = 10'000'100.3, rounded to 10'000'100: +10.0 ppm, not +10.03.
+  EXPECT_EQ(node.windows->precise_time_adjustment(), 10'000'100U);
   EXPECT_FALSE(node.windows->time_adjustment_disabled());
-  const double expected_ppb = 2.0 / 156'250.0 * 1e9;
+  const double expected_ppb = 100.0 / 10'000'000.0 * 1e9;
   EXPECT_NEAR(node.host->system_clock().frequency_adjustment()->value, expected_ppb, 1e-6);
   EXPECT_NEAR(clock.frequency_adjustment()->value, expected_ppb, 1e-6);
-  EXPECT_NEAR(*clock.frequency_resolution_ppb(), 6'400, 1e-9);
+  EXPECT_NEAR(*clock.frequency_resolution_ppb(), 100, 1e-9);
+  // The legacy pair reads the same rate back in its own, coarser units.
+  EXPECT_EQ(node.windows->legacy_time_adjustment(), 156'252U);  // 156251.5625
 
   const double before = node.host->system_clock().true_offset_ns();
   world.run_for(sim::SimDuration::seconds(10));
   const double gained = node.host->system_clock().true_offset_ns() - before;
-  EXPECT_NEAR(gained, expected_ppb * 10, 0.01);  // 128 us in 10 s of an ideal crystal
+  EXPECT_NEAR(gained, expected_ppb * 10, 0.01);  // 100 us in 10 s of an ideal crystal
 
   node.pump.reset();
   node.win_host.reset();  // restores the original: disabled, the nominal rate
@@ -45,7 +48,8 @@ TEST(SimWindowsClock, TheLegacyPairServesWhenThePreciseOneIsMissing) {
   win::WinSystemClock& clock = node.win_host->system_clock();
   EXPECT_FALSE(clock.precise_adjustment());
   ASSERT_TRUE(clock.adjust_frequency(hal::PartsPerBillion{-50'000}));
-  EXPECT_EQ(node.windows->time_adjustment(), 156'242U);  // 156250 * (1 - 5e-5) = 156242.1875
+  EXPECT_EQ(node.windows->legacy_time_adjustment(), 156'242U);  // 156250 * (1 - 5e-5) = 156242.1875
+  EXPECT_NEAR(*clock.frequency_resolution_ppb(), 6'400, 1e-9);
 }
 
 TEST(SimWindowsClock, SetSystemTimeStepsToAWholeMillisecond) {
@@ -87,11 +91,11 @@ TEST(SimWindowsClock, RunningW32TimeIsWarnedAboutAndOverridesTheAdjustment) {
   bool warned = false;
   for (const auto& line : node.log) warned |= line.find("w32time") != std::string::npos;
   EXPECT_TRUE(warned);
-  EXPECT_EQ(node.windows->time_adjustment(), 156'250U);
+  EXPECT_EQ(node.windows->legacy_time_adjustment(), 156'250U);
   world.run_for(options.windows.w32time.first_poll + sim::SimDuration::milliseconds(1));
   EXPECT_EQ(node.windows->counters().w32time_adjustments, 1U);
   // -2 ms over 64 s is -31 ppm: w32time slows the clock, whatever the application had set.
-  EXPECT_LT(node.windows->time_adjustment(), 156'250U - 4U);
+  EXPECT_LT(node.windows->legacy_time_adjustment(), 156'250U - 4U);
   EXPECT_LT(clock.frequency_adjustment()->value, -25'000);
   world.run_for(options.windows.w32time.poll_interval * 3);
   EXPECT_EQ(node.windows->counters().w32time_adjustments, 4U);

@@ -63,9 +63,10 @@ struct SimWindowsConfig {
   bool precise_adjustment_api = true;
   // SIO_TIMESTAMPING and SIO_GET_TX_TIMESTAMP answer (false: WSAEOPNOTSUPP, as under Wine).
   bool socket_timestamping = true;
-  // The clock-update period in 100 ns units that both adjustment pairs report as the increment:
-  // the default timer interrupt, 15.625 ms.
-  std::uint64_t time_increment_100ns = 156'250;
+  // The clock-update period in 100 ns units that the legacy adjustment pair reports as its
+  // increment: the default timer interrupt, 15.625 ms. (The precise pair's increment is the
+  // counter's frequency: see docs/simulated-windows.md.)
+  std::uint64_t legacy_time_increment_100ns = 156'250;
   // SE_SYSTEMTIME_NAME: what enabling it answers (ERROR_NOT_ALL_ASSIGNED: not held).
   win::DWORD system_time_privilege = 0;  // NO_ERROR
   SimW32TimeConfig w32time;
@@ -144,8 +145,11 @@ class SimWindows {
   [[nodiscard]] const SimWindowsCounters& counters() const;
   [[nodiscard]] const SimWindowsConfig& config() const { return config_; }
   sim::SimHost& host() { return host_; }
-  // The adjustment in force (100 ns per increment) and whether the application controls it.
-  [[nodiscard]] std::uint64_t time_adjustment() const;
+  // The adjustment in force as each pair reads it back (legacy: 100 ns units per 15.625 ms
+  // increment; precise: counter ticks per counter-frequency increment), and whether the
+  // application controls it.
+  [[nodiscard]] std::uint64_t legacy_time_adjustment() const;
+  [[nodiscard]] std::uint64_t precise_time_adjustment() const;
   [[nodiscard]] bool time_adjustment_disabled() const;
   [[nodiscard]] std::size_t registered_callbacks() const;
 
