@@ -53,6 +53,8 @@ packages=(
   clang libclang-rt-14-dev clang-format clang-tidy
   # Windows cross-build and its test runner
   mingw-w64 g++-mingw-w64-x86-64-posix wine wine64
+  # ptp4win's Windows Installer package (wixl) and its checks (msiinfo, msiextract, msibuild)
+  msitools wixl
   # interop peers, packet dissection, network namespaces, plots
   linuxptp tshark iproute2 gnuplot-nox procps
 )

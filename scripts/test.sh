@@ -5,7 +5,8 @@
 #   3. Linux `release` preset: the conformance suite over seeds 1-5 with both servos and its long
 #      (nightly) cases, which the sanitizers would make too slow;
 #   4. Windows cross-build (`windows` preset, mingw-w64): Boost from Debian's sources, build, and
-#      ctest with every test executable under Wine;
+#      ctest with every test executable under Wine; ptp4win.exe against ptp4l (wine-interop); the
+#      package (.msi, .zip) installed, upgraded, run and removed under Wine (wine-install);
 #   5. the codec's libFuzzer target for a bounded time on its seed corpus.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -28,6 +29,8 @@ section "Windows: cross-build with mingw-w64, tests under Wine"
 # Configuring runs scripts/fetch-boost-source.sh (cmake/PtpBoost.cmake), a no-op once cached.
 cmake --workflow --preset windows
 ctest --test-dir build/dev -L wine-interop --output-on-failure  # ptp4win.exe vs ptp4l
+cmake --build build/windows --target package  # ptp4win-<version>-win64.msi and .zip
+ctest --test-dir build/dev -L wine-install --output-on-failure  # the package under Wine
 
 section "Fuzzing the wire codec (${PTP_FUZZ_SECONDS:-60} s)"
 scripts/run-fuzz.sh "${PTP_FUZZ_SECONDS:-60}"

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ptp/app/linuxptp_config_parser.h"
+#include "ptp4win_version.h"  // generated at build time: project version + git describe
 
 namespace ptp::ptp4win {
 namespace {
@@ -232,6 +233,8 @@ std::string usage_text() {
          "  -h           print this text and exit\n";
 }
 
-std::string version_text() { return "ptp4win (ptpstack) 0.1.0\n"; }
+std::string_view version() { return PTP4WIN_VERSION_STRING; }
+
+std::string version_text() { return "ptp4win (ptpstack) " + std::string(version()) + "\n"; }
 
 }  // namespace ptp::ptp4win

@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include "ptp4win_messages.h"  // generated from resources/ptp4win_messages.mc
+
 namespace ptp::ptp4win {
 namespace {
 
@@ -30,6 +32,17 @@ WORD event_type_of(LogLevel level) {
   return EVENTLOG_INFORMATION_TYPE;
 }
 
+DWORD event_id_of(LogLevel level) {
+  switch (level) {
+    case LogLevel::kError: return PTP4WIN_EVENT_ERROR;
+    case LogLevel::kWarning: return PTP4WIN_EVENT_WARNING;
+    case LogLevel::kNotice: return PTP4WIN_EVENT_NOTICE;
+    case LogLevel::kInfo: return PTP4WIN_EVENT_INFO;
+    case LogLevel::kDebug: return PTP4WIN_EVENT_DEBUG;
+  }
+  return PTP4WIN_EVENT_INFO;
+}
+
 std::unique_ptr<EventLog> EventLog::open(std::wstring_view source) {
   const std::wstring name(source);
   HANDLE handle = RegisterEventSourceW(nullptr, name.c_str());
@@ -42,8 +55,8 @@ EventLog::~EventLog() { (void)DeregisterEventSource(source_); }
 bool EventLog::write(LogLevel level, std::string_view line) const {
   const std::wstring text = to_wide(line);
   LPCWSTR strings[] = {text.c_str()};
-  return ReportEventW(source_, event_type_of(level), 0, static_cast<DWORD>(level), nullptr, 1, 0,
-                      strings, nullptr) != FALSE;
+  return ReportEventW(source_, event_type_of(level), 0, event_id_of(level), nullptr, 1, 0, strings,
+                      nullptr) != FALSE;
 }
 
 }  // namespace ptp::ptp4win

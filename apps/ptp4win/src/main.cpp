@@ -13,6 +13,7 @@
 #include "ptp/ptp4win/console_control.h"
 #include "ptp/ptp4win/event_log.h"
 #include "ptp/ptp4win/logger.h"
+#include "ptp/ptp4win/program_arguments.h"
 #include "ptp/ptp4win/ptp4win_app.h"
 #include "ptp/ptp4win/windows_service.h"
 #include "ptp/win/win_api.h"
@@ -69,7 +70,7 @@ int run_service(const ptp::Result<CommandLine, ptp::ptp4win::CommandLineError>& 
 
 int main(int argc, char** argv) {
   using namespace ptp::ptp4win;
-  const std::vector<std::string> arguments(argv + (argc > 0 ? 1 : 0), argv + argc);
+  const std::vector<std::string> arguments = program_arguments(argc, argv);
   auto command_line = parse_command_line(arguments);
   if (std::ranges::find(arguments, "--service") != arguments.end()) {
     return run_service(command_line);

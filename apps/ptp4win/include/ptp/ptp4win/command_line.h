@@ -38,8 +38,11 @@ struct CommandLineError {
 // `arguments` without the program's name (argv[1..]).
 Result<CommandLine, CommandLineError> parse_command_line(std::span<const std::string> arguments);
 
-// The -h text and the -v line.
+// The -h text and the -v line ("ptp4win (ptpstack) VERSION").
 std::string usage_text();
 std::string version_text();
+// VERSION: the project's version and git's description of the checkout ("0.1.0+g1a2b3c4",
+// cmake/PtpGitVersion.cmake); ptp4win.exe's VERSIONINFO FileVersion and ProductVersion strings.
+std::string_view version();
 
 }  // namespace ptp::ptp4win

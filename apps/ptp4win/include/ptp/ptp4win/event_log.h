@@ -1,6 +1,8 @@
 // The Windows Event Log as ptp4win's syslog: under --service (no console) the log lines go to
 // the Application log with the event source "ptp4win", their level as the event type (error,
-// warning, information) and as the event ID (the syslog level, 3..7, for filtering).
+// warning, information) and as the event ID (the syslog level, 3..7, for filtering). Each ID has
+// a "%1" message in ptp4win.exe's message table (resources/ptp4win_messages.mc), so with the
+// source's EventMessageFile registered (the installer does it) Event Viewer shows the line alone.
 #pragma once
 
 // clang-format off
@@ -16,6 +18,8 @@ namespace ptp::ptp4win {
 
 // The event type a log level is reported with.
 WORD event_type_of(LogLevel level);
+// The event ID a log level is reported with: its message-table entry.
+DWORD event_id_of(LogLevel level);
 
 class EventLog {
  public:
