@@ -79,7 +79,8 @@ TEST(Ptp4winCommandLine, ServiceRunsTheClockWithTheSameOptions) {
             "command line: no interface: give one with -i IFACE or an [interface] section in the "
             "-f file");
   EXPECT_EQ(parse_error({"--service", "--list-interfaces"}),
-            "command line: --service: runs the clock: not with -h, -v or --list-interfaces");
+            "command line: --service: runs the clock: not with -h, -v, --list-interfaces or "
+            "--diagnose");
   EXPECT_EQ(parse_error({"--service=1", "-i", "eth0"}),
             "command line: option '--service' does not take any arguments");
 }
@@ -95,6 +96,17 @@ TEST(Ptp4winCommandLine, HelpVersionAndListInterfacesNeedNoInterface) {
   EXPECT_NE(usage_text().find("clock_servo kalman"), std::string::npos);
   EXPECT_NE(usage_text().find("time_stamping auto"), std::string::npos);
   EXPECT_EQ(version_text().rfind("ptp4win", 0), 0U);
+}
+
+TEST(Ptp4winCommandLine, DiagnoseNeedsAnInterfaceAndTakesJson) {
+  const CommandLine text = parse_ok({"--diagnose", "-i", "Ethernet 2"});
+  EXPECT_EQ(text.action, CommandLineAction::kDiagnose);
+  EXPECT_EQ(text.interface_name, "Ethernet 2");
+  EXPECT_FALSE(text.json);
+  EXPECT_TRUE(parse_ok({"--diagnose", "--json", "-i", "3"}).json);
+  EXPECT_EQ(parse_error({"--diagnose"}), "command line: --diagnose: needs -i IFACE");
+  EXPECT_EQ(parse_error({"--json", "-i", "eth0"}), "command line: --json: only with --diagnose");
+  EXPECT_EQ(parse_ok({"--diagnose", "-h"}).action, CommandLineAction::kHelp);
 }
 
 TEST(Ptp4winCommandLine, ConfigOptionsInBothSpellings) {

@@ -28,7 +28,8 @@ std::string command_line_error(std::string_view option, std::string_view problem
 bool is_own_long_option(std::string_view token) {
   const std::string_view name = token.substr(
       2, token.find('=') == std::string_view::npos ? std::string_view::npos : token.find('=') - 2);
-  return name == "help" || name == "version" || name == "list-interfaces" || name == "service";
+  return name == "help" || name == "version" || name == "list-interfaces" || name == "service" ||
+         name == "diagnose" || name == "json";
 }
 
 struct SplitArguments {
@@ -71,6 +72,8 @@ po::options_description option_table() {
       ("version,v", "")                          //
       ("help,h", "")                             //
       ("list-interfaces", "")                    //
+      ("diagnose", "")                           //
+      ("json", "")                               //
       ("service", "");
   return table;
 }
@@ -174,6 +177,10 @@ Result<CommandLine, CommandLineError> parse_command_line(std::span<const std::st
     if (key == "list-interfaces" && result.action == CommandLineAction::kRun) {
       result.action = CommandLineAction::kListInterfaces;
     }
+    if (key == "diagnose" && result.action == CommandLineAction::kRun) {
+      result.action = CommandLineAction::kDiagnose;
+    }
+    if (key == "json") result.json = true;
     if (key == "service") result.run_as_service = true;
     if (key == "interface") {
       if (!result.interface_name.empty()) {
@@ -192,10 +199,16 @@ Result<CommandLine, CommandLineError> parse_command_line(std::span<const std::st
   auto overrides = app::apply_command_line_options(result.config, split.config_options);
   if (!overrides) return fail(overrides.error().message());
 
+  if (result.json && result.action != CommandLineAction::kDiagnose) {
+    return fail(command_line_error("--json", "only with --diagnose"));
+  }
   if (result.action != CommandLineAction::kRun) {
     if (result.run_as_service) {
-      return fail(
-          command_line_error("--service", "runs the clock: not with -h, -v or --list-interfaces"));
+      return fail(command_line_error(
+          "--service", "runs the clock: not with -h, -v, --list-interfaces or --diagnose"));
+    }
+    if (result.action == CommandLineAction::kDiagnose && result.interface_name.empty()) {
+      return fail(command_line_error("--diagnose", "needs -i IFACE"));
     }
     return result;
   }
@@ -212,6 +225,9 @@ std::string usage_text() {
          "  -f FILE      read a linuxptp configuration file ([global], [interface])\n"
          "  --list-interfaces\n"
          "               list the adapters with their timestamping capabilities and exit\n"
+         "  --diagnose -i IFACE [--json]\n"
+         "               check the interface's timestamping, cross-timestamps, clocks, w32time\n"
+         "               and privilege: a report for bug reports (text, or JSON with --json)\n"
          "  --service    run as a Windows service (started by the Service Control Manager;\n"
          "               the log goes to the Event Log, see docs/ptp4win.md)\n"
          "\n"

@@ -11,6 +11,7 @@
 #include "ptp/ptp4win/asio_timers.h"
 #include "ptp/ptp4win/command_line.h"
 #include "ptp/ptp4win/console_control.h"
+#include "ptp/ptp4win/diagnose.h"
 #include "ptp/ptp4win/event_log.h"
 #include "ptp/ptp4win/logger.h"
 #include "ptp/ptp4win/program_arguments.h"
@@ -42,6 +43,21 @@ int run_clock(boost::asio::io_context& io, const CommandLine& command_line,
       [&counter] { return ptp::ptp4win::counter_time(counter.now(), counter.frequency_hz()); });
   return ptp::ptp4win::run_ordinary_clock(io, api, command_line.config, command_line.interface_name,
                                           logger, on_running);
+}
+
+// --diagnose -i IFACE [--json]: the report on stdout; exit 1 if the interface is unknown.
+int diagnose(const CommandLine& command_line, std::FILE* out) {
+  const ptp::win::WinApi api = ptp::win::load_win_api();
+  auto adapter = ptp::win::find_interface(api, command_line.interface_name);
+  if (!adapter) {
+    (void)std::fprintf(stderr, "ptp4win: %s\n", adapter.error().message.c_str());
+    return 1;
+  }
+  const ptp::ptp4win::DiagnoseReport report = ptp::ptp4win::run_diagnose(api, *adapter);
+  const std::string text = command_line.json ? ptp::ptp4win::format_diagnose_json(report)
+                                             : ptp::ptp4win::format_diagnose_text(report);
+  (void)std::fwrite(text.data(), 1, text.size(), out);
+  return 0;
 }
 
 // --service: the log goes to the Event Log (use_syslog, -q turns it off); a service has no
@@ -84,6 +100,7 @@ int main(int argc, char** argv) {
     case CommandLineAction::kVersion: (void)std::fputs(version_text().c_str(), stdout); return 0;
     case CommandLineAction::kListInterfaces:
       return list_interfaces(ptp::win::load_win_api(), stdout);
+    case CommandLineAction::kDiagnose: return diagnose(*command_line, stdout);
     case CommandLineAction::kRun: break;
   }
 

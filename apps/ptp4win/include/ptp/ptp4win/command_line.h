@@ -20,6 +20,7 @@ enum class CommandLineAction : std::uint8_t {
   kRun,             // run the ordinary clock on `interface_name`
   kHelp,            // -h / --help
   kVersion,         // -v / --version
+  kDiagnose,        // --diagnose -i IFACE [--json]
   kListInterfaces,  // --list-interfaces
 };
 
@@ -29,6 +30,7 @@ struct CommandLine {
   std::string interface_name;   // -i, or the configuration file's single [interface] section
   std::string config_file;      // -f, empty if none
   bool run_as_service = false;  // --service: under the Service Control Manager
+  bool json = false;            // --json: --diagnose prints JSON
 };
 
 struct CommandLineError {
