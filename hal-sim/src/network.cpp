@@ -73,13 +73,14 @@ Result<NodeId, NetworkSetupError> Network::add_host(WireReceiver& receiver,
   return NodeId{node_index};
 }
 
-Result<NodeId, NetworkSetupError> Network::add_switch(const DelayModelConfig& residence) {
+Result<NodeId, NetworkSetupError> Network::add_switch(const DelayModelConfig& residence,
+                                                      const TransparentClockConfig& transparent) {
   auto model = DelayModel::create(residence);
   if (!model) return unexpected(NetworkSetupError(model.error()));
   const auto node_index = static_cast<std::uint32_t>(nodes_.size());
   nodes_.push_back(
       Node{NodeKind::kSwitch, static_cast<std::uint32_t>(switches_.size()), {}, node_index});
-  switches_.push_back(Switch{*model, stream(kSwitchStreamBase + switches_.size())});
+  switches_.push_back(Switch{*model, stream(kSwitchStreamBase + switches_.size()), transparent});
   routes_stale_ = true;
   return NodeId{node_index};
 }
@@ -108,8 +109,12 @@ Result<LinkId, NetworkSetupError> Network::add_link(NodeId a, NodeId b,
   auto backward = LinkDirection::create(b_to_a, stream(std::uint64_t{backward_index} + 1));
   if (!backward) return unexpected(from_link_error(backward.error()));
 
-  links_.push_back(DirectedLink{*forward, *node_a, *node_b, {}, 0, {}, 0, {}});
-  links_.push_back(DirectedLink{*backward, *node_b, *node_a, {}, 0, {}, 0, {}});
+  const SimDuration known_link_delay =
+      SimDuration::picoseconds(((a_to_b.delay.propagation + a_to_b.delay.asymmetry).picoseconds() +
+                                (b_to_a.delay.propagation + b_to_a.delay.asymmetry).picoseconds()) /
+                               2);
+  links_.push_back(DirectedLink{*forward, *node_a, *node_b, {}, 0, {}, 0, {}, known_link_delay});
+  links_.push_back(DirectedLink{*backward, *node_b, *node_a, {}, 0, {}, 0, {}, known_link_delay});
   nodes_[*node_a].out_links.push_back(forward_index);
   nodes_[*node_b].out_links.push_back(backward_index);
   if (nodes_[*node_a].kind == NodeKind::kHost)

@@ -176,26 +176,35 @@ void Network::deliver(std::uint32_t slot, std::uint32_t host_index, SimTime now)
 
 void Network::forward(std::uint32_t slot, std::uint32_t switch_node, std::uint32_t arrived_on,
                       SimTime now) {
+  if (transparent_clock_consumes(slot, switch_node, arrived_on, now)) return;
   Switch& from = switches_[nodes_[switch_node].index];
   const std::uint32_t destination_host = pool_.at(slot).destination_host;
   if (destination_host != InFlightPacket::kFlooded) {
     refresh_routes();
     const std::uint32_t out = next_hop(switch_node, destination_host);
-    if (out != kNoLink) leave_switch(slot, from, out, now);
+    if (out != kNoLink) leave_switch(slot, from, out, arrived_on, now);
     return;
   }
   // Flooding out of every port but the arrival port: in a tree no copy ever comes back.
   const std::uint32_t arrival_port = arrived_on ^ 1U;
   for (const std::uint32_t out : nodes_[switch_node].out_links) {
-    if (out != arrival_port) leave_switch(slot, from, out, now);
+    if (out != arrival_port) leave_switch(slot, from, out, arrived_on, now);
   }
 }
 
 void Network::leave_switch(std::uint32_t slot, Switch& from, std::uint32_t directed_link,
-                           SimTime now) {
+                           std::uint32_t arrived_on, SimTime now) {
   DirectedLink& link = links_[directed_link];
   const SimTime departure =
       link.egress_queue.deliver(now + from.residence.sample(from.random, now));
+  const std::uint32_t leaving = transparent_copy(slot, from, arrived_on, now, departure);
+  schedule_departure(leaving, directed_link, departure, now);
+  if (leaving != slot) drop_reference(leaving);  // the copy's own reference
+}
+
+void Network::schedule_departure(std::uint32_t slot, std::uint32_t directed_link, SimTime departure,
+                                 SimTime now) {
+  DirectedLink& link = links_[directed_link];
   // Sending at once is only safe when no earlier packet is still waiting for this port.
   if (departure == now && link.pending_departures == 0) {
     send_on_link(slot, directed_link, now);

@@ -133,10 +133,14 @@ Result<void, hal::HalError> WinsockTransport::join_groups(SOCKET s) {
     ip_mreq membership{};
     std::memcpy(&membership.imr_multiaddr, hal::kPtpPrimaryIpv4.octets().data(), 4);
     membership.imr_interface = interface_address;
+    // 224.0.0.107 too: a P2P peer (ptp4l -P) sends its Pdelay messages there.
+    ip_mreq peer_delay = membership;
+    std::memcpy(&peer_delay.imr_multiaddr, hal::kPtpPdelayIpv4.octets().data(), 4);
     if (set_option(api_, s, IPPROTO_IP, IP_MULTICAST_IF, interface_address) == SOCKET_ERROR ||
         set_option(api_, s, IPPROTO_IP, IP_MULTICAST_TTL, hops) == SOCKET_ERROR ||
         set_option(api_, s, IPPROTO_IP, IP_MULTICAST_LOOP, loop) == SOCKET_ERROR ||
-        set_option(api_, s, IPPROTO_IP, IP_ADD_MEMBERSHIP, membership) == SOCKET_ERROR) {
+        set_option(api_, s, IPPROTO_IP, IP_ADD_MEMBERSHIP, membership) == SOCKET_ERROR ||
+        set_option(api_, s, IPPROTO_IP, IP_ADD_MEMBERSHIP, peer_delay) == SOCKET_ERROR) {
       const hal::HalError error = last_socket_error();
       log(LogLevel::kError,
           "cannot join 224.0.1.129 on the interface: error " + std::to_string(error.os_code));
@@ -150,7 +154,8 @@ Result<void, hal::HalError> WinsockTransport::join_groups(SOCKET s) {
       set_option(api_, s, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, loop) == SOCKET_ERROR) {
     return unexpected(last_socket_error());
   }
-  for (const auto& group : {hal::kPtpPrimaryIpv6.octets(), kPtpPrimaryIpv6LinkLocal}) {
+  for (const auto& group :
+       {hal::kPtpPrimaryIpv6.octets(), kPtpPrimaryIpv6LinkLocal, hal::kPtpPdelayIpv6.octets()}) {
     ipv6_mreq membership{};
     std::memcpy(&membership.ipv6mr_multiaddr, group.data(), 16);
     membership.ipv6mr_interface = index;

@@ -262,9 +262,11 @@ void PortDriver::execute(const PortActions& actions, Nanoseconds now) {
   bool fault = false;
   for (const PortAction& action : actions.view()) {
     if (const auto* send = std::get_if<SendMessage>(&action)) {
-      const IpAddress destination = send->unicast_to
-                                        ? to_ip_address(*send->unicast_to)
-                                        : ptp_primary_multicast(host_.transport.family());
+      const AddressFamily family = host_.transport.family();
+      const IpAddress destination = send->unicast_to ? to_ip_address(*send->unicast_to)
+                                    : send->group == MulticastGroup::kPeerDelay
+                                        ? ptp_pdelay_multicast(family)
+                                        : ptp_primary_multicast(family);
       const auto sent = host_.transport.send(
           udp_port(send->channel), destination, send->payload(),
           send->timestamp_id ? TxTimestampRequest::kRequested : TxTimestampRequest::kNone);

@@ -33,10 +33,11 @@ TEST(LinuxPtpConfigCommandLine, ErrorsNameTheCommandLineAndTheOption) {
   EXPECT_EQ(result.error().message(), "command line: --priority1: 256 is out of range [0, 255]");
   EXPECT_EQ(result.error().line, 0U);
 
-  result = apply(config, {"--delay_mechanism=P2P"});
+  result = apply(config, {"--delay_mechanism=NONE"});
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().message(),
-            "command line: --delay_mechanism: P2P is not supported by ptpstack (supported: E2E)");
+            "command line: --delay_mechanism: NONE is not supported by ptpstack (supported: E2E, "
+            "P2P)");
 
   result = apply(config, {"--bogus", "1"});
   ASSERT_FALSE(result);

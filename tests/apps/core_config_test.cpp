@@ -43,7 +43,12 @@ TEST(CoreConfig, EveryPortOptionReachesThePortConfig) {
   clock.utc_offset_seconds.value = 36;
   clock.time_source.value = 0x20;
   clock.free_running.value = true;
+  clock.ptp_minor_version.value = 0;
   PortOptions port;
+  port.delay_mechanism.value = DelayMechanism::kP2P;
+  port.log_min_pdelay_req_interval.value = -1;
+  port.neighbor_prop_delay_thresh_ns.value = 900;
+  port.min_neighbor_prop_delay_ns.value = -5;
   port.log_announce_interval.value = 0;
   port.log_sync_interval.value = -3;
   port.log_min_delay_req_interval.value = -2;
@@ -68,6 +73,11 @@ TEST(CoreConfig, EveryPortOptionReachesThePortConfig) {
   EXPECT_EQ(config->announce_receipt_timeout, 4);
   EXPECT_TRUE(config->hybrid_e2e);
   EXPECT_EQ(config->delay_filter_length, 16U);
+  EXPECT_EQ(config->delay_mechanism, ptp::DelayMechanism::kP2P);
+  EXPECT_EQ(config->log_min_pdelay_req_interval, -1);
+  EXPECT_EQ(config->neighbor_prop_delay_thresh, Nanoseconds(900));
+  EXPECT_EQ(config->min_neighbor_prop_delay, Nanoseconds(-5));
+  EXPECT_EQ(config->minor_version_ptp, 0);
 }
 
 TEST(CoreConfig, SlaveOnlyAndMasterOnlyIsRefused) {

@@ -111,7 +111,8 @@ TEST(LinuxPtpConfigOptionTable, ListsEveryOptionOfIssue7WithLinuxptpsScope) {
                                            "pi_integral_scale",
                                            "pi_integral_exponent",
                                            "pi_integral_norm_max",
-                                           "clientOnly"};
+                                           "clientOnly",
+                                           "ptp_minor_version"};
   const std::vector<std::string> port = {"logAnnounceInterval",
                                          "logSyncInterval",
                                          "logMinDelayReqInterval",
@@ -122,7 +123,10 @@ TEST(LinuxPtpConfigOptionTable, ListsEveryOptionOfIssue7WithLinuxptpsScope) {
                                          "delay_filter_length",
                                          "delay_filter",
                                          "masterOnly",
-                                         "serverOnly"};
+                                         "serverOnly",
+                                         "logMinPdelayReqInterval",
+                                         "neighborPropDelayThresh",
+                                         "min_neighbor_prop_delay"};
   for (const std::string& name : global) {
     const OptionDescriptor* option = find_option(name);
     ASSERT_NE(option, nullptr) << name;
@@ -324,10 +328,13 @@ TEST(LinuxPtpConfigOptionErrors, ReadAsDocumented) {
             "t.cfg:2: step_threshold: -1 is out of range [0, inf)");
   EXPECT_EQ(error_of(parse_global("pi_proportional_norm_max", "0")),
             "t.cfg:2: pi_proportional_norm_max: 0 is out of range (0, 1]");
-  EXPECT_EQ(error_of(parse_global("delay_mechanism", "P2P")),
-            "t.cfg:2: delay_mechanism: P2P is not supported by ptpstack (supported: E2E)");
-  EXPECT_EQ(error_of(parse_global("delay_mechanism", "p2p")),
-            "t.cfg:2: delay_mechanism: P2P is not supported by ptpstack (supported: E2E)");
+  EXPECT_EQ(error_of(parse_global("delay_mechanism", "COMMON_P2P")),
+            "t.cfg:2: delay_mechanism: COMMON_P2P is not supported by ptpstack (supported: E2E, "
+            "P2P)");
+  EXPECT_EQ(error_of(parse_global("ptp_minor_version", "2")),
+            "t.cfg:2: ptp_minor_version: 2 is out of range [0, 1]");
+  EXPECT_EQ(error_of(parse_global("min_neighbor_prop_delay", "0")),
+            "t.cfg:2: min_neighbor_prop_delay: 0 is out of range [-2147483648, -1]");
   EXPECT_EQ(error_of(parse_global("network_transport", "L2")),
             "t.cfg:2: network_transport: L2 is not supported by ptpstack (supported: UDPv4, "
             "UDPv6)");

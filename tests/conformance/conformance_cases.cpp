@@ -79,6 +79,7 @@ std::vector<ConformanceCase> make_cases() {
     return &cases.back();
   };
   add("defaults", reference_limits());
+  add("p2p", reference_limits());  // 03-p2pdm, its first half
   {
     // 02-swts: software timestamps converge more slowly (pi waits for its first frequency
     // estimate): sync within [50 s, 300 s]; 2000 s.
@@ -124,6 +125,13 @@ std::vector<ConformanceCase> make_cases() {
   add("base_delay_asymmetry", window(10, 320));  // 23-basedelayvariation's window
   add("hybrid_delay_requests", reference_limits());
   add("udpv6", reference_limits());
+  {
+    // 26-transparent with P2P TCs: max_sync_time 100 s, max 5e-6 s / 5e-6.
+    SyncLimits p2p = window(10, 100);
+    p2p.max_offset_ns = 5'000;
+    p2p.max_frequency_ppb = 5'000;
+    add("transparent_p2p", p2p);
+  }
   add("delayed_follow_up", reference_limits())->nightly = true;  // 67000 s
   add("follow_up_past_next_sync", reference_limits());
   add("pmc", reference_limits())->pmc = true;

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <set>
 #include <string>
 #include <tuple>
@@ -105,13 +106,34 @@ TEST(ConformanceFiles, EveryFileHasACaseAndSaysWhatItReproduces) {
   EXPECT_EQ(files.size(), conformance_cases().size());
 }
 
-// linuxptp-testsuite's 03-p2p: the peer-to-peer delay mechanism is not implemented. The day the
-// option table accepts it, this fails, to have the scenario added.
+// linuxptp-testsuite's 03-p2pdm, second half: a P2P master and an E2E slave do not
+// understand each other's delay messages (each drops them, counted), so the slave never has a
+// delay and must not sync ("this should fail"). The first half is the p2p scenario above.
 TEST(ConformanceP2p, PeerDelayMechanism) {
-  const auto parsed = ptpsim::parse_scenario(
-      "[[node]]\nname = \"gm\"\noptions = { delay_mechanism = \"P2P\" }\n", "p2p.toml");
-  ASSERT_FALSE(parsed) << "P2P is accepted now: add the 03-p2p conformance scenario";
-  GTEST_SKIP() << "P2P not implemented: " << parsed.error().message();
+  const ConformanceCase* p2p = find_case("p2p");
+  ASSERT_NE(p2p, nullptr);
+  std::ifstream stream(std::filesystem::path(kScenariosDir) / p2p->file);
+  std::string text((std::istreambuf_iterator<char>(stream)), std::istreambuf_iterator<char>());
+  const std::string slave_options =
+      "noise_update_interval = \"1 s\" }\n"
+      "paths = { hardware_jitter_stddev = \"0 ns\" }\n"
+      "options = { delay_mechanism = \"P2P\" }";
+  const auto at = text.find(slave_options);
+  ASSERT_NE(at, std::string::npos) << "the slave's options in p2p.toml";
+  const std::string p2p_value = "P2P\" }";
+  text.replace(at + slave_options.size() - p2p_value.size(), p2p_value.size(), "E2E\" }");
+  const std::filesystem::path dir =
+      std::filesystem::path(::testing::TempDir()) / "ptp_conformance_p2p_master_e2e_slave";
+  std::filesystem::create_directories(dir);
+  ConformanceCase mixed = *p2p;
+  mixed.name = "p2p_master_e2e_slave";
+  mixed.file = "p2p_master_e2e_slave.toml";
+  std::ofstream(dir / mixed.file) << text;
+  const auto result = run_case(mixed, ServoChoice::kBaseline, dir.string());
+  std::filesystem::remove_all(dir);
+  ASSERT_TRUE(result.has_value()) << result.error();
+  print_summary(std::cout, mixed, *result);
+  EXPECT_FALSE(result->passed()) << "an E2E slave synced to a P2P master";
 }
 
 #endif

@@ -17,6 +17,9 @@
 #      (RUNNING), it reaches SLAVE to ptp4l (its Event Log lines and pmc show it), `net stop`
 #      (STOPPED, exit code 0, "stopped" logged); a service that cannot start (unknown interface)
 #      ends STOPPED with service-specific exit code 1 and the reason in the Event Log.
+#   7. peer-to-peer delay: ptp4l -P as master, ptp4win -P (free running) as slave: ptp4win reaches
+#      SLAVE, pmc shows ptp4l's port MASTER with delayMechanism P2P and a peer delay (ptp4win
+#      answered its Pdelay_Req), tshark finds Pdelay messages and none malformed or warned.
 # Exit 0: passed; 77: skipped (prints why: not root, no namespaces, no Wine, linuxptp or exe);
 # anything else: failed. Usage: run_interop.sh PATH/TO/ptp4win.exe [work dir]
 set -uo pipefail
@@ -323,6 +326,45 @@ in_wine "$wine" sc delete "$service" >/dev/null 2>&1
 in_wine "$wine" sc delete "${service}-bad" >/dev/null 2>&1
 stop_process "$ptp4l_pid" >/dev/null
 echo "case 6: service ${identity:-unknown} RUNNING, SLAVE, STOPPED (exit 0); failing one exit 1066/1"
+
+# ---- case 7: peer-to-peer delay: ptp4l -P master, ptp4win -P slave ------------------------------
+note "case 7: ptp4l -P (priority1 10) is master, ptp4win -P is slave"
+capture7=""
+if command -v tshark >/dev/null; then
+  capture7="$work/case7.pcapng"
+  "${exec_linux[@]}" timeout 60 tshark -q -i "$veth_linux" -f "udp port 319 or udp port 320" \
+    -w "$capture7" >"$work/tshark7.log" 2>&1 &
+  pids+=($!)
+  tshark_pid=$!
+  wait_for "$work/tshark7.log" "Capturing on" 1 20 || fail "case 7: tshark did not start capturing"
+fi
+start_ptp4l "$work/case7-ptp4l.log" -P --priority1 10 --free_running 1 --logMinPdelayReqInterval -2
+start_ptp4win "$work/case7-ptp4win.log" -P --logMinPdelayReqInterval -2
+wait_for "$work/case7-ptp4win.log" "to SLAVE on" 1 40 || fail "case 7: ptp4win did not reach SLAVE"
+wait_for "$work/case7-ptp4win.log" "master offset" 20 40 || fail "case 7: fewer than 20 offsets"
+"${exec_linux[@]}" timeout 20 pmc -u -s "$work/case7-ptp4l.log.uds" -b 0 \
+  'GET PORT_DATA_SET' >"$work/case7-pmc.log" 2>&1
+grep -qE "portState\s+MASTER" "$work/case7-pmc.log" || fail "case 7: pmc does not show ptp4l MASTER"
+grep -qE "delayMechanism\s+2" "$work/case7-pmc.log" || fail "case 7: ptp4l's port is not P2P"
+# ptp4l measured its link to ptp4win: ptp4win answered its Pdelay_Req with Resp and Follow_Up.
+grep -qE "peerMeanPathDelay\s+[1-9]" "$work/case7-pmc.log" ||
+  fail "case 7: ptp4l has no peer delay (ptp4win did not answer its Pdelay_Req)"
+stop_process "$ptp4win_pid" >/dev/null
+stop_process "$ptp4l_pid" >/dev/null
+if [ -n "$capture7" ]; then
+  stop_process "$tshark_pid" >/dev/null
+  fields=$(tshark -n -r "$capture7" -o ptp.analyze_ptp_messages:TRUE -T fields \
+    -e _ws.malformed -e _ws.expert.severity -e ptp.v2.messagetype -Y ptp 2>/dev/null)
+  pdelay=$(printf '%s\n' "$fields" | awk -F'\t' '$3 == "0x02" || $3 == "0x03" || $3 == "0x0a"' | wc -l)
+  bad=$(printf '%s\n' "$fields" | awk -F'\t' '$1 != "" || $2 ~ /6291456|8388608/' | wc -l)
+  pdelay_from_wine=$(tshark -r "$capture7" -Y 'ptp.v2.messagetype == 0x03 && ip.src == 10.99.0.2' \
+    2>/dev/null | wc -l)
+  echo "case 7: $pdelay Pdelay packets ($pdelay_from_wine Pdelay_Resp from ptp4win), $bad malformed or warned"
+  [ "$pdelay" -gt 0 ] || fail "case 7: no Pdelay packets captured"
+  [ "$pdelay_from_wine" -gt 0 ] || fail "case 7: ptp4win sent no Pdelay_Resp"
+  [ "$bad" = 0 ] || fail "case 7: $bad malformed or expert-warning packets"
+fi
+grep -E "master offset" "$work/case7-ptp4win.log" | tail -n 3
 
 note "logs in $work"
 if [ "$failed" != 0 ]; then

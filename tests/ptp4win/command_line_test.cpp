@@ -55,6 +55,12 @@ TEST(Ptp4winCommandLine, EveryShortOption) {
   const CommandLine other = parse_ok({"-i", "eth0", "-6", "-4", "-S", "-H"});
   EXPECT_EQ(other.config.port.network_transport.value, app::NetworkTransport::kUdpV4);
   EXPECT_EQ(other.config.clock.time_stamping.value, app::TimeStamping::kHardware);
+
+  const CommandLine p2p = parse_ok({"-i", "eth0", "-P"});
+  EXPECT_EQ(p2p.config.port.delay_mechanism.value, app::DelayMechanism::kP2P);
+  EXPECT_EQ(p2p.config.port.delay_mechanism.origin, app::SettingOrigin::kCommandLine);
+  EXPECT_EQ(parse_ok({"-i", "eth0", "-P", "-E"}).config.port.delay_mechanism.value,
+            app::DelayMechanism::kE2E);
 }
 
 TEST(Ptp4winCommandLine, ShortOptionsCombineAndTakeAttachedValues) {

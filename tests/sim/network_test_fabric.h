@@ -5,10 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <map>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "ptp/hal/ip_address.h"
@@ -103,6 +105,16 @@ class Fabric {
     const Outgoing* outgoing = &outbox_.back();
     ASSERT_TRUE(scheduler.schedule_at(
         at, [this, outgoing] { network.transmit(outgoing->from, outgoing->packet); }));
+  }
+
+  // Sends `bytes` (a PTP message, say) to `destination`:`port`.
+  void send_payload_at(SimTime at, NodeId from, const hal::IpAddress& destination,
+                       std::uint16_t port, std::span<const std::byte> bytes, std::uint64_t id) {
+    send_at(at, from, destination, id);
+    WirePacket& packet = outbox_.back().packet;
+    packet.destination.port = port;
+    packet.size = static_cast<std::uint16_t>(bytes.size());
+    std::copy(bytes.begin(), bytes.end(), packet.payload.begin());
   }
 
   Scheduler scheduler;

@@ -104,13 +104,18 @@ TEST_F(WinsockTransportTest, OpensBothPortsJoinsTheGroupAndAsksForRxAndTxTimesta
     ASSERT_TRUE(s.timestamping) << port;
     EXPECT_EQ(s.timestamping->flags, kTimestampingFlagRx | kTimestampingFlagTx);
     EXPECT_EQ(s.timestamping->tx_timestamps_buffered, 16);
-    const auto membership = s.options.find({IPPROTO_IP, IP_ADD_MEMBERSHIP});
-    ASSERT_NE(membership, s.options.end());
-    ip_mreq request{};
-    std::memcpy(&request, membership->second.data(), sizeof(request));
-    std::array<std::uint8_t, 8> raw{};
-    std::memcpy(raw.data(), &request, 8);
-    EXPECT_THAT(raw, ElementsAre(224, 0, 1, 129, 192, 0, 2, 10));
+    const auto [first, last] = s.options.equal_range({IPPROTO_IP, IP_ADD_MEMBERSHIP});
+    std::vector<std::array<std::uint8_t, 8>> groups;
+    for (auto it = first; it != last; ++it) {
+      ip_mreq request{};
+      std::memcpy(&request, it->second.data(), sizeof(request));
+      std::array<std::uint8_t, 8> raw{};
+      std::memcpy(raw.data(), &request, 8);
+      groups.push_back(raw);
+    }
+    // The primary group and the peer-delay group, on the interface's address.
+    EXPECT_THAT(groups, ElementsAre(std::array<std::uint8_t, 8>{224, 0, 1, 129, 192, 0, 2, 10},
+                                    std::array<std::uint8_t, 8>{224, 0, 0, 107, 192, 0, 2, 10}));
     EXPECT_NE(s.options.find({IPPROTO_IP, IP_PKTINFO}), s.options.end());
   }
   EXPECT_TRUE(transport_->socket_timestamping());
@@ -124,18 +129,19 @@ TEST_F(WinsockTransportTest, Ipv6JoinsBothPtpGroupsOnTheInterfaceIndex) {
   test::FakeSocket& s = winsock_.socket_on_port(319);
   EXPECT_EQ(s.family, AF_INET6);
   const auto [first, last] = s.options.equal_range({IPPROTO_IPV6, IPV6_ADD_MEMBERSHIP});
-  std::vector<std::array<std::uint8_t, 2>> scopes;
+  std::vector<std::array<std::uint8_t, 3>> scopes;
   for (auto it = first; it != last; ++it) {
     ipv6_mreq request{};
     std::memcpy(&request, it->second.data(), sizeof(request));
     std::array<std::uint8_t, 16> group{};
     std::memcpy(group.data(), &request.ipv6mr_multiaddr, 16);
-    EXPECT_EQ(group[15], 0x81);
     EXPECT_EQ(request.ipv6mr_interface, 5U);
-    scopes.push_back({group[0], group[1]});
+    scopes.push_back({group[0], group[1], group[15]});
   }
-  EXPECT_THAT(scopes, ElementsAre(std::array<std::uint8_t, 2>{0xFF, 0x0E},
-                                  std::array<std::uint8_t, 2>{0xFF, 0x02}));
+  // ff0e::181, ff02::181 and the peer-delay group ff02::6b.
+  EXPECT_THAT(scopes, ElementsAre(std::array<std::uint8_t, 3>{0xFF, 0x0E, 0x81},
+                                  std::array<std::uint8_t, 3>{0xFF, 0x02, 0x81},
+                                  std::array<std::uint8_t, 3>{0xFF, 0x02, 0x6B}));
 }
 
 TEST_F(WinsockTransportTest, ReceivesWithTheSoftwareTimestampAndMeasuresLatency) {

@@ -47,7 +47,13 @@ Result<PortConfig, PortConfigError> to_port_config(const ClockOptions& clock,
   config.log_sync_interval = port.log_sync_interval.value;
   config.log_min_delay_req_interval = port.log_min_delay_req_interval.value;
   config.announce_receipt_timeout = port.announce_receipt_timeout.value;
-  config.delay_mechanism = ptp::DelayMechanism::kE2E;  // the only one the option table accepts
+  config.delay_mechanism = port.delay_mechanism.value == DelayMechanism::kP2P
+                               ? ptp::DelayMechanism::kP2P
+                               : ptp::DelayMechanism::kE2E;
+  config.log_min_pdelay_req_interval = port.log_min_pdelay_req_interval.value;
+  config.neighbor_prop_delay_thresh = Nanoseconds(port.neighbor_prop_delay_thresh_ns.value);
+  config.min_neighbor_prop_delay = Nanoseconds(port.min_neighbor_prop_delay_ns.value);
+  config.minor_version_ptp = clock.ptp_minor_version.value;
   config.hybrid_e2e = port.hybrid_e2e.value;
   config.delay_filter_length = static_cast<std::size_t>(port.delay_filter_length.value);
 

@@ -182,7 +182,7 @@ constexpr std::array kDelayFilterSpellings{
 constexpr std::array kDelayMechanismSpellings{
     EnumSpelling{"E2E", static_cast<std::int64_t>(DelayMechanism::kE2E)},
     EnumSpelling{"Auto", kUnused, false},
-    EnumSpelling{"P2P", kUnused, false},
+    EnumSpelling{"P2P", static_cast<std::int64_t>(DelayMechanism::kP2P)},
     EnumSpelling{"COMMON_P2P", kUnused, false},
     EnumSpelling{"NONE", kUnused, false},
 };
@@ -239,6 +239,8 @@ constexpr std::array kOptions{
     // config.c PORT_ITEM_INT 0, [INT8_MIN, INT8_MAX]; cfg 0
     integer<&P::log_min_delay_req_interval>("logMinDelayReqInterval", kInt8Min, kInt8Max, "0"),
     // config.c PORT_ITEM_INT 0, [INT8_MIN, INT8_MAX]; cfg 0
+    integer<&P::log_min_pdelay_req_interval>("logMinPdelayReqInterval", kInt8Min, kInt8Max, "0"),
+    // config.c PORT_ITEM_INT 0, [INT8_MIN, INT8_MAX]; cfg 0
     integer<&P::log_sync_interval>("logSyncInterval", kInt8Min, kInt8Max, "0"),
     // config.c PORT_ITEM_INT 0, [0, 1] (deprecated in 4.x for serverOnly); cfg 0
     integer<&P::master_only>("masterOnly", 0, 1, "0"),
@@ -246,6 +248,10 @@ constexpr std::array kOptions{
     integer<&C::max_frequency_ppb>("max_frequency", 0, kIntMax, "900000000"),
     // config.c GLOB_ITEM_STR NULL: no tag (ptp4l(8): "an empty string")
     string<&C::message_tag>("message_tag", ""),
+    // config.c PORT_ITEM_INT -20000000, [INT_MIN, -1]; nanoseconds
+    integer<&P::min_neighbor_prop_delay_ns>("min_neighbor_prop_delay", kIntMin, -1, "-20000000"),
+    // config.c PORT_ITEM_INT 20000000, [0, INT_MAX]; cfg 20000000; nanoseconds
+    integer<&P::neighbor_prop_delay_thresh_ns>("neighborPropDelayThresh", 0, kIntMax, "20000000"),
     // config.c PORT_ITEM_ENU TRANS_UDP_IPV4; cfg UDPv4
     enumeration<&P::network_transport>("network_transport", kNetworkTransportSpellings, "UDPv4"),
     // config.c GLOB_ITEM_INT 0xffff, [0, UINT16_MAX]; cfg 0xFFFF
@@ -278,6 +284,8 @@ constexpr std::array kOptions{
     integer<&C::priority1>("priority1", 0, kUint8Max, "128"),
     // config.c GLOB_ITEM_INT 128, [0, UINT8_MAX]; cfg 128
     integer<&C::priority2>("priority2", 0, kUint8Max, "128"),
+    // config.c (4.x) GLOB_ITEM_INT 1, [0, 1]: minorVersionPTP of every message sent
+    integer<&C::ptp_minor_version>("ptp_minor_version", 0, 1, "1"),
     // config.c (4.x) PORT_ITEM_INT serverOnly 0, [0, 1]: masterOnly's newer name
     alias(integer<&P::master_only>("serverOnly", 0, 1, "0"), "masterOnly"),
     // config.c GLOB_ITEM_INT 0, [0, 1]; cfg 0
@@ -346,12 +354,9 @@ constexpr auto kUnsupportedLinuxPtpOptions = std::to_array<std::string_view>({
     "interface_rate_tlv",
     "kernel_leap",
     "leapfile",
-    "logMinPdelayReqInterval",
     "manufacturerIdentity",
     "maxStepsRemoved",
-    "min_neighbor_prop_delay",
     "msg_interval_request",
-    "neighborPropDelayThresh",
     "net_sync_monitor",
     "ntpshm_segment",
     "operLogPdelayReqInterval",
@@ -370,7 +375,6 @@ constexpr auto kUnsupportedLinuxPtpOptions = std::to_array<std::string_view>({
     "ptp_dst_ipv4",
     "ptp_dst_ipv6",
     "ptp_dst_mac",
-    "ptp_minor_version",
     "refclock_sock_address",
     "revisionData",
     "sa_file",

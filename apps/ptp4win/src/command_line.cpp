@@ -66,6 +66,8 @@ po::options_description option_table() {
       ("hardware,H", "")                         //
       ("software,S", "")                         //
       ("slave-only,s", "")                       //
+      ("p2p,P", "")                              //
+      ("e2e,E", "")                              //
       ("stdout,m", "")                           //
       ("quiet,q", "")                            //
       ("level,l", po::value<std::string>())      //
@@ -82,7 +84,8 @@ std::string short_name(const std::string& key) {
   static constexpr std::pair<std::string_view, std::string_view> kNames[] = {
       {"interface", "-i"}, {"config", "-f"},   {"ipv4", "-4"},       {"ipv6", "-6"},
       {"hardware", "-H"},  {"software", "-S"}, {"slave-only", "-s"}, {"stdout", "-m"},
-      {"quiet", "-q"},     {"level", "-l"},    {"version", "-v"},    {"help", "-h"}};
+      {"p2p", "-P"},       {"e2e", "-E"},      {"quiet", "-q"},      {"level", "-l"},
+      {"version", "-v"},   {"help", "-h"}};
   for (const auto& [long_name, short_option] : kNames) {
     if (long_name == key) return std::string(short_option);
   }
@@ -101,6 +104,8 @@ std::optional<ShortOptionSetting> setting_of(const std::string& key) {
   if (key == "hardware") return ShortOptionSetting{"time_stamping", "hardware"};
   if (key == "software") return ShortOptionSetting{"time_stamping", "software"};
   if (key == "slave-only") return ShortOptionSetting{"slaveOnly", "1"};
+  if (key == "p2p") return ShortOptionSetting{"delay_mechanism", "P2P"};
+  if (key == "e2e") return ShortOptionSetting{"delay_mechanism", "E2E"};
   if (key == "stdout") return ShortOptionSetting{"verbose", "1"};
   if (key == "quiet") return ShortOptionSetting{"use_syslog", "0"};
   return std::nullopt;
@@ -230,6 +235,10 @@ std::string usage_text() {
          "               and privilege: a report for bug reports (text, or JSON with --json)\n"
          "  --service    run as a Windows service (started by the Service Control Manager;\n"
          "               the log goes to the Event Log, see docs/ptp4win.md)\n"
+         "\n"
+         " Delay mechanism\n"
+         "  -E           end-to-end: Delay_Req to the master (default)\n"
+         "  -P           peer-to-peer: Pdelay_Req to the link's peer\n"
          "\n"
          " Network transport and timestamping\n"
          "  -4           UDP over IPv4 (default)\n"

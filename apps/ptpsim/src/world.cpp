@@ -114,7 +114,10 @@ Result<void, std::string> SimulatedWorld::build(const Scenario& scenario) {
     nodes_.push_back(std::move(added));
   }
   for (const SwitchModel& model : scenario.switches) {
-    const auto id = network_.add_switch(to_sim(model.residence));
+    sim::TransparentClockConfig transparent;
+    transparent.kind = static_cast<sim::TransparentClockKind>(model.transparent_clock);
+    transparent.timestamp_noise = model.transparent_clock_noise;
+    const auto id = network_.add_switch(to_sim(model.residence), transparent);
     if (!id) return unexpected("switch " + model.name + ": " + describe(id.error()));
     ends.emplace_back(model.name, *id);
     switches_.emplace_back(model.name, *id);

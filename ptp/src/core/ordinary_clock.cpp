@@ -25,6 +25,15 @@ servo::PathDelayFilterConfig delay_filter_config(const PortConfig& config) {
   return filter;
 }
 
+PeerDelayConfig peer_delay_config(const PortConfig& config) {
+  PeerDelayConfig peer;
+  peer.port_identity = PortIdentity{config.clock_identity, config.port_number};
+  peer.filter_length = config.delay_filter_length;
+  peer.neighbor_prop_delay_thresh = config.neighbor_prop_delay_thresh;
+  peer.min_neighbor_prop_delay = config.min_neighbor_prop_delay;
+  return peer;
+}
+
 ForeignMasterTableConfig foreign_master_config(const PortConfig& config) {
   ForeignMasterTableConfig table;
   table.port_identity = PortIdentity{config.clock_identity, config.port_number};
@@ -44,7 +53,8 @@ OrdinaryClock::OrdinaryClock(const PortConfig& config, servo::Servo& servo)
       port_ds_(ptp::port_data_set(config)),
       foreign_masters_(foreign_master_config(config)),
       delay_filter_(delay_filter_config(config)),
-      random_state_(seed_from(config)) {
+      random_state_(seed_from(config)),
+      peer_delay_(peer_delay_config(config)) {
   // Until a decision says otherwise, the clock is its own grandmaster (Table 30's values).
   const auto initial = update_data_sets(DecisionCode::kM2, clock_ds_, default_ds_, std::nullopt,
                                         config_.local_time_properties);
@@ -86,7 +96,19 @@ void OrdinaryClock::enter_state(PortState state, Nanoseconds now, PortActions& o
     for (std::size_t timer = 0; timer < kPortTimerCount; ++timer) {
       cancel(static_cast<PortTimer>(timer), out);
     }
+    pdelay_timer_running_ = false;
+    pending_pdelay_responses_.clear();
   };
+  // 11.4: a P2P port measures its link in every state but INITIALIZING, FAULTY and DISABLED,
+  // master or slave; the first request goes out at a random point of the first interval.
+  if (peer_to_peer() && !pdelay_timer_running_ && state != PortState::kInitializing &&
+      state != PortState::kFaulty && state != PortState::kDisabled) {
+    arm_pdelay_request(
+        now,
+        core_detail::fraction_of(log_interval_duration(config_.log_min_pdelay_req_interval),
+                                 next_random_fraction()),
+        out);
+  }
   switch (state) {
     case PortState::kInitializing:
       cancel_all();
@@ -149,10 +171,12 @@ void OrdinaryClock::enter_state(PortState state, Nanoseconds now, PortActions& o
       pending_sync_transmit_.reset();
       forget_measurements();
       arm_announce_receipt(now, out);
-      arm(PortTimer::kDelayRequest, now,
-          core_detail::fraction_of(log_interval_duration(port_ds_.log_min_delay_req_interval),
-                                   next_random_fraction()),
-          out);
+      if (!peer_to_peer()) {
+        arm(PortTimer::kDelayRequest, now,
+            core_detail::fraction_of(log_interval_duration(port_ds_.log_min_delay_req_interval),
+                                     next_random_fraction()),
+            out);
+      }
       break;
     case PortState::kSlave: break;
   }
@@ -210,6 +234,7 @@ wire::Header OrdinaryClock::make_header(wire::MessageType type, std::uint16_t se
   wire::Header header;
   header.major_sdo_id = static_cast<std::uint8_t>((default_ds_.sdo_id >> 8U) & 0x0FU);
   header.minor_sdo_id = static_cast<std::uint8_t>(default_ds_.sdo_id & 0xFFU);
+  header.minor_version_ptp = config_.minor_version_ptp;
   header.message_type = type;
   header.domain_number = default_ds_.domain_number;
   header.source_port_identity = port_ds_.port_identity;
@@ -226,6 +251,11 @@ void OrdinaryClock::send(const wire::Message& message, MessageChannel channel,
   action.channel = channel;
   action.unicast_to = unicast_to;
   action.timestamp_id = timestamp_id;
+  const wire::MessageType type = message.type();
+  if (type == wire::MessageType::kPdelayReq || type == wire::MessageType::kPdelayResp ||
+      type == wire::MessageType::kPdelayRespFollowUp) {
+    action.group = MulticastGroup::kPeerDelay;
+  }
   const auto length = wire::encode_message(message, action.buffer);
   if (!length) {
     // Every message the port builds fits kMaxPortMessageLength; reaching this is a bug, and a
@@ -277,6 +307,15 @@ void OrdinaryClock::handle_message(const ReceivedMessage& received, Nanoseconds 
     drop(DropReason::kWrongState);
     return;
   }
+  const bool peer_delay_message = type == wire::MessageType::kPdelayReq ||
+                                  type == wire::MessageType::kPdelayResp ||
+                                  type == wire::MessageType::kPdelayRespFollowUp;
+  const bool delay_message =
+      type == wire::MessageType::kDelayReq || type == wire::MessageType::kDelayResp;
+  if ((peer_delay_message && !peer_to_peer()) || (delay_message && peer_to_peer())) {
+    drop(DropReason::kWrongDelayMechanism);
+    return;
+  }
   switch (type) {
     case wire::MessageType::kAnnounce: handle_announce(message, now, out); break;
     case wire::MessageType::kSync: handle_sync(message, received, now, out); break;
@@ -284,9 +323,11 @@ void OrdinaryClock::handle_message(const ReceivedMessage& received, Nanoseconds 
     case wire::MessageType::kDelayReq: handle_delay_request(message, received, out); break;
     case wire::MessageType::kDelayResp: handle_delay_response(message, now, out); break;
     case wire::MessageType::kManagement: handle_management(message, received, now, out); break;
-    case wire::MessageType::kPdelayReq:
-    case wire::MessageType::kPdelayResp:
+    case wire::MessageType::kPdelayReq: handle_pdelay_request(message, received, out); break;
+    case wire::MessageType::kPdelayResp: handle_pdelay_response(message, received, now, out); break;
     case wire::MessageType::kPdelayRespFollowUp:
+      handle_pdelay_response_follow_up(message, now, out);
+      break;
     case wire::MessageType::kSignaling: drop(DropReason::kUnsupported); break;
   }
 }
@@ -332,6 +373,9 @@ void OrdinaryClock::handle_timer(PortTimer timer, Nanoseconds now, PortActions& 
     case PortTimer::kFaultReset:
       if (state == PortState::kFaulty) dispatch(PortEvent::kFaultCleared, false, now, out);
       break;
+    case PortTimer::kPdelayRequest:
+      if (pdelay_timer_running_) send_pdelay_request(now, out);
+      break;
   }
 }
 
@@ -356,6 +400,8 @@ void OrdinaryClock::handle_tx_timestamp(TxTimestampId id, Nanoseconds transmit_t
              })) {
     request->transmit_time = transmit_time;
     complete_delay_measurement(id);
+  } else if (handle_pdelay_tx_timestamp(id, transmit_time, out)) {
+    // the peer delay mechanism's
   } else {
     ++counters_.tx_timestamps_unknown;
   }
@@ -373,6 +419,8 @@ void OrdinaryClock::handle_tx_timestamp_lost(TxTimestampId id, Nanoseconds now, 
                  [id](const auto& pending) { return pending.timestamp_id == id; })) {
     // Its Delay_Resp, if it came, can never complete a measurement.
     if (request->receive_time) drop(DropReason::kUnmatchedSequence);
+  } else {
+    (void)handle_pdelay_tx_timestamp_lost(id);
   }
   (void)now;
   (void)out;
@@ -383,6 +431,7 @@ void OrdinaryClock::handle_timestamping_changed(Nanoseconds now, PortActions& ou
   forget_measurements();
   pending_sync_transmit_.reset();
   delay_filter_.reset();
+  peer_delay_.reset();
   servo_->reset();
   if (port_ds_.port_state == PortState::kSlave) {
     dispatch(PortEvent::kSynchronizationFault, false, now, out);
@@ -416,6 +465,7 @@ std::string_view to_string(PortTimer timer) {
     case PortTimer::kSyncTransmit: return "sync_transmit";
     case PortTimer::kDelayRequest: return "delay_request";
     case PortTimer::kFaultReset: return "fault_reset";
+    case PortTimer::kPdelayRequest: return "pdelay_request";
   }
   return "unknown";
 }
@@ -435,6 +485,8 @@ std::string_view to_string(DropReason reason) {
     case DropReason::kUnmatchedSequence: return "unmatched_sequence";
     case DropReason::kAnnounceRejected: return "announce_rejected";
     case DropReason::kManagementError: return "management_error";
+    case DropReason::kWrongDelayMechanism: return "wrong_delay_mechanism";
+    case DropReason::kSecondPeer: return "second_peer";
   }
   return "unknown";
 }

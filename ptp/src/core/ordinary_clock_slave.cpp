@@ -46,6 +46,10 @@ constexpr std::int8_t kUnspecifiedLogInterval = 0x7F;
 
 }  // namespace
 
+std::optional<Nanoseconds> OrdinaryClock::path_delay_estimate() const {
+  return peer_to_peer() ? peer_delay_.mean_link_delay() : delay_filter_.estimate();
+}
+
 bool OrdinaryClock::following_master() const {
   return port_ds_.port_state == PortState::kUncalibrated ||
          port_ds_.port_state == PortState::kSlave;
@@ -183,8 +187,12 @@ void OrdinaryClock::complete_sync(const SyncExchange& exchange, std::int8_t log_
   // A late Follow_Up may complete an older Sync after a newer one: the newest stays the one
   // Delay_Resps pair with.
   if (!last_sync_ || exchange.receive_time >= last_sync_->receive_time) last_sync_ = exchange;
-  const auto mean_path_delay = delay_filter_.estimate();
+  const auto mean_path_delay = path_delay_estimate();
   if (!mean_path_delay) return;  // no offset without a delay; the first Delay_Resp brings one
+  if (peer_to_peer() && !peer_delay_.capable()) {
+    ++counters_.measurements_not_capable;  // a link beyond neighborPropDelayThresh
+    return;
+  }
   const auto offset =
       difference(exchange.receive_time, exchange.origin_time, exchange.correction.to_nanoseconds());
   const auto offset_from_master = offset ? offset->checked_sub(*mean_path_delay) : std::nullopt;
@@ -232,6 +240,7 @@ void OrdinaryClock::complete_sync(const SyncExchange& exchange, std::int8_t log_
       out.push(measured);
       // Every timestamp taken before the step is on the old timescale.
       forget_measurements();
+      peer_delay_.discard_exchange();
       if (port_ds_.port_state == PortState::kSlave) {
         dispatch(PortEvent::kSynchronizationFault, false, now, out);
       }

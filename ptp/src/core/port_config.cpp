@@ -26,7 +26,7 @@ std::string_view to_string(PortConfigError error) {
   switch (error) {
     case PortConfigError::kSlaveOnlyAndMasterOnly: return "slaveOnly and masterOnly both set";
     case PortConfigError::kUnsupportedDelayMechanism:
-      return "delay mechanism not supported (only E2E)";
+      return "delay mechanism not supported (E2E or P2P)";
     case PortConfigError::kDomainOutOfRange: return "domainNumber out of range (0..127, 128..239)";
     case PortConfigError::kLogIntervalOutOfRange: return "log interval out of range (-10..10)";
     case PortConfigError::kAnnounceReceiptTimeoutOutOfRange:
@@ -37,6 +37,9 @@ std::string_view to_string(PortConfigError error) {
     case PortConfigError::kClockIdentityZero: return "clock identity is all zero";
     case PortConfigError::kOneStepNotSupported:
       return "twoStepFlag 0 not supported (this clock is two-step)";
+    case PortConfigError::kMinorVersionOutOfRange: return "ptp_minor_version out of range (0..1)";
+    case PortConfigError::kNeighborDelayLimitsInverted:
+      return "min_neighbor_prop_delay above neighborPropDelayThresh";
   }
   return "unknown port configuration error";
 }
@@ -45,14 +48,16 @@ Result<void, PortConfigError> validate(const PortConfig& config) {
   if (config.slave_only && config.master_only) {
     return unexpected(PortConfigError::kSlaveOnlyAndMasterOnly);
   }
-  if (config.delay_mechanism != DelayMechanism::kE2E) {
+  if (config.delay_mechanism != DelayMechanism::kE2E &&
+      config.delay_mechanism != DelayMechanism::kP2P) {
     return unexpected(PortConfigError::kUnsupportedDelayMechanism);
   }
   if (config.domain_number > 239) return unexpected(PortConfigError::kDomainOutOfRange);
   if (!log_interval_in_range(config.log_announce_interval) ||
       !log_interval_in_range(config.log_sync_interval) ||
       !log_interval_in_range(config.log_min_delay_req_interval) ||
-      !log_interval_in_range(config.log_fault_reset_interval)) {
+      !log_interval_in_range(config.log_fault_reset_interval) ||
+      !log_interval_in_range(config.log_min_pdelay_req_interval)) {
     return unexpected(PortConfigError::kLogIntervalOutOfRange);
   }
   if (config.announce_receipt_timeout < 2) {
@@ -67,6 +72,10 @@ Result<void, PortConfigError> validate(const PortConfig& config) {
   }
   if (is_zero(config.clock_identity)) return unexpected(PortConfigError::kClockIdentityZero);
   if (!config.two_step) return unexpected(PortConfigError::kOneStepNotSupported);
+  if (config.minor_version_ptp > 1) return unexpected(PortConfigError::kMinorVersionOutOfRange);
+  if (config.min_neighbor_prop_delay > config.neighbor_prop_delay_thresh) {
+    return unexpected(PortConfigError::kNeighborDelayLimitsInverted);
+  }
   return {};
 }
 
@@ -95,6 +104,8 @@ PortDataSet port_data_set(const PortConfig& config) {
   ds.announce_receipt_timeout = config.announce_receipt_timeout;
   ds.log_sync_interval = config.log_sync_interval;
   ds.delay_mechanism = config.delay_mechanism;
+  ds.log_min_pdelay_req_interval = config.log_min_pdelay_req_interval;
+  ds.minor_version_number = config.minor_version_ptp;
   ds.master_only = config.master_only;
   return ds;
 }

@@ -449,7 +449,7 @@ TEST(OrdinaryClockHostileTest, MessagesOnTheWrongChannelAreDropped) {
   EXPECT_EQ(h.counters().total_drops(), 4U);
 }
 
-TEST(OrdinaryClockHostileTest, PeerDelayAndSignalingAreUnsupported) {
+TEST(OrdinaryClockHostileTest, PeerDelayOnAnE2EPortAndSignalingAreRefused) {
   Harness h;
   qualify(h);
   const Nanoseconds now = kStart + seconds(4);
@@ -467,7 +467,8 @@ TEST(OrdinaryClockHostileTest, PeerDelayAndSignalingAreUnsupported) {
   h.general(encode(wire::Message{
                 header(MessageType::kSignaling, kMasterA, 1, 0x7F), wire::Signaling{kOurPort}, {}}),
             now);
-  EXPECT_EQ(h.counters().drops(DropReason::kUnsupported), 4U);
+  EXPECT_EQ(h.counters().drops(DropReason::kWrongDelayMechanism), 3U);
+  EXPECT_EQ(h.counters().drops(DropReason::kUnsupported), 1U);
   EXPECT_EQ(h.counters().total_drops(), 4U);
   EXPECT_EQ(h.state(), PortState::kUncalibrated);
 }

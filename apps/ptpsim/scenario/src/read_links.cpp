@@ -130,6 +130,11 @@ void read_switches(TableReader& root, Scenario& scenario) {
     if (auto variation = entry.table("residence_variation")) {
       read_delay_variation(*variation, model.residence.variation);
     }
+    static constexpr std::array<std::string_view, 3> kTransparentWords{"none", "e2e", "p2p"};
+    if (const auto kind = entry.word("transparent_clock", kTransparentWords)) {
+      model.transparent_clock = static_cast<TransparentClockSpec>(*kind);
+    }
+    entry.duration("tc_timestamp_noise", model.transparent_clock_noise, DurationRule::kNonNegative);
     entry.finish();
     if (root.context().failed()) return;
     scenario.switches.push_back(model);

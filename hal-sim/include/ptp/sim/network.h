@@ -40,6 +40,7 @@
 #include "ptp/sim/random.h"
 #include "ptp/sim/scheduler.h"
 #include "ptp/sim/sim_time.h"
+#include "ptp/sim/transparent_clock.h"
 #include "ptp/sim/wire.h"
 #include "ptp/timestamp.h"
 
@@ -129,7 +130,9 @@ class Network final : public Wire {
   // `receiver` must outlive the network.
   Result<NodeId, NetworkSetupError> add_host(WireReceiver& receiver,
                                              const HostAddresses& addresses);
-  Result<NodeId, NetworkSetupError> add_switch(const DelayModelConfig& residence);
+  // A switch; with `transparent` an E2E or P2P transparent clock (transparent_clock.h).
+  Result<NodeId, NetworkSetupError> add_switch(const DelayModelConfig& residence,
+                                               const TransparentClockConfig& transparent = {});
   Result<LinkId, NetworkSetupError> add_link(NodeId a, NodeId b, const LinkDirectionConfig& a_to_b,
                                              const LinkDirectionConfig& b_to_a);
 
@@ -220,6 +223,7 @@ class Network final : public Wire {
   struct Switch {
     DelayModel residence;
     Random random;
+    TransparentClockConfig transparent;
   };
 
   struct SpikeWindow {
@@ -241,6 +245,8 @@ class Network final : public Wire {
     std::vector<SpikeWindow> spikes;
     std::size_t next_spike = 0;
     SimDuration general_message_delay;  // set_general_message_delay
+    // The mean of the link's two fixed one-way delays: what a P2P TC measures as its delay.
+    SimDuration known_link_delay;
   };
 
   struct ArrivalEvent;
@@ -271,7 +277,18 @@ class Network final : public Wire {
   void deliver(std::uint32_t slot, std::uint32_t host_index, SimTime now);
   void forward(std::uint32_t slot, std::uint32_t switch_node, std::uint32_t arrived_on,
                SimTime now);
-  void leave_switch(std::uint32_t slot, Switch& from, std::uint32_t directed_link, SimTime now);
+  void leave_switch(std::uint32_t slot, Switch& from, std::uint32_t directed_link,
+                    std::uint32_t arrived_on, SimTime now);
+  // Transparent clocks (network_transparent_clock.cpp).
+  // A P2P TC keeps peer-delay messages to itself and answers Pdelay_Req: true if it took it.
+  bool transparent_clock_consumes(std::uint32_t slot, std::uint32_t switch_node,
+                                  std::uint32_t arrived_on, SimTime now);
+  // The slot that leaves `from` at `departure`: `slot` itself, or for an event message through
+  // a transparent clock a copy with its residence (and link delay) added to correctionField.
+  std::uint32_t transparent_copy(std::uint32_t slot, Switch& from, std::uint32_t arrived_on,
+                                 SimTime now, SimTime departure);
+  void schedule_departure(std::uint32_t slot, std::uint32_t directed_link, SimTime departure,
+                          SimTime now);
   void drop_reference(std::uint32_t slot);
   void capture(const Host& sender, std::uint32_t destination_host, const WirePacket& packet,
                SimTime departure);
@@ -291,6 +308,7 @@ class Network final : public Wire {
   Timestamp capture_origin_;
   DeliveryObserver delivery_observer_;
   NetworkCounters counters_;
+  std::uint64_t next_switch_packet_id_ = 0;
 };
 
 }  // namespace ptp::sim

@@ -70,4 +70,9 @@ constexpr IpAddress ptp_primary_multicast(AddressFamily family) {
   return family == AddressFamily::kIpv4 ? kPtpPrimaryIpv4 : kPtpPrimaryIpv6;
 }
 
+// The PTP peer-delay multicast group of `family`.
+constexpr IpAddress ptp_pdelay_multicast(AddressFamily family) {
+  return family == AddressFamily::kIpv4 ? kPtpPdelayIpv4 : kPtpPdelayIpv6;
+}
+
 }  // namespace ptp::hal

@@ -2,7 +2,8 @@
 // It owns the data sets (clause 8), the foreign master table and BMCA (9.3), the port state
 // machine (9.2.5), the master's Announce/Sync/Follow_Up/Delay_Resp, the slave's Sync/Follow_Up
 // matching, Delay_Req and offset/delay computation (11.3, two-step and one-step masters), and
-// the management responder (clause 15). The servo is injected; the clock feeds it offsets and
+// the peer-to-peer delay mechanism on both sides (11.4, with PeerDelay), and the management
+// responder (clause 15). The servo is injected; the clock feeds it offsets and
 // turns its decisions into clock actions.
 //
 // Every handler takes `now` (monotonic) and appends actions to `out` (see port_io.h for the
@@ -16,6 +17,7 @@
 
 #include "ptp/core/data_sets.h"
 #include "ptp/core/foreign_master_table.h"
+#include "ptp/core/peer_delay.h"
 #include "ptp/core/pending_exchanges.h"
 #include "ptp/core/port_config.h"
 #include "ptp/core/port_counters.h"
@@ -43,6 +45,9 @@ class OrdinaryClock {
   // stale Sync from pairing with a Follow_Up of a restarted master that reuses its sequenceId,
   // and the servo from being fed samples far older than the clock's latest adjustment.
   static constexpr std::int64_t kPendingAgeLimitIntervals = 4;
+  // How many Pdelay_Resps wait for their transmit timestamp (and Follow_Up) at once: one per
+  // requester, and a P2P link has one.
+  static constexpr std::size_t kPendingPdelayResponseCapacity = 4;
 
   // `servo` is borrowed: it must outlive the clock, and nothing else may feed it.
   static Result<OrdinaryClock, PortConfigError> create(const PortConfig& config,
@@ -81,6 +86,8 @@ class OrdinaryClock {
   [[nodiscard]] const PortCounters& counters() const { return counters_; }
   [[nodiscard]] const ForeignMasterTable& foreign_masters() const { return foreign_masters_; }
   [[nodiscard]] const servo::PathDelayFilter& delay_filter() const { return delay_filter_; }
+  // The peer delay mechanism's state (P2P ports; idle on E2E ones).
+  [[nodiscard]] const PeerDelay& peer_delay() const { return peer_delay_; }
   [[nodiscard]] const PortConfig& config() const { return config_; }
   // The last state decision's code (M1..P2), for logs and tests.
   [[nodiscard]] DecisionCode last_decision() const { return last_decision_; }
@@ -122,6 +129,14 @@ class OrdinaryClock {
   struct PendingSyncTransmit {
     std::uint16_t sequence_id = 0;
     TxTimestampId timestamp_id;
+  };
+  // A Pdelay_Resp sent, its Follow_Up waiting for the response's transmit timestamp (t3).
+  struct PendingPdelayResponse {
+    TxTimestampId timestamp_id;
+    std::uint16_t sequence_id = 0;
+    PortIdentity requester;
+    TimeInterval request_correction;  // goes back in the Follow_Up (11.4.2)
+    std::optional<PeerAddress> unicast_to;
   };
 
   OrdinaryClock(const PortConfig& config, servo::Servo& servo);
@@ -175,6 +190,25 @@ class OrdinaryClock {
   // Sync and Follow_Up: only while following a master, and only from it (drops counted).
   bool accept_from_parent(const wire::Message& message);
 
+  // Peer delay, both sides (ordinary_clock_peer_delay.cpp).
+  void arm_pdelay_request(Nanoseconds now, Nanoseconds interval, PortActions& out);
+  void send_pdelay_request(Nanoseconds now, PortActions& out);
+  void handle_pdelay_request(const wire::Message& message, const ReceivedMessage& received,
+                             PortActions& out);
+  void handle_pdelay_response(const wire::Message& message, const ReceivedMessage& received,
+                              Nanoseconds now, PortActions& out);
+  void handle_pdelay_response_follow_up(const wire::Message& message, Nanoseconds now,
+                                        PortActions& out);
+  void count_peer_delay(PeerDelayVerdict verdict);
+  // A transmit timestamp of the peer delay mechanism (request or response); false if not one.
+  bool handle_pdelay_tx_timestamp(TxTimestampId id, Nanoseconds transmit_time, PortActions& out);
+  bool handle_pdelay_tx_timestamp_lost(TxTimestampId id);
+  [[nodiscard]] bool peer_to_peer() const {
+    return config_.delay_mechanism == DelayMechanism::kP2P;
+  }
+  // The delay the offset subtracts: the link delay (P2P) or the mean path delay (E2E).
+  [[nodiscard]] std::optional<Nanoseconds> path_delay_estimate() const;
+
   // Management (ordinary_clock_management.cpp).
   void handle_management(const wire::Message& message, const ReceivedMessage& received,
                          Nanoseconds now, PortActions& out);
@@ -212,12 +246,16 @@ class OrdinaryClock {
   std::uint16_t announce_sequence_id_ = 0;
   std::uint16_t sync_sequence_id_ = 0;
   std::uint16_t delay_request_sequence_id_ = 0;
+  std::uint16_t pdelay_request_sequence_id_ = 0;
 
   std::optional<PendingSyncTransmit> pending_sync_transmit_;
   PendingExchanges<PendingSync, kPendingSyncCapacity> pending_syncs_;
   PendingExchanges<PendingFollowUp, kPendingSyncCapacity> pending_follow_ups_;
   std::optional<SyncExchange> last_sync_;
   PendingExchanges<PendingDelayRequest, kPendingDelayRequestCapacity> pending_delay_requests_;
+  PeerDelay peer_delay_;
+  PendingExchanges<PendingPdelayResponse, kPendingPdelayResponseCapacity> pending_pdelay_responses_;
+  bool pdelay_timer_running_ = false;
   // The servo's decisions have set the clock's frequency since the port last held it.
   bool frequency_steered_ = false;
   std::optional<PeerAddress> master_address_;  // where the parent's Syncs come from (hybrid)

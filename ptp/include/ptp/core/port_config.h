@@ -9,6 +9,7 @@
 
 #include "ptp/core/data_sets.h"
 #include "ptp/identity.h"
+#include "ptp/nanoseconds.h"
 #include "ptp/result.h"
 
 namespace ptp {
@@ -27,8 +28,15 @@ struct PortConfig {
   std::int8_t log_min_delay_req_interval =
       kDefaultLogMinDelayReqInterval;                                      // logMinDelayReqInterval
   std::uint8_t announce_receipt_timeout = kDefaultAnnounceReceiptTimeout;  // announceReceiptTimeout
-  DelayMechanism delay_mechanism = DelayMechanism::kE2E;                   // delay_mechanism
-  bool two_step = true;                                                    // twoStepFlag
+  DelayMechanism delay_mechanism = DelayMechanism::kE2E;  // delay_mechanism: E2E or P2P
+  // P2P (11.4): Pdelay_Req every 2^logMinPdelayReqInterval s.
+  std::int8_t log_min_pdelay_req_interval = kDefaultLogMinPdelayReqInterval;
+  // P2P: a filtered link delay above the threshold or below the minimum makes the port not
+  // capable (neighborPropDelayThresh and min_neighbor_prop_delay, ptp4l's defaults).
+  Nanoseconds neighbor_prop_delay_thresh{20'000'000};
+  Nanoseconds min_neighbor_prop_delay{-20'000'000};
+  std::uint8_t minor_version_ptp = 1;  // ptp_minor_version: what this port sends (0 or 1)
+  bool two_step = true;                // twoStepFlag
   // What this clock advertises as grandmaster (timeSource, utc_offset, ptp timescale).
   TimePropertiesDataSet local_time_properties{.current_utc_offset = kDefaultCurrentUtcOffsetSeconds,
                                               .current_utc_offset_valid = false,
@@ -51,7 +59,7 @@ struct PortConfig {
 
 enum class PortConfigError : std::uint8_t {
   kSlaveOnlyAndMasterOnly,
-  kUnsupportedDelayMechanism,         // only E2E (delay request-response) is implemented
+  kUnsupportedDelayMechanism,         // E2E and P2P are implemented (not COMMON_P2P, NONE)
   kDomainOutOfRange,                  // 0..127 for the default profile, or 128..239 (Table 2)
   kLogIntervalOutOfRange,             // each log interval within -10..10
   kAnnounceReceiptTimeoutOutOfRange,  // 2..255 (1588-2019 8.2.15.4.2 recommends at least 2)
@@ -59,6 +67,8 @@ enum class PortConfigError : std::uint8_t {
   kPortNumberOutOfRange,              // 1..0xFFFE
   kClockIdentityZero,                 // all-zero is not a valid EUI-64 based identity
   kOneStepNotSupported,               // two_step false: this clock sends two-step Syncs only
+  kMinorVersionOutOfRange,            // minor_version_ptp: 0 (1588-2008) or 1 (1588-2019)
+  kNeighborDelayLimitsInverted,       // min_neighbor_prop_delay above neighborPropDelayThresh
 };
 std::string_view to_string(PortConfigError error);
 

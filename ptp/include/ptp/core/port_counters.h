@@ -24,8 +24,11 @@ enum class DropReason : std::uint8_t {
   kUnmatchedSequence,   // Follow_Up or Delay_Resp matching no outstanding Sync or Delay_Req
   kAnnounceRejected,    // the foreign master table refused it (table full)
   kManagementError,     // a management request the responder could not encode a reply for
+  // Delay_Req/Delay_Resp on a P2P port, Pdelay_* on an E2E port (ptp4l ignores them too).
+  kWrongDelayMechanism,
+  kSecondPeer,  // a Pdelay reply from a second port to the same request (a P2P link has one)
 };
-inline constexpr std::size_t kDropReasonCount = 13;
+inline constexpr std::size_t kDropReasonCount = 15;
 std::string_view to_string(DropReason reason);
 
 // Indexed by wire::MessageType's nibble (0x0..0xF).
@@ -50,6 +53,12 @@ struct PortCounters {
   std::uint64_t follow_ups_expired = 0;
   std::uint64_t delay_requests_unanswered = 0;  // Delay_Reqs given up, evicted or expired
   std::uint64_t delay_requests_evicted = 0;     // of those, pushed out by a full pending set
+  // Peer delay (P2P ports).
+  std::uint64_t pdelay_requests_unanswered = 0;  // no complete reply before the next request
+  std::uint64_t pdelay_follow_ups_not_sent = 0;  // Pdelay_Resp sent, its timestamp never came
+  std::uint64_t peer_delay_out_of_range = 0;     // link delays outside min/thresh (not capable)
+  std::uint64_t multiple_peer_faults = 0;        // several responders, intervals in a row: FAULTY
+  std::uint64_t measurements_not_capable = 0;    // offsets withheld: the link is not capable
   std::uint64_t holdovers = 0;     // the port stopped following: the clock got the servo's estimate
   std::uint64_t measurements = 0;  // offsets handed to the servo
   std::uint64_t clock_steps = 0;

@@ -63,10 +63,11 @@ enum class PortTimer : std::uint8_t {
   kQualification,    // 9.2.6.11: PRE_MASTER -> MASTER
   kAnnounceTransmit,
   kSyncTransmit,
-  kDelayRequest,  // next Delay_Req (9.5.11.2)
-  kFaultReset,    // FAULTY -> FAULT_CLEARED after fault_reset_interval
+  kDelayRequest,   // next Delay_Req (9.5.11.2)
+  kFaultReset,     // FAULTY -> FAULT_CLEARED after fault_reset_interval
+  kPdelayRequest,  // next Pdelay_Req (11.4, P2P ports only)
 };
-inline constexpr std::size_t kPortTimerCount = 6;
+inline constexpr std::size_t kPortTimerCount = 7;
 std::string_view to_string(PortTimer timer);
 
 // A received datagram. `bytes` is valid only during the call.
@@ -83,9 +84,14 @@ struct ReceivedMessage {
 // The largest message the port builds: the management reply (86 octets) with room to spare.
 inline constexpr std::size_t kMaxPortMessageLength = 128;
 
+// Which PTP multicast group a message goes to when it is not unicast (Annex C/D): peer-delay
+// messages have their own, link-local, group.
+enum class MulticastGroup : std::uint8_t { kPrimary, kPeerDelay };
+
 struct SendMessage {
   MessageChannel channel = MessageChannel::kGeneral;
-  std::optional<PeerAddress> unicast_to;  // std::nullopt: the PTP multicast group
+  std::optional<PeerAddress> unicast_to;  // std::nullopt: the PTP multicast group `group`
+  MulticastGroup group = MulticastGroup::kPrimary;
   std::optional<TxTimestampId> timestamp_id;
   std::array<std::byte, kMaxPortMessageLength> buffer{};
   std::size_t length = 0;

@@ -43,8 +43,8 @@ enum class TimeStamping : std::uint8_t {
 // clock_servo. linuxptp's ntpshm, nullf and refclock_sock are rejected as not supported.
 enum class ClockServo : std::uint8_t { kPi, kLinreg, kKalman };
 
-// delay_mechanism: ptpstack implements end-to-end only (Auto, P2P, COMMON_P2P, NONE rejected).
-enum class DelayMechanism : std::uint8_t { kE2E };
+// delay_mechanism: end-to-end and peer-to-peer (Auto, COMMON_P2P, NONE rejected).
+enum class DelayMechanism : std::uint8_t { kE2E, kP2P };
 
 // network_transport: UDP only (L2 rejected).
 enum class NetworkTransport : std::uint8_t { kUdpV4, kUdpV6 };
@@ -61,8 +61,9 @@ struct ClockOptions {
   Setting<std::uint8_t> clock_class{248};
   Setting<std::uint8_t> clock_accuracy{0xFE};  // 0xFE: unknown
   Setting<std::uint16_t> offset_scaled_log_variance{0xFFFF};
-  Setting<bool> slave_only{false};  // slaveOnly, or its newer linuxptp name clientOnly
-  Setting<bool> two_step{true};     // twoStepFlag: ptpstack is a two-step clock only
+  Setting<bool> slave_only{false};             // slaveOnly, or its newer linuxptp name clientOnly
+  Setting<bool> two_step{true};                // twoStepFlag: ptpstack is a two-step clock only
+  Setting<std::uint8_t> ptp_minor_version{1};  // minorVersionPTP sent: 0 (1588-2008), 1 (2019)
   // timePropertiesDS as a grandmaster announces it
   Setting<std::int32_t> utc_offset_seconds{37};  // utc_offset: TAI - UTC
   Setting<std::uint8_t> time_source{0xA0};       // timeSource: 0xA0 internal oscillator
@@ -98,6 +99,10 @@ struct PortOptions {
   Setting<std::int8_t> log_announce_interval{1};
   Setting<std::int8_t> log_sync_interval{0};
   Setting<std::int8_t> log_min_delay_req_interval{0};
+  Setting<std::int8_t> log_min_pdelay_req_interval{0};
+  // P2P link delay limits in nanoseconds (neighborPropDelayThresh, min_neighbor_prop_delay).
+  Setting<std::int32_t> neighbor_prop_delay_thresh_ns{20'000'000};
+  Setting<std::int32_t> min_neighbor_prop_delay_ns{-20'000'000};
   Setting<std::uint8_t> announce_receipt_timeout{3};  // in announce intervals
   Setting<DelayMechanism> delay_mechanism{DelayMechanism::kE2E};
   Setting<NetworkTransport> network_transport{NetworkTransport::kUdpV4};

@@ -202,9 +202,14 @@ struct LinkDirectionModel {
 };
 
 // -> Network::add_switch(residence)
+// transparent_clock: the kind of transparent clock a switch is (none: a plain switch).
+enum class TransparentClockSpec : std::uint8_t { kNone, kEndToEnd, kPeerToPeer };
+
 struct SwitchModel {
   std::string name;
   DelayModelSpec residence{SimDuration::microseconds(1), {}, {}};
+  TransparentClockSpec transparent_clock = TransparentClockSpec::kNone;
+  SimDuration transparent_clock_noise;  // tc_timestamp_noise: its timestamp error (std dev)
   friend bool operator==(const SwitchModel&, const SwitchModel&) = default;
 };
 
