@@ -129,7 +129,7 @@ TEST(ConformanceP2p, PeerDelayMechanism) {
   mixed.name = "p2p_master_e2e_slave";
   mixed.file = "p2p_master_e2e_slave.toml";
   std::ofstream(dir / mixed.file) << text;
-  const auto result = run_case(mixed, ServoChoice::kBaseline, dir.string());
+  const auto result = run_case(mixed, ServoChoice::kBaseline, dir.string(), 1);
   std::filesystem::remove_all(dir);
   ASSERT_TRUE(result.has_value()) << result.error();
   print_summary(std::cout, mixed, *result);

@@ -236,7 +236,7 @@ class HostilePeer final : public hal::PacketListener, public hal::TimerListener 
         send(hal::PtpUdpPort::kGeneral, std::span<const std::byte>(buffer).first(*length - 7));
         break;
       }
-      default: {  // Pdelay_Req and Signaling: valid, unsupported here
+      default: {  // Pdelay_Req: valid, but for the other delay mechanism here
         header.message_type = wire::MessageType::kPdelayReq;
         send_message(wire::Message{header, wire::PdelayReq{}, {}}, hal::PtpUdpPort::kEvent);
         break;
@@ -294,7 +294,8 @@ TEST(RobustnessScenario, HostilePeerDoesNotDisturbTheNetwork) {
     EXPECT_GT(counters.drops(DropReason::kMalformed), 0U);
     EXPECT_GT(counters.drops(DropReason::kWrongDomain), 0U);
     EXPECT_GT(counters.drops(DropReason::kWrongChannel), 0U);
-    EXPECT_GT(counters.drops(DropReason::kUnsupported), 0U);
+    // Its Pdelay messages on these E2E ports.
+    EXPECT_GT(counters.drops(DropReason::kWrongDelayMechanism), 0U);
     EXPECT_GT(counters.drops(DropReason::kAnnounceRejected), 0U);  // the table filled up
     EXPECT_EQ(counters.actions_dropped, 0U);
   }
