@@ -77,10 +77,11 @@ const ErrorCase kCases[] = {
      "[[node]]\nname = \"n\"\n[node.options]\nlogSyncInterval = -3\npriority1 = 256\n",
      ScenarioErrorKind::kBadOption,
      "bad.toml:5: node[0].options.priority1: 256 is out of range [0, 255]"},
-    {"UnsupportedOptionValue", "[[node]]\nname = \"n\"\noptions = { delay_mechanism = \"P2P\" }\n",
+    {"UnsupportedOptionValue",
+     "[[node]]\nname = \"n\"\noptions = { delay_mechanism = \"COMMON_P2P\" }\n",
      ScenarioErrorKind::kBadOption,
-     "bad.toml:3: node[0].options.delay_mechanism: P2P is not supported by ptpstack "
-     "(supported: E2E)"},
+     "bad.toml:3: node[0].options.delay_mechanism: COMMON_P2P is not supported by ptpstack "
+     "(supported: E2E, P2P)"},
     {"OptionOfWrongType", "[[node]]\nname = \"n\"\noptions = { priority1 = [1] }\n",
      ScenarioErrorKind::kWrongType,
      "bad.toml:3: node[0].options.priority1: expected a string, a number or a boolean, got an "

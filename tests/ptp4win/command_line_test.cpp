@@ -158,7 +158,7 @@ TEST(Ptp4winCommandLine, DashIChoosesAmongTheFilesInterfaces) {
 
 TEST(Ptp4winCommandLine, ErrorsNameTheirSource) {
   EXPECT_EQ(parse_error({"-i", "eth0", "-x"}), "command line: -x: unknown option");
-  EXPECT_EQ(parse_error({"-i", "eth0", "-P"}), "command line: -P: unknown option");
+  EXPECT_EQ(parse_error({"-i", "eth0", "-A"}), "command line: -A: unknown option");
   EXPECT_EQ(parse_error({"-i"}), "command line: -i: missing value");
   EXPECT_EQ(parse_error({"-i", "eth0", "-f"}), "command line: -f: missing value");
   EXPECT_EQ(parse_error({"-i", "eth0", "-l"}), "command line: -l: missing value");
@@ -172,8 +172,9 @@ TEST(Ptp4winCommandLine, ErrorsNameTheirSource) {
   EXPECT_EQ(parse_error({"-i", "eth0", "--priority1"}), "command line: --priority1: missing value");
   EXPECT_EQ(parse_error({"-i", "eth0", "--no_such_option", "1"}),
             "command line: --no_such_option: unknown option");
-  EXPECT_EQ(parse_error({"-i", "eth0", "--delay_mechanism=P2P"}),
-            "command line: --delay_mechanism: P2P is not supported by ptpstack (supported: E2E)");
+  EXPECT_EQ(parse_error({"-i", "eth0", "--delay_mechanism=Auto"}),
+            "command line: --delay_mechanism: Auto is not supported by ptpstack (supported: E2E, "
+            "P2P)");
   EXPECT_EQ(parse_error({}),
             "command line: no interface: give one with -i IFACE or an [interface] section in "
             "the -f file");

@@ -1,7 +1,7 @@
 // Errors of ptp4l-style configuration: what went wrong with an option or a line, and where. The
 // text follows the compilers' "file:line: subject: problem" so that editors can jump to it:
 //   ptp4win.cfg:12: priority1: 256 is out of range [0, 255]
-//   command line: --delay_mechanism: P2P is not supported by ptpstack (supported: E2E)
+//   command line: --delay_mechanism: NONE is not supported by ptpstack (supported: E2E, P2P)
 #pragma once
 
 #include <cstddef>
