@@ -15,7 +15,8 @@ namespace {
 constexpr std::array kFirstOptions{
     FirstOption{"domainNumber", "the PTP domain of your grandmaster (0..255)"},
     FirstOption{"slaveOnly", "1: never become master, only follow the network's grandmaster"},
-    FirstOption{"delay_mechanism", "E2E (end to end): the delay mechanism ptp4win implements"},
+    FirstOption{"delay_mechanism",
+                "E2E: Delay_Req to the master (end to end); P2P: Pdelay to the link's peer (-P)"},
     FirstOption{"time_stamping",
                 "auto: the best the adapter's active capabilities give (hardware, else software,\n"
                 "else application-level); hardware or software: that one (--list-interfaces)"},
