@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 
+#include "accuracy_network.h"
 #include "ptp/sim/network.h"
 #include "ptp/sim/scheduler.h"
 
@@ -18,6 +19,8 @@ namespace {
 // The true frequency error at a sample is the change of the true offset over this span just before
 // it (as ptpsim's): the frequency of the moment, not an average over the sample interval.
 constexpr double kFrequencyWindowSeconds = 0.01;
+// The lower bound is evaluated from this long after the slave follows the master.
+constexpr double kBoundStartSeconds = 20;
 
 [[noreturn]] void fail(const char* what) {
   std::fprintf(stderr, "ptp_accuracy: cannot build the simulated world: %s\n", what);
@@ -34,41 +37,36 @@ RunSamples run_once(const ScenarioSpec& spec, const servo::ServoConfig& servo, s
   sim::Scheduler scheduler;
   sim::Random random(seed);
   sim::Network network(scheduler, random.fork(1000));
-  sim::DelayModelConfig residence;
-  residence.propagation = sim::SimDuration::microseconds(1);
-  residence.variation = sim::ExponentialDelayVariation{
-      sim::SimDuration::nanoseconds(static_cast<std::int64_t>(kSwitchPdvMeanNs))};
-  const auto switch_node = network.add_switch(residence);
-  if (!switch_node) fail("switch");
+  const auto switches = add_switches(network, spec);
+  if (switches.empty()) fail("switch");
 
   const WorldConfigs configs = world_configs(spec, servo, seed);
   auto master = sim::SimPtpNode::create(scheduler, network, configs.master, random.fork(1));
   auto slave = sim::SimPtpNode::create(scheduler, network, configs.slave, random.fork(2));
   if (!master) fail(sim::to_string(master.error()).data());
   if (!slave) fail(sim::to_string(slave.error()).data());
-  sim::LinkDirectionConfig link;
-  link.delay.propagation = sim::SimDuration::nanoseconds(500);
-  if (spec.link_loss > 0) link.loss = sim::BernoulliLoss{spec.link_loss};
-  if (!network.add_link((*master)->node_id(), *switch_node, link, link)) fail("master link");
-  const auto slave_link = network.add_link((*slave)->node_id(), *switch_node, link, link);
-  if (!slave_link) fail("slave link");
+  const auto path =
+      connect(network, spec, switches, (*master)->node_id(), (*slave)->node_id(), seed);
+  if (!path.ok) fail(path.failure);
+
+  // The true delay of every event message, for the lower bound.
+  PathDelays to_slave;
+  PathDelays to_master;
+  constexpr std::uint16_t kEventPort = 319;
+  const sim::NodeId master_id = (*master)->node_id();
+  network.set_delivery_observer([&](const sim::DeliveryTruth& truth) {
+    if (truth.destination_port != kEventPort) return;
+    PathDelays& delays = truth.from == master_id ? to_slave : to_master;
+    delays.sent_s.push_back(static_cast<double>(truth.departure.since_start().picoseconds()) *
+                            1e-12);
+    delays.delay_ns.push_back(static_cast<double>((truth.arrival - truth.departure).picoseconds()) *
+                              1e-3);
+  });
 
   RunSamples samples;
-  samples.sample_interval_s = std::ldexp(1.0, kLogSyncInterval);
-  const auto count = static_cast<std::size_t>(kDurationSeconds / samples.sample_interval_s);
-  if (spec.delay_spikes) {
-    for (double at = kSpikePeriodSeconds; at + kSpikeLengthSeconds < kDurationSeconds;
-         at += kSpikePeriodSeconds) {
-      // Master to slave: the switch to the slave's link direction b_to_a (add_link(slave, sw)).
-      if (!network.add_delay_spike(*slave_link, sim::Direction::kBToA,
-                                   sim::SimTime::from_start(seconds(at)),
-                                   sim::SimTime::from_start(seconds(at + kSpikeLengthSeconds)),
-                                   seconds(kSpikeExtraSeconds))) {
-        fail("delay spike");
-      }
-      samples.spikes.push_back(Spike{at, at + kSpikeLengthSeconds});
-    }
-  }
+  samples.sample_interval_s = std::ldexp(1.0, spec.log_sync_interval);
+  const auto count = static_cast<std::size_t>(spec.duration_s / samples.sample_interval_s);
+  for (const auto& [start, end] : path.spikes) samples.spikes.push_back(Spike{start, end});
   if (!(*master)->start() || !(*slave)->start()) fail("start");
   const auto true_offset_ns = [&] {
     return (*slave)->true_offset_ns() - (*master)->true_offset_ns();
@@ -98,6 +96,20 @@ RunSamples run_once(const ScenarioSpec& spec, const servo::ServoConfig& servo, s
   }
   samples.reached_slave = (*slave)->clock().state() == PortState::kSlave;
   samples.following_since_s = std::max(following_since, 0.0);
+  network.set_delivery_observer(nullptr);
+
+  // The bound is evaluated where the figures are: outside the spike windows, from
+  // kBoundStartSeconds after the slave follows the master (start-up is no estimator's business).
+  std::vector<double> instants;
+  for (std::size_t i = 0; i < count; ++i) {
+    const double t = static_cast<double>(i + 1) * samples.sample_interval_s;
+    if (t >= samples.following_since_s + kBoundStartSeconds && !samples.excluded[i]) {
+      instants.push_back(t);
+    }
+  }
+  constexpr double kNsPerS2PerPpmPerMinute = 1'000.0 / 60;
+  samples.bound = lower_bound(to_slave, to_master, instants, frequency_diffusion_ppb2_per_s(),
+                              spec.ramp_ppm_per_minute * kNsPerS2PerPpmPerMinute);
   return samples;
 }
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "accuracy_bound.h"
 #include "accuracy_scenario.h"
 #include "ptp/servo/servo_config.h"
 #include "ptp/sim/lock_statistics.h"
@@ -31,6 +32,7 @@ struct RunSamples {
   // When the slave first followed the master (entered UNCALIBRATED): the servo's clock starts
   // here; before it, start-up (announce timeouts, qualification) is the same for every servo.
   double following_since_s = 0;
+  LowerBound bound;  // the non-causal bound on this run's own packets (accuracy_bound.h)
 };
 
 RunSamples run_once(const ScenarioSpec& spec, const servo::ServoConfig& servo, std::uint64_t seed);

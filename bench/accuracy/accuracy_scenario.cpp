@@ -13,17 +13,66 @@ namespace {
 constexpr std::int64_t kEpochSeconds = 1'000;  // small: NIC clock phases are picoseconds
 constexpr std::int64_t kUtcOffsetSeconds = 37;
 
-constexpr std::array<ScenarioSpec, 5> kScenarios{{
-    {"hw", "hardware timestamps, 8 ns NIC tick, PHC disciplined", Timestamping::kHardware,
-     Timestamping::kHardware, 1'000, 0, false, 0},
-    {"hw-windows", "hardware timestamps, free-running NIC, system clock via cross-timestamps",
-     Timestamping::kWindowsHardware, Timestamping::kHardware, 1'000, 0, false, 0},
-    {"sw", "software timestamps (20 us latency, 5 us jitter, heavy tail)", Timestamping::kSoftware,
-     Timestamping::kSoftware, 10'000, 0, false, 0},
-    {"none", "application-level timestamps only", Timestamping::kNone, Timestamping::kNone, 10'000,
-     0, false, 0},
-    {"stress", "hw + 10% loss, 10 ms delay spike every minute, 1 ppm/min ramp",
-     Timestamping::kHardware, Timestamping::kHardware, 1'000, 0.10, true, 1.0},
+constexpr ScenarioSpec hardware(std::string_view name, std::string_view description) {
+  ScenarioSpec spec;
+  spec.name = name;
+  spec.description = description;
+  return spec;
+}
+
+constexpr ScenarioSpec timestamped(ScenarioSpec spec, Timestamping slave, Timestamping master,
+                                   double lock_threshold_ns) {
+  spec.slave_timestamping = slave;
+  spec.master_timestamping = master;
+  spec.lock_threshold_ns = lock_threshold_ns;
+  return spec;
+}
+
+constexpr ScenarioSpec stress() {
+  ScenarioSpec spec =
+      hardware("stress", "hw + 10% loss, 10 ms delay spike every minute, 1 ppm/min ramp");
+  spec.link_loss = 0.10;
+  spec.delay_spikes = true;
+  spec.ramp_ppm_per_minute = 1.0;
+  return spec;
+}
+
+// Three loaded store-and-forward switches (each 2 us + Exp(1.5 us)) at ptp4l's default rates
+// (Sync and Delay_Req once a second): the delay is a sum of three tails and its floor is rarely
+// reached. 1000 s, as a 1 Hz servo needs minutes to average.
+constexpr ScenarioSpec chain() {
+  ScenarioSpec spec =
+      hardware("chain", "hw, three loaded switches (2 us + Exp(1.5 us) each), 1 Hz");
+  spec.switches = 3;
+  spec.switch_fixed_ns = 2'000;
+  spec.switch_pdv_mean_ns = 1'500;
+  spec.log_sync_interval = 0;
+  spec.log_delay_req_interval = 0;
+  spec.lock_threshold_ns = 10'000;
+  spec.duration_s = 1'000;
+  return spec;
+}
+
+constexpr ScenarioSpec bursty() {
+  ScenarioSpec spec = hardware("bursty", "hw + cross-traffic bursts: 0-50 us queueing for seconds");
+  spec.bursty = true;
+  spec.lock_threshold_ns = 10'000;
+  return spec;
+}
+
+constexpr std::array<ScenarioSpec, 7> kScenarios{{
+    hardware("hw", "hardware timestamps, 8 ns NIC tick, PHC disciplined"),
+    timestamped(
+        hardware("hw-windows",
+                 "hardware timestamps, free-running NIC, system clock via cross-timestamps"),
+        Timestamping::kWindowsHardware, Timestamping::kHardware, 1'000),
+    timestamped(hardware("sw", "software timestamps (20 us latency, 5 us jitter, heavy tail)"),
+                Timestamping::kSoftware, Timestamping::kSoftware, 10'000),
+    timestamped(hardware("none", "application-level timestamps only"), Timestamping::kNone,
+                Timestamping::kNone, 10'000),
+    stress(),
+    chain(),
+    bursty(),
 }};
 
 hal::InterfaceTimestampCapabilities capabilities(Timestamping timestamping) {
@@ -50,8 +99,9 @@ sim::OscillatorConfig crystal(double frequency_ppm, sim::SimDuration phase, doub
   return config;
 }
 
-sim::SimPtpNodeConfig node(int index, Timestamping timestamping, double frequency_ppm,
-                           sim::SimDuration offset, double ramp, const servo::ServoConfig& servo) {
+sim::SimPtpNodeConfig node(const ScenarioSpec& spec, int index, Timestamping timestamping,
+                           double frequency_ppm, sim::SimDuration offset, double ramp,
+                           const servo::ServoConfig& servo) {
   sim::SimPtpNodeConfig config;
   const auto octet = static_cast<std::uint8_t>(index + 1);
   config.host.ipv4 = hal::IpAddress::v4(10, 0, 0, octet);
@@ -67,14 +117,15 @@ sim::SimPtpNodeConfig node(int index, Timestamping timestamping, double frequenc
   config.host.capabilities = capabilities(timestamping);
   config.port.clock_identity.octets = {0x02, 0x00, 0x00, 0xFF, 0xFE, 0x00, 0x00, octet};
   config.port.priority1 = index == 0 ? 100 : 200;
-  config.port.log_sync_interval = kLogSyncInterval;
+  config.port.log_sync_interval = spec.log_sync_interval;
   // Delay_Req at the Sync rate: with ptp4l's default of 1 s, each new median of the path delay
   // moves the offset by tens of nanoseconds, a step every second that no servo can filter.
-  config.port.log_min_delay_req_interval = kLogSyncInterval;
+  config.port.log_min_delay_req_interval = spec.log_delay_req_interval;
   config.servo = servo;
   config.servo.hardware_timestamps =
       timestamping == Timestamping::kHardware || timestamping == Timestamping::kWindowsHardware;
-  config.servo.sync_interval = Nanoseconds(kNanosecondsPerSecond >> -kLogSyncInterval);
+  config.servo.sync_interval = Nanoseconds(static_cast<std::int64_t>(
+      std::ldexp(static_cast<double>(kNanosecondsPerSecond), spec.log_sync_interval)));
   config.driver.utc_offset = Nanoseconds(kUtcOffsetSeconds * kNanosecondsPerSecond);
   return config;
 }
@@ -82,6 +133,13 @@ sim::SimPtpNodeConfig node(int index, Timestamping timestamping, double frequenc
 }  // namespace
 
 std::span<const ScenarioSpec> scenarios() { return kScenarios; }
+
+double frequency_diffusion_ppb2_per_s() {
+  // Two crystals, each with random-walk FM of ADEV a at 1 s: the frequency difference diffuses
+  // at 2 x 3 a^2 per second (AVAR of a frequency random walk of rate D is D tau / 3).
+  const double adev_ppb = kRandomWalkAdevAt1s * 1e9;
+  return 2 * 3 * adev_ppb * adev_ppb;
+}
 
 WorldConfigs world_configs(const ScenarioSpec& spec, const servo::ServoConfig& servo,
                            std::uint64_t seed) {
@@ -91,18 +149,20 @@ WorldConfigs world_configs(const ScenarioSpec& spec, const servo::ServoConfig& s
   const double slave_ppm = uniform(kFrequencyRangePpm);
   const auto slave_offset =
       sim::SimDuration::nanoseconds(static_cast<std::int64_t>(uniform(100'000)));
-  WorldConfigs configs{
-      node(0, spec.master_timestamping, master_ppm, sim::SimDuration{}, 0, servo::ServoConfig{}),
-      node(1, spec.slave_timestamping, slave_ppm, slave_offset, spec.ramp_ppm_per_minute, servo)};
+  WorldConfigs configs{node(spec, 0, spec.master_timestamping, master_ppm, sim::SimDuration{}, 0,
+                            servo::ServoConfig{}),
+                       node(spec, 1, spec.slave_timestamping, slave_ppm, slave_offset,
+                            spec.ramp_ppm_per_minute, servo)};
   return configs;
 }
 
 servo::ServoConfig oracle_servo(const ScenarioSpec& spec) {
-  // Measurement noise of one offset sample: the switch's exponential residence variation (its
-  // standard deviation equals its mean), plus the timestamp noise of both ends.
+  // Measurement noise of one offset sample: the switches' exponential residence variation (its
+  // standard deviation equals its mean), plus the timestamp noise of both ends. In `bursty` the
+  // bursts are left out: no stationary variance describes them.
   const sim::TimestampPathConfig paths;
   const auto us = [](sim::SimDuration d) { return static_cast<double>(d.picoseconds()) * 1e-3; };
-  double variance = kSwitchPdvMeanNs * kSwitchPdvMeanNs;
+  double variance = spec.switches * spec.switch_pdv_mean_ns * spec.switch_pdv_mean_ns;
   switch (spec.slave_timestamping) {
     case Timestamping::kHardware:
     case Timestamping::kWindowsHardware: {
@@ -121,10 +181,7 @@ servo::ServoConfig oracle_servo(const ScenarioSpec& spec) {
                   std::pow(us(paths.transmit_stack.jitter_stddev), 2);
       break;
   }
-  // Two crystals, each with random-walk FM of ADEV a at 1 s: the frequency difference diffuses
-  // at 2 x 3 a^2 per second (AVAR of a frequency random walk of rate D is D tau / 3).
-  const double adev_ppb = kRandomWalkAdevAt1s * 1e9;
-  const double wander = 2 * 3 * adev_ppb * adev_ppb;
+  const double wander = frequency_diffusion_ppb2_per_s();
   servo::ServoConfig config;
   config.kind = servo::ServoKind::kKalman;
   const double sigma = std::sqrt(variance);

@@ -1,7 +1,7 @@
-// The accuracy benchmark's scenarios (hw, hw-windows, sw, none, stress): one grandmaster and one
-// slave in the simulator, described by the few parameters that differ between them, and the
-// "oracle" servo configuration built from those same parameters (a Kalman filter told the true
-// measurement noise and oscillator wander).
+// The accuracy benchmark's scenarios (hw, hw-windows, sw, none, stress, chain, bursty): one
+// grandmaster and one slave in the simulator, described by the few parameters that differ between
+// them, and the "oracle" servo configuration built from those same parameters (a Kalman filter
+// told the true measurement noise and oscillator wander).
 #pragma once
 
 #include <cstdint>
@@ -24,18 +24,25 @@ struct ScenarioSpec {
   double link_loss = 0;
   bool delay_spikes = false;       // 10 ms extra on master -> slave for 1 s every minute
   double ramp_ppm_per_minute = 0;  // the slave's crystals drift at this rate
+  // The path: `switches` store-and-forward switches in a row, each with a residence of
+  // `switch_fixed_ns` plus an exponential extra of mean `switch_pdv_mean_ns`.
+  int switches = 1;
+  double switch_fixed_ns = 1'000;
+  double switch_pdv_mean_ns = 200;
+  // Cross-traffic in on/off bursts on both directions of the slave's link (accuracy_network.h).
+  bool bursty = false;
+  std::int8_t log_sync_interval = -3;
+  std::int8_t log_delay_req_interval = -3;
+  double duration_s = 400;
 };
 
 // Every scenario, in the order of the table.
 std::span<const ScenarioSpec> scenarios();
 
 // The common settings of every run.
-inline constexpr double kDurationSeconds = 400;
-inline constexpr std::int8_t kLogSyncInterval = -3;
 inline constexpr double kFrequencyRangePpm = 20;      // crystals start within +-20 ppm
 inline constexpr double kRandomWalkAdevAt1s = 3e-11;  // each crystal's frequency wander
 inline constexpr double kWhiteFmAdevAt1s = 1e-11;
-inline constexpr double kSwitchPdvMeanNs = 200;  // exponential residence time variation
 inline constexpr double kSpikePeriodSeconds = 60;
 inline constexpr double kSpikeLengthSeconds = 1;
 inline constexpr double kSpikeExtraSeconds = 0.010;
@@ -48,6 +55,9 @@ struct WorldConfigs {
 };
 WorldConfigs world_configs(const ScenarioSpec& spec, const servo::ServoConfig& servo,
                            std::uint64_t seed);
+
+// How fast the frequency difference of the two crystals diffuses (their random-walk FM).
+double frequency_diffusion_ppb2_per_s();
 
 // The oracle: Kalman with measurement noise and wander pinned to the scenario's true values.
 servo::ServoConfig oracle_servo(const ScenarioSpec& spec);

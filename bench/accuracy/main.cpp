@@ -1,8 +1,10 @@
 // ptp_accuracy: the accuracy benchmark. Runs each scenario with each servo (pi, linreg, kalman,
 // and the oracle: a Kalman filter told the true noise) over several seeds in the simulator and
 // prints one table of steady-state offset statistics from ground truth, time to lock and
-// frequency error, with the ratios to pi and to the oracle and the targets checked.
-//   ptp_accuracy [--scenario NAME]... [--servo NAME]... [--seeds N] [--json]
+// frequency error, with the ratios to pi, to the oracle and to the lower bound (a non-causal
+// estimate on each run's own packets: accuracy_bound.h), and the targets checked.
+//   ptp_accuracy [--scenario NAME]... [--servo NAME]... [--seeds N] [--first-seed S] [--json]
+// (seeds S .. S + N - 1; S defaults to 1)
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -26,6 +28,7 @@ struct Options {
   std::vector<std::string> scenarios;
   std::vector<std::string> servos;
   int seeds = 3;
+  int first_seed = 1;
   bool json = false;
 };
 
@@ -42,6 +45,8 @@ struct Row {
   int lock_losses = 0;
   double worst_relock_s = 0;
   double spike_max_ns = 0;
+  double bound_ns = 0;        // the lower bound's RMS over the seeds (of every run, locked or not)
+  double bound_window_s = 0;  // its half-window, mean over the seeds
 };
 
 std::optional<Options> parse(int argc, char** argv) {
@@ -54,7 +59,8 @@ std::optional<Options> parse(int argc, char** argv) {
     };
     if (arg == "--json") {
       options.json = true;
-    } else if (arg == "--scenario" || arg == "--servo" || arg == "--seeds") {
+    } else if (arg == "--scenario" || arg == "--servo" || arg == "--seeds" ||
+               arg == "--first-seed") {
       const auto v = value();
       if (!v) {
         std::fprintf(stderr, "ptp_accuracy: %s needs a value\n", argv[i]);
@@ -64,6 +70,15 @@ std::optional<Options> parse(int argc, char** argv) {
         options.scenarios.push_back(*v);
       } else if (arg == "--servo") {
         options.servos.push_back(*v);
+      } else if (arg == "--first-seed") {
+        char* end = nullptr;
+        const long first = std::strtol(v->c_str(), &end, 10);
+        if (end == v->c_str() || *end != '\0' || first < 1 || first > 1'000'000) {
+          std::fprintf(stderr, "ptp_accuracy: --first-seed: '%s' is not a seed in 1..1000000\n",
+                       v->c_str());
+          return std::nullopt;
+        }
+        options.first_seed = static_cast<int>(first);
       } else {
         char* end = nullptr;
         const long seeds = std::strtol(v->c_str(), &end, 10);
@@ -76,8 +91,10 @@ std::optional<Options> parse(int argc, char** argv) {
       }
     } else if (arg == "--help" || arg == "-h") {
       std::printf(
-          "usage: ptp_accuracy [--scenario NAME]... [--servo NAME]... [--seeds N] [--json]\n"
-          "scenarios: hw hw-windows sw none stress; servos: pi linreg kalman oracle\n");
+          "usage: ptp_accuracy [--scenario NAME]... [--servo NAME]... [--seeds N] [--first-seed S] "
+          "[--json]\n"
+          "scenarios: hw hw-windows sw none stress chain bursty; servos: pi linreg kalman "
+          "oracle\n");
       std::exit(0);
     } else {
       std::fprintf(stderr, "ptp_accuracy: unknown argument '%s' (try --help)\n", argv[i]);
@@ -108,7 +125,7 @@ ptp::servo::ServoConfig servo_config(const ScenarioSpec& spec, std::string_view 
   return config;
 }
 
-Row measure(const ScenarioSpec& spec, std::string_view servo, int seeds) {
+Row measure(const ScenarioSpec& spec, std::string_view servo, int first_seed, int seeds) {
   Row row;
   row.scenario = std::string(spec.name);
   row.servo = std::string(servo);
@@ -116,9 +133,16 @@ Row measure(const ScenarioSpec& spec, std::string_view servo, int seeds) {
   // The seeds' after-lock samples, pooled: one set of figures over all of them.
   std::vector<ptp::sim::TruthSample> pooled;
   double lock_sum = 0;
-  for (int seed = 1; seed <= seeds; ++seed) {
+  double bound_squares = 0;
+  int bound_runs = 0;
+  for (int seed = first_seed; seed < first_seed + seeds; ++seed) {
     const auto samples =
         ptp::accuracy::run_once(spec, servo_config(spec, servo), static_cast<std::uint64_t>(seed));
+    if (samples.bound.valid) {
+      bound_squares += samples.bound.rms_ns * samples.bound.rms_ns;
+      row.bound_window_s += samples.bound.window_s;
+      ++bound_runs;
+    }
     const auto figures = ptp::accuracy::figures(spec, samples);
     if (!figures.locked) continue;
     ++row.locked_seeds;
@@ -127,6 +151,10 @@ Row measure(const ScenarioSpec& spec, std::string_view servo, int seeds) {
     row.worst_relock_s = std::max(row.worst_relock_s, figures.worst_relock_s);
     row.spike_max_ns = std::max(row.spike_max_ns, figures.spike_max_ns);
     pooled.insert(pooled.end(), figures.after_lock.begin(), figures.after_lock.end());
+  }
+  if (bound_runs > 0) {
+    row.bound_ns = std::sqrt(bound_squares / bound_runs);
+    row.bound_window_s /= bound_runs;
   }
   if (row.locked_seeds > 0) row.lock_s = lock_sum / row.locked_seeds;
   const ptp::sim::OffsetStatistics statistics = ptp::sim::offset_statistics(pooled);
@@ -150,6 +178,12 @@ std::optional<double> ratio(const Row& row, const Row* reference, double Row::*f
     return std::nullopt;
   }
   return row.*field / reference->*field;
+}
+
+// The row's RMS over the lower bound's.
+std::optional<double> to_bound(const Row& row) {
+  if (row.locked_seeds == 0 || row.bound_ns <= 0) return std::nullopt;
+  return row.rms_ns / row.bound_ns;
 }
 
 std::string format_ratio(std::optional<double> value) {
@@ -221,7 +255,7 @@ int main(int argc, char** argv) {
                                                 servo) == options->servos.end()) {
         continue;
       }
-      rows.push_back(measure(spec, servo, options->seeds));
+      rows.push_back(measure(spec, servo, options->first_seed, options->seeds));
     }
   }
   const double wall_s =
@@ -238,8 +272,9 @@ int main(int argc, char** argv) {
           "  {\"scenario\": \"%s\", \"servo\": \"%s\", \"seeds\": %d, \"locked_seeds\": %d, "
           "\"rms_ns\": %s, \"p99_ns\": %s, \"max_ns\": %s, \"lock_s\": %s, "
           "\"frequency_rms_ppb\": %s, \"lock_losses\": %d, \"worst_relock_s\": %s, "
-          "\"spike_max_ns\": %s, "
-          "\"rms_to_pi\": %s, \"rms_to_oracle\": %s, \"lock_to_pi\": %s}%s\n",
+          "\"spike_max_ns\": %s, \"bound_ns\": %s, \"bound_window_s\": %s, "
+          "\"rms_to_pi\": %s, \"rms_to_oracle\": %s, \"rms_to_bound\": %s, "
+          "\"lock_to_pi\": %s}%s\n",
           row.scenario.c_str(), row.servo.c_str(), row.seeds, row.locked_seeds,
           json_number(locked ? std::optional(row.rms_ns) : std::nullopt).c_str(),
           json_number(locked ? std::optional(row.p99_ns) : std::nullopt).c_str(),
@@ -247,26 +282,31 @@ int main(int argc, char** argv) {
           json_number(locked ? std::optional(row.lock_s) : std::nullopt).c_str(),
           json_number(locked ? std::optional(row.frequency_rms_ppb) : std::nullopt).c_str(),
           row.lock_losses, json_number(row.worst_relock_s).c_str(),
-          json_number(row.spike_max_ns).c_str(), json_number(ratio(row, pi, &Row::rms_ns)).c_str(),
-          json_number(ratio(row, oracle, &Row::rms_ns)).c_str(),
+          json_number(row.spike_max_ns).c_str(), json_number(row.bound_ns).c_str(),
+          json_number(row.bound_window_s).c_str(),
+          json_number(ratio(row, pi, &Row::rms_ns)).c_str(),
+          json_number(ratio(row, oracle, &Row::rms_ns)).c_str(), json_number(to_bound(row)).c_str(),
           json_number(ratio(row, pi, &Row::lock_s)).c_str(), i + 1 < rows.size() ? "," : "");
     }
     std::printf("]\n");
     return 0;
   }
-  std::printf("ptp_accuracy: %d seed(s), %.0f s simulated per run, logSyncInterval %d\n",
-              options->seeds, ptp::accuracy::kDurationSeconds, ptp::accuracy::kLogSyncInterval);
-  std::printf("%-10s %-7s %6s %9s %9s %9s %8s %9s %6s %7s %7s %7s\n", "scenario", "servo", "locked",
-              "rms_ns", "p99_ns", "max_ns", "lock_s", "freq_ppb", "losses", "rms/pi", "rms/orc",
-              "lock/pi");
+  std::printf(
+      "ptp_accuracy: seeds %d-%d; 400 s at logSyncInterval -3 (chain: 1000 s at 0); bound_ns: the "
+      "non-causal lower bound\n",
+      options->first_seed, options->first_seed + options->seeds - 1);
+  std::printf("%-10s %-7s %6s %9s %9s %9s %8s %9s %6s %8s %7s %7s %7s %7s\n", "scenario", "servo",
+              "locked", "rms_ns", "p99_ns", "max_ns", "lock_s", "freq_ppb", "losses", "bound_ns",
+              "rms/pi", "rms/orc", "rms/bnd", "lock/pi");
   for (const Row& row : rows) {
     const Row* pi = find(rows, row.scenario, "pi");
     const Row* oracle = find(rows, row.scenario, "oracle");
-    std::printf("%-10s %-7s %3d/%-2d %9.1f %9.1f %9.1f %8.2f %9.2f %6d %7s %7s %7s\n",
+    std::printf("%-10s %-7s %3d/%-2d %9.1f %9.1f %9.1f %8.2f %9.2f %6d %8.1f %7s %7s %7s %7s\n",
                 row.scenario.c_str(), row.servo.c_str(), row.locked_seeds, row.seeds, row.rms_ns,
                 row.p99_ns, row.max_ns, row.lock_s, row.frequency_rms_ppb, row.lock_losses,
-                format_ratio(ratio(row, pi, &Row::rms_ns)).c_str(),
+                row.bound_ns, format_ratio(ratio(row, pi, &Row::rms_ns)).c_str(),
                 format_ratio(ratio(row, oracle, &Row::rms_ns)).c_str(),
+                format_ratio(to_bound(row)).c_str(),
                 format_ratio(ratio(row, pi, &Row::lock_s)).c_str());
   }
   print_targets(rows);

@@ -169,7 +169,8 @@ void Network::deliver(std::uint32_t slot, std::uint32_t host_index, SimTime now)
   const InFlightPacket& in_flight = pool_.at(slot);
   if (delivery_observer_) {
     delivery_observer_(DeliveryTruth{in_flight.packet.id, in_flight.sender, receiving_node,
-                                     in_flight.packet.departure, now});
+                                     in_flight.packet.departure, now,
+                                     in_flight.packet.destination.port});
   }
   receiver->on_wire_arrival(in_flight.packet);
 }

@@ -90,6 +90,7 @@ struct DeliveryTruth {
   NodeId to;    // the receiving host
   SimTime departure;
   SimTime arrival;
+  std::uint16_t destination_port = 0;  // UDP: 319 for PTP event messages, 320 for general ones
 };
 
 struct HostCounters {
