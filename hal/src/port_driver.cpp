@@ -5,12 +5,13 @@
 #include <variant>
 
 #include "ptp/hal/utc_offset_rule.h"
+#include "ptp/portability.h"
 
 namespace ptp::hal {
 namespace {
 
 // 128-bit intermediates: ticks x 1e9 overflows 64 bits after a few seconds of a GHz counter.
-__extension__ using Int128 = __int128;
+using Int128 = ptp::Int128;
 
 // Timer ids: the port's timers keep their PortTimer value.
 TimerId timer_id(PortTimer timer) { return TimerId{static_cast<std::uint32_t>(timer)}; }

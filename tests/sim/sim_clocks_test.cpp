@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "ptp/portability.h"
 #include "ptp/sim/oscillator.h"
 #include "ptp/sim/random.h"
 #include "ptp/sim/scheduler.h"
@@ -23,7 +24,7 @@ namespace ptp::sim {
 namespace {
 
 // The reference arithmetic below is exact in 128 bits, so it owes nothing to the code under test.
-__extension__ typedef __int128 Int128;
+using Int128 = ptp::Int128;
 
 constexpr std::int64_t kPicosecondsPerSecond = 1'000'000'000'000;
 constexpr std::int64_t kSecondsPerDay = 86'400;

@@ -14,10 +14,13 @@ namespace ptp::win {
 namespace {
 
 #ifdef _WIN32
-// The SDK macros are C casts all the way down: silence that warning for this comparison only.
+// The SDK macros are C casts all the way down: silence that warning for this comparison only
+// (g++'s warnings; MSVC has neither, and warns about a GCC pragma).
+#if defined(__GNUC__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wold-style-cast"
 #pragma GCC diagnostic ignored "-Wsign-conversion"
+#endif
 TEST(ControlMessages, LayoutMatchesTheSdkMacros) {
   EXPECT_EQ(control_space(8), WSA_CMSG_SPACE(8));
   EXPECT_EQ(control_space(4), WSA_CMSG_SPACE(4));
@@ -29,7 +32,9 @@ TEST(ControlMessages, LayoutMatchesTheSdkMacros) {
                 reinterpret_cast<unsigned char*>(header),
             static_cast<std::ptrdiff_t>(kControlDataOffset));
 }
+#if defined(__GNUC__)
 #pragma GCC diagnostic pop
+#endif
 #endif
 
 // What those macros give on x86-64 Windows (a 16-byte header, data aligned to 8), for the native

@@ -8,6 +8,8 @@
 #include <limits>
 #include <optional>
 
+#include "ptp/portability.h"
+
 namespace ptp {
 
 class Nanoseconds {
@@ -29,19 +31,19 @@ class Nanoseconds {
 
   // Checked arithmetic: std::nullopt on overflow.
   [[nodiscard]] constexpr std::optional<Nanoseconds> checked_add(Nanoseconds other) const {
-    std::int64_t sum = 0;
-    if (__builtin_add_overflow(count_, other.count_, &sum)) return std::nullopt;
-    return Nanoseconds(sum);
+    const auto sum = ptp::checked_add(count_, other.count_);
+    if (!sum) return std::nullopt;
+    return Nanoseconds(*sum);
   }
   [[nodiscard]] constexpr std::optional<Nanoseconds> checked_sub(Nanoseconds other) const {
-    std::int64_t difference = 0;
-    if (__builtin_sub_overflow(count_, other.count_, &difference)) return std::nullopt;
-    return Nanoseconds(difference);
+    const auto difference = ptp::checked_sub(count_, other.count_);
+    if (!difference) return std::nullopt;
+    return Nanoseconds(*difference);
   }
   [[nodiscard]] constexpr std::optional<Nanoseconds> checked_mul(std::int64_t factor) const {
-    std::int64_t product = 0;
-    if (__builtin_mul_overflow(count_, factor, &product)) return std::nullopt;
-    return Nanoseconds(product);
+    const auto product = ptp::checked_mul(count_, factor);
+    if (!product) return std::nullopt;
+    return Nanoseconds(*product);
   }
   [[nodiscard]] constexpr std::optional<Nanoseconds> checked_negate() const {
     if (count_ == std::numeric_limits<std::int64_t>::min()) return std::nullopt;

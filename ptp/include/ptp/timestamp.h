@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "ptp/nanoseconds.h"
+#include "ptp/portability.h"
 #include "ptp/result.h"
 #include "ptp/time_error.h"
 
@@ -36,12 +37,10 @@ struct Timestamp {
     constexpr auto kMaxWholeSeconds =
         static_cast<std::uint64_t>(INT64_MAX / kNanosecondsPerSecond);  // 9223372036
     if (seconds > kMaxWholeSeconds) return unexpected(TimeError::kOverflow);
-    std::int64_t total = 0;
-    if (__builtin_add_overflow(static_cast<std::int64_t>(seconds) * kNanosecondsPerSecond,
-                               static_cast<std::int64_t>(nanoseconds), &total)) {
-      return unexpected(TimeError::kOverflow);
-    }
-    return Nanoseconds(total);
+    const auto total = ptp::checked_add(static_cast<std::int64_t>(seconds) * kNanosecondsPerSecond,
+                                        static_cast<std::int64_t>(nanoseconds));
+    if (!total) return unexpected(TimeError::kOverflow);
+    return Nanoseconds(*total);
   }
 
   // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy < 18 false positive (llvm#53961).

@@ -12,6 +12,7 @@
 
 #include "log_interval.h"
 #include "ptp/core/ordinary_clock.h"
+#include "ptp/portability.h"
 
 namespace ptp {
 namespace {
@@ -30,11 +31,10 @@ std::optional<Nanoseconds> to_nanoseconds(const Timestamp& timestamp) {
 }
 
 std::optional<TimeInterval> sum(TimeInterval a, TimeInterval b) {
-  std::int64_t total = 0;
-  if (a.is_too_big() || b.is_too_big() || __builtin_add_overflow(a.scaled(), b.scaled(), &total)) {
-    return std::nullopt;
-  }
-  return TimeInterval::from_scaled(total);
+  if (a.is_too_big() || b.is_too_big()) return std::nullopt;
+  const auto total = checked_add(a.scaled(), b.scaled());
+  if (!total) return std::nullopt;
+  return TimeInterval::from_scaled(*total);
 }
 
 TimeInterval to_time_interval(Nanoseconds value) {

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ptp/portability.h"
+
 namespace ptp::servo {
 namespace {
 
@@ -220,11 +222,10 @@ Result<CounterTicksEstimate, ClockCorrelationError> ClockCorrelation::to_counter
                        (newest_.counter_half ? 0.5 : 0.0);
   const double whole = std::floor(ticks);
   CounterTicksEstimate estimate;
-  if (!(std::abs(whole) < 4e18) ||
-      __builtin_add_overflow(newest_.counter_mid, static_cast<std::int64_t>(whole),
-                             &estimate.whole)) {
-    return unexpected(ClockCorrelationError::kOutOfRange);
-  }
+  if (!(std::abs(whole) < 4e18)) return unexpected(ClockCorrelationError::kOutOfRange);
+  const auto sum = checked_add(newest_.counter_mid, static_cast<std::int64_t>(whole));
+  if (!sum) return unexpected(ClockCorrelationError::kOutOfRange);
+  estimate.whole = *sum;
   estimate.fraction = ticks - whole;
   estimate.uncertainty =
       Nanoseconds(std::llround(std::min(std::sqrt(predicted_variance(x)), 9e18)));

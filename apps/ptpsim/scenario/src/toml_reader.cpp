@@ -7,6 +7,8 @@
 #include <limits>
 #include <system_error>
 
+#include "ptp/portability.h"
+
 namespace ptp::ptpsim::detail {
 namespace {
 
@@ -94,8 +96,9 @@ std::optional<SimDuration> parse_duration_text(std::string_view text) {
         std::from_chars(whole.data(), whole.data() + whole.size(), whole_value);
     if (error != std::errc() || end != whole.data() + whole.size()) return std::nullopt;
   }
-  std::int64_t picoseconds = 0;
-  if (__builtin_mul_overflow(whole_value, unit->picoseconds, &picoseconds)) return std::nullopt;
+  const auto whole_picoseconds = checked_mul(whole_value, unit->picoseconds);
+  if (!whole_picoseconds) return std::nullopt;
+  std::int64_t picoseconds = *whole_picoseconds;
   std::int64_t scale = unit->picoseconds;
   for (const char digit : fraction) {
     // Digits finer than a picosecond must be zero: a duration is a whole number of picoseconds.
@@ -104,9 +107,9 @@ std::optional<SimDuration> parse_duration_text(std::string_view text) {
       continue;
     }
     scale /= 10;
-    if (__builtin_add_overflow(picoseconds, (digit - '0') * scale, &picoseconds)) {
-      return std::nullopt;
-    }
+    const auto sum = checked_add(picoseconds, (digit - '0') * scale);
+    if (!sum) return std::nullopt;
+    picoseconds = *sum;
   }
   return SimDuration::picoseconds(negative ? -picoseconds : picoseconds);
 }
