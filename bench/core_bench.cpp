@@ -59,7 +59,7 @@ OrdinaryClock make_clock(ClockIdentity identity, std::uint8_t priority1, servo::
   config.delay_filter_length = 1;
   auto clock = OrdinaryClock::create(config, servo);
   if (!clock) std::abort();
-  return clock.value();
+  return std::move(clock).value();
 }
 
 void BM_MasterAnswersDelayRequest(benchmark::State& state) {

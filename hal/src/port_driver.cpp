@@ -5,6 +5,7 @@
 #include <variant>
 
 #include "ptp/hal/utc_offset_rule.h"
+#include "ptp/overloaded.h"
 #include "ptp/portability.h"
 
 namespace ptp::hal {
@@ -66,7 +67,6 @@ CounterTicks PortDriver::to_counter_deadline(Nanoseconds deadline) const {
 
 Result<void, HalError> PortDriver::start() {
   if (started_) return {};
-  select_discipline();
   host_.transport.set_listener(this);
   host_.timers.set_listener(this);
   auto subscription = host_.timestamping.subscribe(*this);
@@ -78,11 +78,13 @@ Result<void, HalError> PortDriver::start() {
     return unexpected(subscription.error());
   }
   started_ = true;
-  applied_utc_offset_ = utc_offset_to_apply(clock_.time_properties_data_set(), config_.utc_offset);
   PortActions actions;
+  select_discipline(actions);
+  // The offset in force from the start; later changes come as TimescaleChanged actions.
+  applied_utc_offset_ = utc_offset_to_apply(clock_.time_properties_data_set(), config_.utc_offset);
   const Nanoseconds time = now();
   clock_.start(time, actions);
-  finish(actions, time);
+  execute(actions, time);
   return {};
 }
 
@@ -98,13 +100,13 @@ void PortDriver::stop() {
   host_.timers.set_listener(nullptr);
 }
 
-void PortDriver::select_discipline() {
+void PortDriver::select_discipline(PortActions& actions) {
   const auto source = current_timestamp_source(host_.timestamping, host_.transport.family());
   source_ = source.has_value() ? source.value() : TimestampSource::kNone;
   discipline_nic_ = config_.discipline == ClockDiscipline::kAutomatic &&
                     source_ == TimestampSource::kHardware && host_.hardware_clock != nullptr &&
                     host_.hardware_clock->adjustable();
-  clock_.set_local_ptp_timescale(discipline_nic_ || config_.system_clock_on_ptp_timescale);
+  clock_.set_local_ptp_timescale(discipline_nic_ || config_.system_clock_on_ptp_timescale, actions);
 }
 
 std::optional<Nanoseconds> PortDriver::local_ptp_time(const PacketTimestamp& timestamp) {
@@ -166,7 +168,7 @@ void PortDriver::on_packet(const ReceivedPacket& packet) {
   PortActions actions;
   const Nanoseconds time = now();
   clock_.handle_message(message, time, actions);
-  finish(actions, time);
+  execute(actions, time);
 }
 
 std::optional<TxTimestampId> PortDriver::take_pending(TxTag tag) {
@@ -190,7 +192,7 @@ void PortDriver::on_tx_timestamp(TxTag tag, const PacketTimestamp& timestamp) {
     ++counters_.unconvertible_timestamps;
     clock_.handle_tx_timestamp_lost(*id, time, actions);
   }
-  finish(actions, time);
+  execute(actions, time);
 }
 
 void PortDriver::on_tx_timestamp_lost(TxTag tag, TxTimestampLoss reason) {
@@ -200,7 +202,7 @@ void PortDriver::on_tx_timestamp_lost(TxTag tag, TxTimestampLoss reason) {
   PortActions actions;
   const Nanoseconds time = now();
   clock_.handle_tx_timestamp_lost(*id, time, actions);
-  finish(actions, time);
+  execute(actions, time);
 }
 
 void PortDriver::on_timer(TimerId id) {
@@ -208,123 +210,127 @@ void PortDriver::on_timer(TimerId id) {
   PortActions actions;
   const Nanoseconds time = now();
   clock_.handle_timer(static_cast<PortTimer>(id.value), time, actions);
-  finish(actions, time);
+  execute(actions, time);
 }
 
 void PortDriver::on_capabilities_changed() {
   ++counters_.capability_changes;
-  select_discipline();
   if (mapping_ != nullptr) mapping_->restart();
   PortActions actions;
   const Nanoseconds time = now();
-  // The core starts over anyway: the offset (the local timescale may have changed with the
-  // discipline) is taken without a second reset.
-  const Nanoseconds offset =
-      utc_offset_to_apply(clock_.time_properties_data_set(), config_.utc_offset);
-  if (offset != applied_utc_offset_) {
-    applied_utc_offset_ = offset;
-    ++counters_.utc_offset_changes;
-    if (observer_ != nullptr) {
-      observer_->on_utc_offset_changed(offset, clock_.time_properties_data_set(), time);
+  select_discipline(actions);
+  clock_.handle_timestamping_changed(time, actions);
+  // The core starts over anyway: a new offset (the local timescale may change with the
+  // discipline) needs no second restart.
+  execute(actions, time, TimescaleRestart::kNone);
+}
+
+void PortDriver::execute(const PortActions& actions, Nanoseconds now,
+                         TimescaleRestart timescale_restart) {
+  // Follow-up events are raised after the whole list ran, so the core never sees an event in
+  // the middle of its own action list.
+  FollowUps follow_ups;
+  for (const PortAction& action : actions.view()) {
+    std::visit(Overloaded{
+                   [&](const SendMessage& send) { send_message(send, follow_ups); },
+                   [&](const ArmTimer& arm) {
+                     host_.timers.arm(timer_id(arm.timer), to_counter_deadline(arm.deadline));
+                   },
+                   [&](const CancelTimer& cancel) { host_.timers.cancel(timer_id(cancel.timer)); },
+                   [&](const StepClock& step) { step_clock(step); },
+                   [&](const SetClockFrequency& frequency) { set_clock_frequency(frequency); },
+                   [&](const StateChanged& change) {
+                     if (observer_ != nullptr) observer_->on_state_changed(change, now);
+                   },
+                   [&](const OffsetMeasured& measured) {
+                     if (observer_ != nullptr) observer_->on_offset_measured(measured, now);
+                   },
+                   [&](const TimescaleChanged& timescale) {
+                     if (apply_timescale(timescale.time_properties, now)) {
+                       follow_ups.utc_offset_changed = true;
+                     }
+                   },
+               },
+               action);
+  }
+  raise_follow_ups(follow_ups, now, timescale_restart);
+}
+
+void PortDriver::send_message(const SendMessage& send, FollowUps& follow_ups) {
+  const AddressFamily family = host_.transport.family();
+  const IpAddress destination = send.unicast_to ? to_ip_address(*send.unicast_to)
+                                : send.group == MulticastGroup::kPeerDelay
+                                    ? ptp_pdelay_multicast(family)
+                                    : ptp_primary_multicast(family);
+  const auto sent = host_.transport.send(
+      udp_port(send.channel), destination, send.payload(),
+      send.timestamp_id ? TxTimestampRequest::kRequested : TxTimestampRequest::kNone);
+  if (!sent) {
+    ++counters_.send_failures;
+    follow_ups.fault = true;
+    if (send.timestamp_id) follow_ups.lost[follow_ups.lost_count++] = *send.timestamp_id;
+    return;
+  }
+  if (!send.timestamp_id) return;
+  if (!sent.value()) {
+    follow_ups.lost[follow_ups.lost_count++] = *send.timestamp_id;
+    return;
+  }
+  for (auto& pending : pending_tags_) {
+    if (!pending.in_use) {
+      pending = PendingTag{*sent.value(), *send.timestamp_id, true};
+      return;
     }
   }
-  clock_.handle_timestamping_changed(time, actions);
-  finish(actions, time);
+  ++counters_.timestamp_tag_overflows;
+  follow_ups.lost[follow_ups.lost_count++] = *send.timestamp_id;
 }
 
-void PortDriver::finish(const PortActions& actions, Nanoseconds now) {
-  execute(actions, now);
-  follow_time_properties(now);
+void PortDriver::step_clock(const StepClock& step) {
+  if (config_.read_only) return;
+  const auto stepped = discipline_nic_ ? host_.hardware_clock->step(step.offset)
+                                       : host_.system_clock.step(step.offset);
+  if (!stepped) ++counters_.clock_step_failures;
 }
 
-void PortDriver::follow_time_properties(Nanoseconds now) {
-  const TimePropertiesDataSet& time_properties = clock_.time_properties_data_set();
+void PortDriver::set_clock_frequency(const SetClockFrequency& frequency) {
+  if (config_.read_only) return;
+  const PartsPerBillion adjustment{frequency.frequency_ppb};
+  const auto adjusted = discipline_nic_ ? host_.hardware_clock->adjust_frequency(adjustment)
+                                        : host_.system_clock.adjust_frequency(adjustment);
+  if (!adjusted) ++counters_.frequency_failures;
+}
+
+bool PortDriver::apply_timescale(const TimePropertiesDataSet& time_properties, Nanoseconds now) {
   const Nanoseconds offset = utc_offset_to_apply(time_properties, config_.utc_offset);
-  if (offset == applied_utc_offset_) return;
+  if (offset == applied_utc_offset_) return false;
   applied_utc_offset_ = offset;
   ++counters_.utc_offset_changes;
   if (observer_ != nullptr) observer_->on_utc_offset_changed(offset, time_properties, now);
-  // A NIC clock is compared as it is; and a clock that follows nobody holds no measurement (a
-  // master's Sync transmit timestamps convert with the new offset when they arrive).
-  const PortState state = clock_.state();
-  if (discipline_nic_ || (state != PortState::kUncalibrated && state != PortState::kSlave)) {
-    return;
-  }
-  PortActions actions;
-  clock_.handle_timestamping_changed(now, actions);
-  finish(actions, now);
+  return true;
 }
 
-void PortDriver::execute(const PortActions& actions, Nanoseconds now) {
-  // Follow-up events (a failed send) are raised after the whole list ran, so the core never
-  // sees an event in the middle of its own action list.
-  std::array<TxTimestampId, PortActions::kCapacity> lost{};
-  std::size_t lost_count = 0;
-  bool fault = false;
-  for (const PortAction& action : actions.view()) {
-    if (const auto* send = std::get_if<SendMessage>(&action)) {
-      const AddressFamily family = host_.transport.family();
-      const IpAddress destination = send->unicast_to ? to_ip_address(*send->unicast_to)
-                                    : send->group == MulticastGroup::kPeerDelay
-                                        ? ptp_pdelay_multicast(family)
-                                        : ptp_primary_multicast(family);
-      const auto sent = host_.transport.send(
-          udp_port(send->channel), destination, send->payload(),
-          send->timestamp_id ? TxTimestampRequest::kRequested : TxTimestampRequest::kNone);
-      if (!sent) {
-        ++counters_.send_failures;
-        fault = true;
-        if (send->timestamp_id) lost[lost_count++] = *send->timestamp_id;
-        continue;
-      }
-      if (send->timestamp_id) {
-        if (!sent.value()) {
-          lost[lost_count++] = *send->timestamp_id;
-          continue;
-        }
-        bool stored = false;
-        for (auto& pending : pending_tags_) {
-          if (!pending.in_use) {
-            pending = PendingTag{*sent.value(), *send->timestamp_id, true};
-            stored = true;
-            break;
-          }
-        }
-        if (!stored) {
-          ++counters_.timestamp_tag_overflows;
-          lost[lost_count++] = *send->timestamp_id;
-        }
-      }
-    } else if (const auto* arm = std::get_if<ArmTimer>(&action)) {
-      host_.timers.arm(timer_id(arm->timer), to_counter_deadline(arm->deadline));
-    } else if (const auto* cancel = std::get_if<CancelTimer>(&action)) {
-      host_.timers.cancel(timer_id(cancel->timer));
-    } else if (const auto* step = std::get_if<StepClock>(&action)) {
-      if (config_.read_only) continue;
-      const auto stepped = discipline_nic_ ? host_.hardware_clock->step(step->offset)
-                                           : host_.system_clock.step(step->offset);
-      if (!stepped) ++counters_.clock_step_failures;
-    } else if (const auto* frequency = std::get_if<SetClockFrequency>(&action)) {
-      if (config_.read_only) continue;
-      const PartsPerBillion adjustment{frequency->frequency_ppb};
-      const auto adjusted = discipline_nic_ ? host_.hardware_clock->adjust_frequency(adjustment)
-                                            : host_.system_clock.adjust_frequency(adjustment);
-      if (!adjusted) ++counters_.frequency_failures;
-    } else if (const auto* change = std::get_if<StateChanged>(&action)) {
-      if (observer_ != nullptr) observer_->on_state_changed(*change, now);
-    } else if (const auto* measured = std::get_if<OffsetMeasured>(&action)) {
-      if (observer_ != nullptr) observer_->on_offset_measured(*measured, now);
-    }
+void PortDriver::raise_follow_ups(const FollowUps& follow_ups, Nanoseconds now,
+                                  TimescaleRestart timescale_restart) {
+  for (std::size_t i = 0; i < follow_ups.lost_count; ++i) {
+    PortActions actions;
+    clock_.handle_tx_timestamp_lost(follow_ups.lost[i], now, actions);
+    execute(actions, now);
   }
-  for (std::size_t i = 0; i < lost_count; ++i) {
-    PortActions follow_up;
-    clock_.handle_tx_timestamp_lost(lost[i], now, follow_up);
-    execute(follow_up, now);
+  if (follow_ups.fault && started_) {
+    PortActions actions;
+    clock_.handle_fault(now, actions);
+    execute(actions, now);
   }
-  if (fault && started_) {
-    PortActions follow_up;
-    clock_.handle_fault(now, follow_up);
-    execute(follow_up, now);
+  // A new UTC offset while a master is followed: no measurement may mix the two mappings. A NIC
+  // clock is compared as it is; a clock that follows nobody holds no measurement (a master's
+  // Sync transmit timestamps convert with the new offset when they arrive).
+  const PortState state = clock_.state();
+  if (follow_ups.utc_offset_changed && timescale_restart == TimescaleRestart::kIfFollowing &&
+      !discipline_nic_ && (state == PortState::kUncalibrated || state == PortState::kSlave)) {
+    PortActions actions;
+    clock_.handle_timestamping_changed(now, actions);
+    execute(actions, now);
   }
 }
 

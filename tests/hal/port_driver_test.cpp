@@ -149,7 +149,7 @@ class PortDriverTest : public testing::Test {
     port_config_.log_sync_interval = 0;
     auto clock = OrdinaryClock::create(port_config_, servo_);
     ASSERT_TRUE(clock.has_value());
-    clock_.emplace(clock.value());
+    clock_.emplace(std::move(clock).value());
     host_.emplace(Host{transport_, timestamping_, with_hardware_clock ? &hardware_clock_ : nullptr,
                        system_clock_, counter_, timers_});
     driver_.emplace(*host_, *clock_, driver_config_, &observer_);
@@ -554,6 +554,21 @@ TEST_F(PortDriverTest, PtpParentWithAValidOffsetHasItSubtracted) {
   EXPECT_EQ(
       driver_->local_ptp_time(PacketTimestamp{TimestampSource::kSoftware, SystemTime{utc(ns(5))}}),
       std::optional<Nanoseconds>(utc(ns(5)) + seconds(36)));
+}
+
+// The core's TimescaleChanged, not a re-read of its data sets, moves the applied offset: when
+// the PTP parent falls silent the clock is its own (ARB) grandmaster again and applies none; a
+// master holds no measurement, so nothing restarts.
+TEST_F(PortDriverTest, OwnGrandmasterAfterAPtpParentFellSilentAppliesNoOffsetAndRestartsNothing) {
+  start();
+  qualify_master_a(kPtpValid, 37);
+  ASSERT_EQ(driver_->applied_utc_offset(), kLeap);
+  EXPECT_CALL(servo_, reset()).Times(0);
+  fire(PortTimer::kAnnounceReceipt);
+  ASSERT_EQ(clock_->state(), PortState::kMaster);
+  EXPECT_EQ(driver_->applied_utc_offset(), Nanoseconds(0));
+  EXPECT_EQ(driver_->counters().utc_offset_changes, 2U);
+  EXPECT_EQ(observer_.utc_offsets, (std::vector<Nanoseconds>{kLeap, Nanoseconds(0)}));
 }
 
 TEST_F(PortDriverTest, PtpParentWithoutAValidOffsetGetsTheLargerOfAnnouncedAndConfigured) {

@@ -91,7 +91,7 @@ class NotificationRestartTest : public ::testing::Test {
     port.clock_identity = *identity;
     auto clock = OrdinaryClock::create(port, *servo_);
     ASSERT_TRUE(clock);
-    clock_ = std::make_unique<OrdinaryClock>(*clock);
+    clock_ = std::make_unique<OrdinaryClock>(std::move(*clock));
     hal_host_ = std::make_unique<hal::Host>(host_->hal_host(timers_));
     hal::PortDriverConfig driver_config;
     driver_config.read_only = true;

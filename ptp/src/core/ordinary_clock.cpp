@@ -119,7 +119,7 @@ void OrdinaryClock::enter_state(PortState state, Nanoseconds now, PortActions& o
       // follows nobody until a new decision, rather than still naming its old parent.
       if (auto own = update_data_sets(DecisionCode::kM2, clock_ds_, default_ds_, std::nullopt,
                                       config_.local_time_properties)) {
-        clock_ds_ = own.value();
+        set_clock_data_sets(own.value(), out);
       }
       // A Delay_Resp's logMessageInterval was the old master's wish, not the configuration.
       port_ds_.log_min_delay_req_interval = config_.log_min_delay_req_interval;
@@ -450,11 +450,24 @@ void OrdinaryClock::set_enabled(bool enabled, Nanoseconds now, PortActions& out)
            out);
 }
 
-void OrdinaryClock::set_local_ptp_timescale(bool ptp_timescale) {
+void OrdinaryClock::set_local_ptp_timescale(bool ptp_timescale, PortActions& out) {
+  const DroppedActionTally tally(counters_, out);
   config_.local_time_properties.ptp_timescale = ptp_timescale;
   if (clock_ds_.parent.parent_port_identity.clock_identity == default_ds_.clock_identity) {
-    clock_ds_.time_properties.ptp_timescale = ptp_timescale;
+    ClockDataSets updated = clock_ds_;
+    updated.time_properties.ptp_timescale = ptp_timescale;
+    set_clock_data_sets(updated, out);
   }
+}
+
+void OrdinaryClock::set_clock_data_sets(const ClockDataSets& updated, PortActions& out) {
+  const TimePropertiesDataSet& before = clock_ds_.time_properties;
+  const TimePropertiesDataSet& after = updated.time_properties;
+  const bool timescale_changed = before.ptp_timescale != after.ptp_timescale ||
+                                 before.current_utc_offset != after.current_utc_offset ||
+                                 before.current_utc_offset_valid != after.current_utc_offset_valid;
+  clock_ds_ = updated;
+  if (timescale_changed) out.push(TimescaleChanged{clock_ds_.time_properties});
 }
 
 std::string_view to_string(PortTimer timer) {

@@ -46,7 +46,7 @@ void OrdinaryClock::run_state_decision(Nanoseconds now, PortActions& out) {
   const PortIdentity previous_parent = clock_ds_.parent.parent_port_identity;
   if (auto updated = update_data_sets(decision.code, clock_ds_, default_ds_, input.ebest,
                                       config_.local_time_properties)) {
-    clock_ds_ = updated.value();
+    set_clock_data_sets(updated.value(), out);
   }
   const bool new_parent = clock_ds_.parent.parent_port_identity != previous_parent;
   // The old master's phase correction means nothing for the time until the new one is measured.
@@ -88,7 +88,7 @@ void OrdinaryClock::handle_announce_receipt_timeout(Nanoseconds now, PortActions
     // LISTENING again follows nobody either (ptp4l makes itself grandmaster there too).
     if (auto updated = update_data_sets(DecisionCode::kM2, clock_ds_, default_ds_, std::nullopt,
                                         config_.local_time_properties)) {
-      clock_ds_ = updated.value();
+      set_clock_data_sets(updated.value(), out);
     }
   }
   dispatch(PortEvent::kAnnounceReceiptTimeoutExpires, false, now, out);

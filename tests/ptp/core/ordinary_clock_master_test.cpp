@@ -273,7 +273,7 @@ TEST(OrdinaryClockMasterTest, TransmitTimersAreIgnoredOutsideMaster) {
 // next Announce says so, the other flags stay as configured.
 TEST(OrdinaryClockMasterTest, LocalTimescaleSetAtRunTimeIsWhatTheGrandmasterAnnounces) {
   Harness h(master_config());
-  h.clock().set_local_ptp_timescale(false);
+  h.local_ptp_timescale(false);
   EXPECT_FALSE(h.clock().time_properties_data_set().ptp_timescale);
   const auto announces = sends_of(become_master(h), MessageType::kAnnounce);
   ASSERT_EQ(announces.size(), 1U);
@@ -281,7 +281,7 @@ TEST(OrdinaryClockMasterTest, LocalTimescaleSetAtRunTimeIsWhatTheGrandmasterAnno
                                                           HeaderFlags::kCurrentUtcOffsetValid |
                                                           HeaderFlags::kTimeTraceable);
 
-  h.clock().set_local_ptp_timescale(true);
+  h.local_ptp_timescale(true);
   EXPECT_TRUE(h.clock().time_properties_data_set().ptp_timescale);
   const auto next = sends_of(h.timer(PortTimer::kAnnounceTransmit, kTimeout + seconds(1)),
                              MessageType::kAnnounce);
@@ -296,7 +296,7 @@ TEST(OrdinaryClockMasterTest, LocalTimescaleDoesNotOverwriteTheParentsProperties
   qualify_master_a(h, kStart + seconds(1));
   ASSERT_EQ(h.state(), PortState::kUncalibrated);
   ASSERT_TRUE(h.clock().time_properties_data_set().ptp_timescale);  // A's flags
-  h.clock().set_local_ptp_timescale(false);
+  h.local_ptp_timescale(false);
   EXPECT_TRUE(h.clock().time_properties_data_set().ptp_timescale);
   EXPECT_EQ(h.clock().time_properties_data_set().current_utc_offset, 37);
 
@@ -308,4 +308,47 @@ TEST(OrdinaryClockMasterTest, LocalTimescaleDoesNotOverwriteTheParentsProperties
 }
 
 }  // namespace
+// The core tells the driver when the followed timescale changes (a UTC clock needs another
+// offset then): once per change of ptpTimescale, currentUtcOffset or its validity, never for an
+// Announce that repeats the same properties.
+TEST(OrdinaryClockMasterTest, TimescaleChangedIsEmittedOncePerChangeOfTheFollowedTimescale) {
+  Harness h(base_config());
+  h.start(kStart);
+  const auto local = all_of<TimescaleChanged>(h.local_ptp_timescale(false));
+  ASSERT_EQ(local.size(), 1U);
+  EXPECT_FALSE(local[0].time_properties.ptp_timescale);
+  EXPECT_TRUE(all_of<TimescaleChanged>(h.local_ptp_timescale(false)).empty());
+
+  AnnounceSpec spec;
+  h.general(announce(spec), kStart + seconds(1));
+  spec.sequence_id = 1;
+  const auto parent = all_of<TimescaleChanged>(h.general(announce(spec), kStart + seconds(3)));
+  ASSERT_EQ(h.state(), PortState::kUncalibrated);
+  ASSERT_EQ(parent.size(), 1U);
+  EXPECT_TRUE(parent[0].time_properties.ptp_timescale);
+  EXPECT_TRUE(parent[0].time_properties.current_utc_offset_valid);
+  EXPECT_EQ(parent[0].time_properties.current_utc_offset, 37);
+
+  spec.sequence_id = 2;
+  EXPECT_TRUE(all_of<TimescaleChanged>(h.general(announce(spec), kStart + seconds(5))).empty());
+  // The grandmaster's leap second: its new offset is followed.
+  spec.sequence_id = 3;
+  spec.current_utc_offset = 38;
+  const auto leap = all_of<TimescaleChanged>(h.general(announce(spec), kStart + seconds(7)));
+  ASSERT_EQ(leap.size(), 1U);
+  EXPECT_EQ(leap[0].time_properties.current_utc_offset, 38);
+  // The local timescale does not touch a parent's properties.
+  EXPECT_TRUE(all_of<TimescaleChanged>(h.local_ptp_timescale(true)).empty());
+  EXPECT_TRUE(all_of<TimescaleChanged>(h.local_ptp_timescale(false)).empty());
+
+  // The master falls silent: the clock is its own grandmaster on its local (ARB) timescale.
+  const auto receipt = h.deadline(PortTimer::kAnnounceReceipt);
+  ASSERT_TRUE(receipt.has_value());
+  const auto own = all_of<TimescaleChanged>(h.timer(PortTimer::kAnnounceReceipt, *receipt));
+  ASSERT_EQ(h.state(), PortState::kMaster);
+  ASSERT_EQ(own.size(), 1U);
+  EXPECT_FALSE(own[0].time_properties.ptp_timescale);
+  EXPECT_EQ(own[0].time_properties, h.clock().time_properties_data_set());
+}
+
 }  // namespace ptp::clock_test

@@ -385,6 +385,9 @@ class BasicHarness {
   std::span<const PortAction> enable(bool enabled, Nanoseconds now) {
     return run([&] { clock_->set_enabled(enabled, now, out_); });
   }
+  std::span<const PortAction> local_ptp_timescale(bool ptp_timescale) {
+    return run([&] { clock_->set_local_ptp_timescale(ptp_timescale, out_); });
+  }
 
   // Every event of every test passes here: no action list may ever overflow.
   void expect_no_dropped_actions() const {

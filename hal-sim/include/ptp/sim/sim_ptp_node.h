@@ -1,7 +1,7 @@
-// SimPtpNode: one simulated PTP ordinary clock — a SimHost, its OrdinaryClock and servo, and the
-// production PortDriver between them — attached to a simulated Network. Scenario tests, ptpsim
-// and the accuracy benchmark build their worlds from these, so they all run the same glue as
-// ptp4win does on Windows.
+// SimPtpNode: one simulated PTP ordinary clock — a SimHost and the clock hal::OrdinaryClockAssembly
+// builds on it (servo, OrdinaryClock, the production PortDriver, the cross-timestamp correlation)
+// — attached to a simulated Network. Scenario tests, ptpsim and the accuracy benchmark build
+// their worlds from these, so they all run the assembly and the glue ptp4win runs on Windows.
 //
 // Ground truth: true_offset_ns() is the disciplined clock's PTP time minus the reference PTP
 // time, where the reference is SimTime + the system clocks' common time_at_crystal_zero + the
@@ -16,6 +16,7 @@
 #include "ptp/core/ordinary_clock.h"
 #include "ptp/core/port_config.h"
 #include "ptp/hal/nic_counter_correlation.h"
+#include "ptp/hal/ordinary_clock_assembly.h"
 #include "ptp/hal/port_driver.h"
 #include "ptp/result.h"
 #include "ptp/servo/servo.h"
@@ -40,13 +41,9 @@ struct SimPtpNodeConfig {
     config.system_clock_on_ptp_timescale = true;
     return config;
   }();
-  // Where the NIC clock is not disciplined but its hardware timestamps are used (Windows), how
-  // often a cross-timestamp feeds the NIC-to-counter correlation. 32 Hz with a 128-point fit
-  // (4 s): every new point moves the fit, so fewer, sparser points add a step-like noise to
-  // every converted timestamp (the accuracy benchmark measured 135 ns RMS at 4 Hz/32 points
-  // against 46 ns at 32 Hz/128 points).
-  SimDuration cross_timestamp_interval = SimDuration::picoseconds(31'250'000'000);
-  servo::ClockCorrelationConfig correlation{.window_length = 128};  // frequencies: from the host
+  // Where the NIC clock is not disciplined but its hardware timestamps are used (Windows): the
+  // assembly's defaults, the same as ptp4win's.
+  hal::CorrelationSettings correlation;
 };
 
 enum class SimPtpNodeError : std::uint8_t {
@@ -79,17 +76,19 @@ class SimPtpNode final : public hal::PortDriverObserver {
 
   [[nodiscard]] NodeId node_id() const { return node_id_; }
   SimHost& host() { return *host_; }
-  OrdinaryClock& clock() { return *clock_; }
-  [[nodiscard]] const OrdinaryClock& clock() const { return *clock_; }
-  hal::PortDriver& driver() { return *driver_; }
-  servo::Servo& servo() { return *servo_; }
+  OrdinaryClock& clock() { return assembly_->clock(); }
+  [[nodiscard]] const OrdinaryClock& clock() const { return assembly_->clock(); }
+  hal::PortDriver& driver() { return assembly_->driver(); }
+  servo::Servo& servo() { return assembly_->servo(); }
   [[nodiscard]] const SimPtpNodeConfig& config() const { return config_; }
 
   // The disciplined clock's error against the reference PTP time, nanoseconds (see above).
   [[nodiscard]] double true_offset_ns();
 
   // The NIC-to-counter correlation, when this node uses one.
-  [[nodiscard]] const hal::NicCounterCorrelation* correlation() const { return correlation_.get(); }
+  [[nodiscard]] const hal::NicCounterCorrelation* correlation() const {
+    return assembly_->correlation();
+  }
 
   // The newest measurement the port reported, if any.
   [[nodiscard]] const std::optional<OffsetMeasured>& last_measurement() const {
@@ -100,19 +99,11 @@ class SimPtpNode final : public hal::PortDriverObserver {
   void on_offset_measured(const OffsetMeasured& measurement, Nanoseconds now) override;
 
  private:
-  void sample_cross_timestamp();
+  SimPtpNode(const SimPtpNodeConfig& config, std::unique_ptr<SimHost> host);
 
-  SimPtpNode(Scheduler& scheduler, const SimPtpNodeConfig& config, std::unique_ptr<SimHost> host,
-             std::unique_ptr<servo::Servo> servo, const OrdinaryClock& clock);
-
-  Scheduler& scheduler_;
   SimPtpNodeConfig config_;
   std::unique_ptr<SimHost> host_;
-  std::unique_ptr<hal::NicCounterCorrelation> correlation_;
-  EventId next_sample_;
-  std::unique_ptr<servo::Servo> servo_;
-  std::unique_ptr<OrdinaryClock> clock_;
-  std::unique_ptr<hal::PortDriver> driver_;
+  std::unique_ptr<hal::OrdinaryClockAssembly> assembly_;
   NodeId node_id_;
   hal::PortDriverObserver* observer_ = nullptr;
   std::optional<OffsetMeasured> last_measurement_;

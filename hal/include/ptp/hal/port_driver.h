@@ -16,11 +16,12 @@
 //
 // Timescale. The driver tells the core what its clock runs: a disciplined NIC clock is on the
 // PTP timescale; the system clock is UTC, announced as ARB with utc_offset as currentUtcOffset
-// (what ptp4l announces on CLOCK_REALTIME), so a grandmaster here sends UTC. After every event it
-// re-reads timePropertiesDS; when the offset to apply changes (another parent, the parent's flags
-// or offset changed, a leap second passed) while a master is followed, the core discards its
-// measurements, servo and delay filter (handle_timestamping_changed) so that no sample of the old
-// mapping is mixed with one of the new. Leap second flags are carried in timePropertiesDS; no
+// (what ptp4l announces on CLOCK_REALTIME), so a grandmaster here sends UTC. The core tells it when
+// the followed timescale changes (a TimescaleChanged action: another parent, the parent's flags
+// or offset changed, a leap second passed); when the offset to apply changes while a master is
+// followed, the core discards its measurements, servo and delay filter
+// (handle_timestamping_changed) so that no sample of the old mapping is mixed with one of the
+// new. Leap second flags are carried in timePropertiesDS; no
 // leap is inserted at midnight: a PTP-timescale parent's new currentUtcOffset is followed after
 // the fact (the servo, starting over, steps the second).
 #pragma once
@@ -145,11 +146,31 @@ class PortDriver final : public PacketListener,
   };
   static constexpr std::size_t kMaxPendingTags = 16;
 
-  void select_discipline();
-  // execute(), then follow_time_properties(): the end of every event the HAL delivered.
-  void finish(const PortActions& actions, Nanoseconds now);
-  void execute(const PortActions& actions, Nanoseconds now);
-  void follow_time_properties(Nanoseconds now);
+  // What executing one action list leaves for the core to hear afterwards (a failed send, lost
+  // TX timestamps, a new UTC offset), so that it never sees an event in the middle of its list.
+  struct FollowUps {
+    std::array<TxTimestampId, PortActions::kCapacity> lost{};
+    std::size_t lost_count = 0;
+    bool fault = false;
+    bool utc_offset_changed = false;
+  };
+  enum class TimescaleRestart : std::uint8_t {
+    kIfFollowing,  // a new UTC offset restarts the core's measurements while it follows a master
+    kNone,         // the event restarts them anyway
+  };
+
+  void select_discipline(PortActions& actions);
+  // Runs every action (std::visit: an action without a handler does not compile), then the
+  // follow-up events; the end of every event the HAL delivered.
+  void execute(const PortActions& actions, Nanoseconds now,
+               TimescaleRestart timescale_restart = TimescaleRestart::kIfFollowing);
+  void send_message(const SendMessage& send, FollowUps& follow_ups);
+  void step_clock(const StepClock& step);
+  void set_clock_frequency(const SetClockFrequency& frequency);
+  // Returns whether the UTC offset applied to the system clock changed.
+  bool apply_timescale(const TimePropertiesDataSet& time_properties, Nanoseconds now);
+  void raise_follow_ups(const FollowUps& follow_ups, Nanoseconds now,
+                        TimescaleRestart timescale_restart);
   std::optional<TxTimestampId> take_pending(TxTag tag);
   [[nodiscard]] CounterTicks to_counter_deadline(Nanoseconds deadline) const;
 

@@ -52,6 +52,13 @@ class OrdinaryClock {
   // `servo` is borrowed: it must outlive the clock, and nothing else may feed it.
   static Result<OrdinaryClock, PortConfigError> create(const PortConfig& config,
                                                        servo::Servo& servo);
+  // Move-only: two copies would feed one borrowed servo, and a copy's pending exchanges and
+  // TX timestamp ids would answer for messages the original sent.
+  OrdinaryClock(const OrdinaryClock&) = delete;
+  OrdinaryClock& operator=(const OrdinaryClock&) = delete;
+  OrdinaryClock(OrdinaryClock&&) noexcept = default;
+  OrdinaryClock& operator=(OrdinaryClock&&) noexcept = default;
+  ~OrdinaryClock() = default;
 
   // Power-up: INITIALIZING, then LISTENING with the announce receipt timer armed.
   void start(Nanoseconds now, PortActions& out);
@@ -72,8 +79,9 @@ class OrdinaryClock {
   // The timescale this clock announces as grandmaster (timePropertiesDS.ptpTimescale): only the
   // driver knows whether the disciplined clock runs PTP time (a NIC clock) or UTC (the system
   // clock, announced as ARB as ptp4l does). Takes effect at once while the clock is its own
-  // grandmaster; a parent's announced properties are left alone.
-  void set_local_ptp_timescale(bool ptp_timescale);
+  // grandmaster (a TimescaleChanged action then says so); a parent's announced properties are
+  // left alone.
+  void set_local_ptp_timescale(bool ptp_timescale, PortActions& out);
 
   [[nodiscard]] PortState state() const { return port_ds_.port_state; }
   [[nodiscard]] const DefaultDataSet& default_data_set() const { return default_ds_; }
@@ -148,6 +156,9 @@ class OrdinaryClock {
   void arm_announce_receipt(Nanoseconds now, PortActions& out);
   void cancel(PortTimer timer, PortActions& out) const;
   void forget_measurements();
+  // Every change of clock_ds_ goes through here: a change of the followed timescale becomes a
+  // TimescaleChanged action.
+  void set_clock_data_sets(const ClockDataSets& updated, PortActions& out);
   // The port stops following a master (or follows another): leave the clock on the servo's
   // frequency estimate rather than on its last decision's phase correction.
   void hold_frequency(PortActions& out);

@@ -21,7 +21,11 @@
 //   StateChanged      the port changed state (for the log line "LISTENING to UNCALIBRATED on
 //                     RS_SLAVE"),
 //   OffsetMeasured    one slave measurement and what the servo made of it (for "master offset
-//                     ... s2 freq ... path delay ...").
+//                     ... s2 freq ... path delay ..."),
+//   TimescaleChanged  the timescale of the time the clock follows changed (timePropertiesDS's
+//                     ptpTimescale, currentUtcOffset or currentUtcOffsetValid: another parent,
+//                     the parent's new properties, the clock's own as grandmaster): a driver
+//                     that converts a UTC clock to that time must apply another offset.
 #pragma once
 
 #include <array>
@@ -32,6 +36,7 @@
 #include <string_view>
 #include <variant>
 
+#include "ptp/core/data_sets.h"
 #include "ptp/core/port_event.h"
 #include "ptp/core/port_state.h"
 #include "ptp/nanoseconds.h"
@@ -133,8 +138,15 @@ struct OffsetMeasured {
   servo::TimestampKind timestamp_kind = servo::TimestampKind::kUnknown;
 };
 
+// The properties that decide how a UTC clock's readings become the followed time. Emitted only
+// when one of ptp_timescale, current_utc_offset or current_utc_offset_valid changed; the
+// driver's initial value is time_properties_data_set() before start().
+struct TimescaleChanged {
+  TimePropertiesDataSet time_properties;
+};
+
 using PortAction = std::variant<SendMessage, ArmTimer, CancelTimer, StepClock, SetClockFrequency,
-                                StateChanged, OffsetMeasured>;
+                                StateChanged, OffsetMeasured, TimescaleChanged>;
 
 // The actions of one event, in the order the caller must execute them. Fixed capacity: no event
 // produces more than about 15 (a fault-reset cascade); a full list drops the action and counts it
