@@ -14,19 +14,15 @@
 #include <optional>
 #include <string>
 
-#include "ptp/core/ordinary_clock.h"
-#include "ptp/hal/nic_counter_correlation.h"
+#include "ptp/hal/ordinary_clock_assembly.h"
 #include "ptp/hal/port_driver.h"
 #include "ptp/ptp4win/asio_timers.h"
 #include "ptp/ptp4win/config_mapping.h"
-#include "ptp/servo/servo_factory.h"
 #include "ptp/win/adapter_listing.h"
 #include "ptp/win/win_host.h"
 
 namespace ptp::ptp4win {
 namespace {
-
-constexpr auto kCrossTimestampInterval = std::chrono::milliseconds(250);
 
 LogLevel to_log_level(win::LogLevel level) {
   switch (level) {
@@ -64,7 +60,6 @@ class Session {
   void wait_for_packets();
   void after_event();
   void schedule_tx_poll();
-  void sample_cross_timestamp();
   int fail(std::string_view message) {
     logger_.log(LogLevel::kError, message);
     return 1;
@@ -74,14 +69,10 @@ class Session {
   const Logger& logger_;
   std::unique_ptr<win::WinHost> host_;
   std::unique_ptr<AsioTimers> timers_;
-  std::unique_ptr<servo::Servo> servo_;
-  std::unique_ptr<OrdinaryClock> clock_;
   std::unique_ptr<PortLogObserver> observer_;
-  std::unique_ptr<hal::PortDriver> driver_;
-  std::unique_ptr<hal::NicCounterCorrelation> correlation_;
+  std::unique_ptr<hal::OrdinaryClockAssembly> assembly_;
   std::unique_ptr<boost::asio::windows::object_handle> receive_event_;
   std::unique_ptr<boost::asio::steady_timer> tx_poll_timer_;
-  std::unique_ptr<boost::asio::steady_timer> correlation_timer_;
   bool running_ = false;
 };
 
@@ -128,18 +119,6 @@ int Session::start(const win::WinApi& api, const app::LinuxPtpConfig& config,
       to_servo_config(config, interface_name, uses_hardware_timestamps(requested, source),
                       system_clock.max_frequency_adjustment().value);
   if (!servo_config) return fail(servo_config.error().message);
-  double initial_ppb = 0;
-  if (!free_running) {
-    if (auto current = system_clock.frequency_adjustment()) initial_ppb = current->value;
-    const double limit = servo::effective_max_frequency_ppb(*servo_config);
-    if (!std::isfinite(initial_ppb) || std::fabs(initial_ppb) > limit) initial_ppb = 0;
-  }
-  auto servo = servo::make_servo(*servo_config, initial_ppb);
-  if (!servo) return fail("servo: " + std::string(servo::to_string(servo.error())));
-  servo_ = std::move(servo.value());
-  auto clock = OrdinaryClock::create(*port_config, *servo_);
-  if (!clock) return fail("port configuration: " + std::string(to_string(clock.error())));
-  clock_ = std::make_unique<OrdinaryClock>(std::move(clock.value()));
 
   observer_ = std::make_unique<PortLogObserver>(
       logger_, port_config->port_number, identity,
@@ -150,24 +129,20 @@ int Session::start(const win::WinApi& api, const app::LinuxPtpConfig& config,
   driver_config.utc_offset =
       Nanoseconds(std::int64_t{config.clock.utc_offset_seconds.value} * kNanosecondsPerSecond);
   driver_config.read_only = free_running;
-  driver_ = std::make_unique<hal::PortDriver>(hal_host, *clock_, driver_config, observer_.get());
+  // The servo, the clock, the driver and, with hardware timestamps, the NIC-to-QPC correlation
+  // and its cross-timestamp sampling: the one assembly the simulator measures.
+  auto assembly = hal::OrdinaryClockAssembly::create(
+      hal_host, hal::OrdinaryClockSettings{*port_config, *servo_config, driver_config, {}},
+      observer_.get());
+  if (!assembly) return fail(hal::to_string(assembly.error()));
+  assembly_ = std::move(assembly).value();
   logger_.log(LogLevel::kInfo,
               "clock identity " + format_clock_identity(identity) +
                   (free_running ? ", free running (the clock is never adjusted)" : ""));
-  if (auto started = driver_->start(); !started) {
+  if (auto started = assembly_->start(); !started) {
     return fail("cannot start the port: " + std::string(hal::to_string(started.error().code)));
   }
   running_ = true;
-
-  if (source == hal::TimestampSource::kHardware && host_->hardware_clock() != nullptr) {
-    servo::ClockCorrelationConfig correlation;
-    correlation.hardware_frequency_hz = host_->hardware_clock()->frequency_hz();
-    correlation.counter_frequency_hz = host_->counter().frequency_hz();
-    correlation_ = std::make_unique<hal::NicCounterCorrelation>(host_->timestamping(), correlation);
-    driver_->set_nic_counter_mapping(correlation_.get());
-    correlation_timer_ = std::make_unique<boost::asio::steady_timer>(io_);
-    sample_cross_timestamp();
-  }
 
   HANDLE duplicate = nullptr;
   if (DuplicateHandle(GetCurrentProcess(), host_->transport().receive_event(), GetCurrentProcess(),
@@ -194,8 +169,9 @@ void Session::wait_for_packets() {
 
 void Session::after_event() {
   if (!running_) return;
-  observer_->check_best_master(clock_->state(),
-                               clock_->parent_data_set().parent_port_identity.clock_identity);
+  const OrdinaryClock& clock = assembly_->clock();
+  observer_->check_best_master(clock.state(),
+                               clock.parent_data_set().parent_port_identity.clock_identity);
   schedule_tx_poll();
 }
 
@@ -211,22 +187,12 @@ void Session::schedule_tx_poll() {
   });
 }
 
-void Session::sample_cross_timestamp() {
-  (void)correlation_->sample();
-  correlation_timer_->expires_after(kCrossTimestampInterval);
-  correlation_timer_->async_wait([this](const boost::system::error_code& error) {
-    if (error || !running_) return;
-    sample_cross_timestamp();
-  });
-}
-
 void Session::shutdown() {
   if (!running_) return;
   running_ = false;
-  driver_->stop();
+  assembly_->stop();
   timers_->cancel_all();
   if (tx_poll_timer_) tx_poll_timer_->cancel();
-  if (correlation_timer_) correlation_timer_->cancel();
   if (receive_event_) {
     boost::system::error_code ignored;
     (void)receive_event_->close(ignored);
