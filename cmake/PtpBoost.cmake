@@ -1,5 +1,5 @@
-# Boost 1.81 for ptpstack: defines Boost::program_options (compiled library) and Boost::asio
-# (header-only, an INTERFACE target) on every platform.
+# Boost 1.81 for ptpstack: defines Boost::program_options (compiled library), Boost::asio and
+# Boost::beast (header-only, INTERFACE targets) on every platform.
 #
 # * Native builds use Debian's installed Boost 1.81 (libboost1.81-dev,
 #   libboost-program-options1.81-dev) through its CMake package config.
@@ -38,6 +38,11 @@ if(NOT PTP_BOOST_FROM_SOURCE)
     add_library(Boost::asio INTERFACE IMPORTED)
     target_link_libraries(Boost::asio INTERFACE Boost::headers Threads::Threads)
   endif()
+  if(NOT TARGET Boost::beast)
+    # Header-only too, on top of Asio.
+    add_library(Boost::beast INTERFACE IMPORTED)
+    target_link_libraries(Boost::beast INTERFACE Boost::asio)
+  endif()
   message(STATUS "Boost: using the installed Boost ${Boost_VERSION} (${Boost_DIR})")
   return()
 endif()
@@ -55,8 +60,11 @@ set(_ptp_boost_default_dir "${_ptp_cache_dir}/boost${PTP_BOOST_VERSION}/boost")
 
 set(PTP_BOOST_SOURCE_DIR "${_ptp_boost_default_dir}" CACHE PATH
   "Boost ${PTP_BOOST_VERSION} CMake superproject tree (made by scripts/fetch-boost-source.sh)")
-set(PTP_BOOST_LIBRARIES "program_options;asio" CACHE STRING
+set(PTP_BOOST_LIBRARIES "program_options;asio;beast" CACHE STRING
   "Boost libraries to build from source; their dependencies are added by Boost's CMake")
+# What ptpstack links, whatever an older cache holds (beast: ptp4win's /metrics server).
+list(APPEND PTP_BOOST_LIBRARIES program_options asio beast)
+list(REMOVE_DUPLICATES PTP_BOOST_LIBRARIES)
 
 if(PTP_BOOST_SOURCE_DIR STREQUAL _ptp_boost_default_dir)
   # Idempotent: prints the path at once when the cache already holds these libraries.
@@ -105,7 +113,7 @@ block(SCOPE_FOR VARIABLES)
     EXCLUDE_FROM_ALL SYSTEM)
 endblock()
 
-foreach(_ptp_target IN ITEMS Boost::program_options Boost::asio)
+foreach(_ptp_target IN ITEMS Boost::program_options Boost::asio Boost::beast)
   if(NOT TARGET ${_ptp_target})
     message(FATAL_ERROR "Boost: Boost's CMake did not define ${_ptp_target}")
   endif()

@@ -55,8 +55,8 @@ packages=(
   mingw-w64 g++-mingw-w64-x86-64-posix wine wine64
   # ptp4win's Windows Installer package (wixl) and its checks (msiinfo, msiextract, msibuild)
   msitools wixl
-  # interop peers, packet dissection, network namespaces, plots
-  linuxptp tshark iproute2 gnuplot-nox procps
+  # interop peers, packet dissection, network namespaces, plots, scraping ptp4win's /metrics
+  linuxptp tshark iproute2 gnuplot-nox procps curl
 )
 apt-get install -y -q --no-install-recommends "${packages[@]}"
 echo "install-deps.sh: done"

@@ -45,6 +45,7 @@ failed=0
 command -v ip >/dev/null || skip "iproute2 (ip) is not installed"
 command -v ptp4l >/dev/null || skip "linuxptp (ptp4l) is not installed"
 command -v pmc >/dev/null || skip "linuxptp (pmc) is not installed"
+command -v curl >/dev/null || skip "curl is not installed (case 7 scrapes /metrics)"
 wine=$(command -v wine64 || command -v wine || true)
 [ -n "$wine" ] || skip "Wine is not installed"
 wineserver=$(command -v wineserver || echo /usr/lib/wine/wineserver64)
@@ -163,12 +164,64 @@ start_ptp4l "$work/case1-ptp4l.log" --priority1 10 --free_running 1
 # timescale (ptpTimescale 0) and sends CLOCK_REALTIME (UTC); ptp4win's driver follows the
 # announced timescale and adds no offset to the Windows clock (UTC) (docs/ptp4win.md, Timescale).
 # Had it added 37 s, the median offset below would be 37e9 ns.
-start_ptp4win "$work/case1-ptp4win.log"
+start_ptp4win "$work/case1-ptp4win.log" --metrics_address 127.0.0.1:9120
 wait_for "$work/case1-ptp4win.log" "to SLAVE on" 1 40 || fail "case 1: ptp4win did not reach SLAVE"
 wait_for "$work/case1-ptp4win.log" "master offset" 20 40 || fail "case 1: fewer than 20 offsets"
 wait_for "$work/case1-ptp4l.log" "to MASTER on" 1 5 || fail "case 1: ptp4l is not MASTER"
 identity=$(ptp4win_identity "$work/case1-ptp4win.log")
 echo "ptp4win clock identity: ${identity:-unknown}"
+
+# ---- case 8: /metrics while ptp4win is slave ---------------------------------------------------
+note "case 8: two scrapes of ptp4win's /metrics (127.0.0.1:9120 in $ns_wine)"
+metrics_url=http://127.0.0.1:9120/metrics
+# scrape N: the page into case8-scrapeN.prom, and the newest log offset right after it, in ns.
+scrape() {
+  "${exec_wine[@]}" curl -sS --max-time 5 -o "$work/case8-scrape$1.prom" "$metrics_url" ||
+    fail "case 8: scrape $1 failed"
+  grep "master offset" "$work/case1-ptp4win.log" | tail -1 | awk '{print $4}' \
+    >"$work/case8-log-offset$1.txt"
+}
+scrape 1
+wait_for "$work/case1-ptp4win.log" "master offset" 28 20 || fail "case 8: no new offsets"
+scrape 2
+families="ptp_port_state ptp_offset_from_master_seconds ptp_mean_path_delay_seconds
+  ptp_frequency_adjustment_ppb ptp_servo_state ptp_grandmaster_info ptp_timestamp_source
+  ptp_messages_total ptp_messages_dropped_total ptp_state_changes_total ptp_measurements_total
+  ptp_tx_timestamps_lost_total ptp_capability_changes_total"
+for n in 1 2; do
+  page="$work/case8-scrape$n.prom"
+  for family in $families; do
+    grep -qE "^# TYPE $family (gauge|counter)$" "$page" || fail "case 8: scrape $n lacks $family"
+  done
+  grep -qx 'ptp_port_state{state="SLAVE"} 1' "$page" || fail "case 8: scrape $n: port not SLAVE"
+  grep -q "^ptp_grandmaster_info{identity=\"" "$page" || fail "case 8: no grandmaster identity"
+  metric_ns=$(awk '$1 == "ptp_offset_from_master_seconds" {printf "%.0f", $2 * 1e9}' "$page")
+  log_ns=$(cat "$work/case8-log-offset$n.txt")
+  echo "case 8: scrape $n: offset ${metric_ns:-none} ns, newest log line ${log_ns:-none} ns"
+  if [ -z "$metric_ns" ] || [ -z "$log_ns" ] ||
+    [ "$(( (metric_ns - log_ns) < 0 ? log_ns - metric_ns : metric_ns - log_ns ))" -gt 1000000 ]; then
+    fail "case 8: scrape $n's offset is not within 1 ms of the log's"
+  fi
+done
+# Counters (every *_total sample) of scrape 2 are never below scrape 1's.
+decreased=$(awk '$1 ~ /_total/ && FNR == NR {first[$1] = $2; next}
+  $1 ~ /_total/ && ($1 in first) && $2 + 0 < first[$1] + 0 {print $1, first[$1], "->", $2}
+  $1 ~ /_total/ && !($1 in first) {print $1, "missing in scrape 1"}' \
+  "$work/case8-scrape1.prom" "$work/case8-scrape2.prom")
+[ -z "$decreased" ] || fail "case 8: counters decreased or appeared: $decreased"
+received1=$(awk '$1 == "ptp_messages_total{direction=\"received\",type=\"sync\"}" {print $2}' \
+  "$work/case8-scrape1.prom")
+received2=$(awk '$1 == "ptp_messages_total{direction=\"received\",type=\"sync\"}" {print $2}' \
+  "$work/case8-scrape2.prom")
+echo "case 8: Syncs received ${received1:-none} -> ${received2:-none}"
+[ -n "$received1" ] && [ -n "$received2" ] && [ "$received2" -gt "$received1" ] ||
+  fail "case 8: the Sync counter did not grow between the scrapes"
+status_404=$("${exec_wine[@]}" curl -s -o /dev/null -w '%{http_code}' --max-time 5 \
+  http://127.0.0.1:9120/)
+status_405=$("${exec_wine[@]}" curl -s -o /dev/null -w '%{http_code}' --max-time 5 -X POST \
+  "$metrics_url")
+[ "$status_404" = 404 ] || fail "case 8: GET / answered $status_404, not 404"
+[ "$status_405" = 405 ] || fail "case 8: POST /metrics answered $status_405, not 405"
 
 note "case 3: pmc over UDPv4 (from $ns_linux) asks ptp4win for its data sets"
 in_linux timeout 20 pmc -4 -i "$veth_linux" -b 1 \
@@ -338,16 +391,16 @@ if command -v tshark >/dev/null; then
   tshark_pid=$!
   wait_for "$work/tshark7.log" "Capturing on" 1 20 || fail "case 7: tshark did not start capturing"
 fi
-start_ptp4l "$work/case7-ptp4l.log" -P --priority1 10 --free_running 1 --logMinPdelayReqInterval -2
-start_ptp4win "$work/case7-ptp4win.log" -P --logMinPdelayReqInterval -2
-wait_for "$work/case7-ptp4win.log" "to SLAVE on" 1 40 || fail "case 7: ptp4win did not reach SLAVE"
-wait_for "$work/case7-ptp4win.log" "master offset" 20 40 || fail "case 7: fewer than 20 offsets"
-"${exec_linux[@]}" timeout 20 pmc -u -s "$work/case7-ptp4l.log.uds" -b 0 \
-  'GET PORT_DATA_SET' >"$work/case7-pmc.log" 2>&1
-grep -qE "portState\s+MASTER" "$work/case7-pmc.log" || fail "case 7: pmc does not show ptp4l MASTER"
-grep -qE "delayMechanism\s+2" "$work/case7-pmc.log" || fail "case 7: ptp4l's port is not P2P"
+start_ptp4l "$work/case8-ptp4l.log" -P --priority1 10 --free_running 1 --logMinPdelayReqInterval -2
+start_ptp4win "$work/case8-ptp4win.log" -P --logMinPdelayReqInterval -2
+wait_for "$work/case8-ptp4win.log" "to SLAVE on" 1 40 || fail "case 7: ptp4win did not reach SLAVE"
+wait_for "$work/case8-ptp4win.log" "master offset" 20 40 || fail "case 7: fewer than 20 offsets"
+"${exec_linux[@]}" timeout 20 pmc -u -s "$work/case8-ptp4l.log.uds" -b 0 \
+  'GET PORT_DATA_SET' >"$work/case8-pmc.log" 2>&1
+grep -qE "portState\s+MASTER" "$work/case8-pmc.log" || fail "case 7: pmc does not show ptp4l MASTER"
+grep -qE "delayMechanism\s+2" "$work/case8-pmc.log" || fail "case 7: ptp4l's port is not P2P"
 # ptp4l measured its link to ptp4win: ptp4win answered its Pdelay_Req with Resp and Follow_Up.
-grep -qE "peerMeanPathDelay\s+[1-9]" "$work/case7-pmc.log" ||
+grep -qE "peerMeanPathDelay\s+[1-9]" "$work/case8-pmc.log" ||
   fail "case 7: ptp4l has no peer delay (ptp4win did not answer its Pdelay_Req)"
 stop_process "$ptp4win_pid" >/dev/null
 stop_process "$ptp4l_pid" >/dev/null
@@ -367,7 +420,7 @@ if [ -n "$capture7" ]; then
   [ "$pdelay_from_wine" -gt 0 ] || fail "case 7: ptp4win sent no Pdelay_Resp"
   [ "$bad" = 0 ] || fail "case 7: $bad malformed or expert-warning packets"
 fi
-grep -E "master offset" "$work/case7-ptp4win.log" | tail -n 3
+grep -E "master offset" "$work/case8-ptp4win.log" | tail -n 3
 
 note "logs in $work"
 if [ "$failed" != 0 ]; then

@@ -74,10 +74,8 @@ TEST(Ptp4winDefaultConfig, EveryOptionOnceFirstBlockFirstInterfaceLast) {
 }
 
 TEST(Ptp4winDefaultConfig, FirstBlockNamesTheTablesOptions) {
-  // A name the table lacks would silently vanish from the file: only metrics_address may be
-  // absent (it belongs to the metrics server).
+  // A name the table lacks would silently vanish from the file.
   for (const FirstOption& first : first_options()) {
-    if (first.name == "metrics_address") continue;
     EXPECT_NE(app::find_option(first.name), nullptr) << first.name;
   }
 }

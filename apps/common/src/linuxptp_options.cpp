@@ -248,6 +248,8 @@ constexpr std::array kOptions{
     integer<&C::max_frequency_ppb>("max_frequency", 0, kIntMax, "900000000"),
     // config.c GLOB_ITEM_STR NULL: no tag (ptp4l(8): "an empty string")
     string<&C::message_tag>("message_tag", ""),
+    // ptpstack's own (not linuxptp's): ptp4win's /metrics address; "" serves nothing
+    string<&C::metrics_address>("metrics_address", ""),
     // config.c PORT_ITEM_INT -20000000, [INT_MIN, -1]; nanoseconds
     integer<&P::min_neighbor_prop_delay_ns>("min_neighbor_prop_delay", kIntMin, -1, "-20000000"),
     // config.c PORT_ITEM_INT 20000000, [0, INT_MAX]; cfg 20000000; nanoseconds

@@ -2,6 +2,8 @@
 // option table (ptp_app_common) for "--name value" overrides and the -f file.
 #include "ptp/ptp4win/command_line.h"
 
+#include "ptp/app/metrics_address.h"
+
 #include <boost/program_options.hpp>
 #include <optional>
 #include <string>
@@ -219,6 +221,11 @@ Result<CommandLine, CommandLineError> parse_command_line(std::span<const std::st
   }
   auto chosen = choose_interface(result);
   if (!chosen) return unexpected(chosen.error());
+  if (const std::string& metrics = result.config.clock.metrics_address.value; !metrics.empty()) {
+    if (auto address = app::parse_metrics_address(metrics); !address) {
+      return fail("metrics_address: " + address.error());
+    }
+  }
   return result;
 }
 

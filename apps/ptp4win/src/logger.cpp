@@ -21,6 +21,7 @@ void PortLogObserver::on_state_changed(const StateChanged& change, Nanoseconds n
 
 void PortLogObserver::on_offset_measured(const OffsetMeasured& measurement, Nanoseconds now) {
   (void)now;
+  last_measurement_ = measurement;
   if (summary_.samples_per_summary() <= 1) {
     logger_.log(LogLevel::kInfo, format_offset(measurement));
     return;

@@ -14,10 +14,12 @@
 #include <optional>
 #include <string>
 
+#include "ptp/app/metrics.h"
 #include "ptp/hal/ordinary_clock_assembly.h"
 #include "ptp/hal/port_driver.h"
 #include "ptp/ptp4win/asio_timers.h"
 #include "ptp/ptp4win/config_mapping.h"
+#include "ptp/ptp4win/metrics_server.h"
 #include "ptp/win/adapter_listing.h"
 #include "ptp/win/win_host.h"
 
@@ -60,6 +62,7 @@ class Session {
   void wait_for_packets();
   void after_event();
   void schedule_tx_poll();
+  int start_metrics(const std::string& metrics_address);
   int fail(std::string_view message) {
     logger_.log(LogLevel::kError, message);
     return 1;
@@ -73,6 +76,7 @@ class Session {
   std::unique_ptr<hal::OrdinaryClockAssembly> assembly_;
   std::unique_ptr<boost::asio::windows::object_handle> receive_event_;
   std::unique_ptr<boost::asio::steady_timer> tx_poll_timer_;
+  std::unique_ptr<MetricsServer> metrics_;
   bool running_ = false;
 };
 
@@ -151,6 +155,7 @@ int Session::start(const win::WinApi& api, const app::LinuxPtpConfig& config,
   }
   receive_event_ = std::make_unique<boost::asio::windows::object_handle>(io_, duplicate);
   tx_poll_timer_ = std::make_unique<boost::asio::steady_timer>(io_);
+  if (int failed = start_metrics(config.clock.metrics_address.value); failed != 0) return failed;
   wait_for_packets();
   // Anything the receive event signalled before the wait started is picked up here.
   (void)host_->transport().poll_receive();
@@ -187,9 +192,25 @@ void Session::schedule_tx_poll() {
   });
 }
 
+// metrics_address (checked by the command line): GET /metrics, rendered on this loop thread.
+int Session::start_metrics(const std::string& metrics_address) {
+  if (metrics_address.empty()) return 0;
+  auto address = app::parse_metrics_address(metrics_address);
+  if (!address) return fail("metrics_address: " + address.error());
+  auto server = MetricsServer::start(io_, *address, [this] {
+    return app::render_prometheus(app::collect_metrics(app::take_metrics_snapshot(
+        assembly_->clock(), assembly_->driver(), observer_->last_measurement())));
+  });
+  if (!server) return fail("metrics_address: " + server.error());
+  metrics_ = std::move(server.value());
+  logger_.log(LogLevel::kInfo, "metrics on http://" + metrics_->local_address() + "/metrics");
+  return 0;
+}
+
 void Session::shutdown() {
   if (!running_) return;
   running_ = false;
+  if (metrics_) metrics_->stop();
   assembly_->stop();
   timers_->cancel_all();
   if (tx_poll_timer_) tx_poll_timer_->cancel();

@@ -46,6 +46,9 @@ std::string_view usage() {
          "                      are not run)\n"
          "  --csv FILE          time series per node: time_s,node,state,true_offset_ns,\n"
          "                      measured_offset_ns,frequency_ppb,path_delay_ns\n"
+         "  --metrics           with --csv: also every ptp4win metric family per node\n"
+         "                      (columns such as ptp_port_state.SLAVE, ptp_messages_total.\n"
+         "                      received.sync; docs/ptp4win.md, Metrics)\n"
          "  --pcap FILE         every packet on the network, for Wireshark\n"
          "  --plot FILE.svg     true offset over time per node, rendered by gnuplot\n"
          "  --log               ptp4l-style log lines per node on standard output\n"
@@ -93,6 +96,8 @@ Result<CommandLine, std::string> parse_command_line(std::span<const std::string_
       done = flag(line.log);
     } else if (name == "--quiet") {
       done = flag(line.quiet);
+    } else if (name == "--metrics") {
+      done = flag(line.metrics);
     } else if (name == "--seed" || name == "--duration" || name == "--csv" || name == "--pcap" ||
                name == "--plot") {
       auto text = value();
@@ -118,6 +123,9 @@ Result<CommandLine, std::string> parse_command_line(std::span<const std::string_
       return unexpected("unknown option '" + std::string(name) + "' (see --help)");
     }
     if (!done) return unexpected(done.error());
+  }
+  if (line.metrics && line.csv_path.empty()) {
+    return unexpected(std::string("--metrics adds CSV columns: give --csv FILE too"));
   }
   return line;
 }

@@ -20,6 +20,7 @@ struct CommandLine {
   std::string pcap_path;
   std::string plot_path;
   bool log = false;
+  bool metrics = false;  // the metric families per node in the CSV
   bool quiet = false;
   bool help = false;
 };

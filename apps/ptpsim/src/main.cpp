@@ -45,6 +45,7 @@ int run(std::span<const std::string_view> arguments) {
   options.seed = line->seed;
   options.duration = line->duration;
   options.csv_path = line->csv_path;
+  options.csv_metrics = line->metrics;
   options.pcap_path = line->pcap_path;
   options.log = line->log ? &std::cout : nullptr;
   options.keep_plot_series = !line->plot_path.empty();

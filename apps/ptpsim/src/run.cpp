@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "node_log.h"
+#include "ptp/app/metrics.h"
 #include "ptp/sim/lock_statistics.h"
 #include "ptp/sim/pcap_writer.h"
 #include "text_format.h"
@@ -110,7 +111,15 @@ Result<RunReport, std::string> run_scenario(const Scenario& input, const RunOpti
   if (!options.csv_path.empty()) {
     csv.open(options.csv_path, std::ios::binary);
     if (!csv) return unexpected("cannot write " + options.csv_path);
-    csv << "time_s,node,state,true_offset_ns,measured_offset_ns,frequency_ppb,path_delay_ns\n";
+    csv << "time_s,node,state,true_offset_ns,measured_offset_ns,frequency_ppb,path_delay_ns";
+    if (options.csv_metrics) {
+      // The columns of any snapshot: the families always give the same samples.
+      for (const std::string& column :
+           app::metric_csv_columns(app::collect_metrics(app::MetricsSnapshot{}))) {
+        csv << ',' << column;
+      }
+    }
+    csv << '\n';
   }
 
   const sim::SimTime end = sim::SimTime::from_start(scenario.run.duration);
@@ -188,8 +197,15 @@ Result<RunReport, std::string> run_scenario(const Scenario& input, const RunOpti
             << csv_number(true_offset, 1) << ','
             << (fresh ? std::to_string(measurement->offset_from_master.count()) : std::string())
             << ',' << (fresh ? format_fixed(measurement->frequency_ppb, 3) : std::string()) << ','
-            << (fresh ? std::to_string(measurement->mean_path_delay.count()) : std::string())
-            << '\n';
+            << (fresh ? std::to_string(measurement->mean_path_delay.count()) : std::string());
+        if (options.csv_metrics) {
+          for (const std::string& cell :
+               app::metric_csv_cells(app::collect_metrics(app::take_metrics_snapshot(
+                   node.node->clock(), node.node->driver(), node.node->last_measurement())))) {
+            csv << ',' << cell;
+          }
+        }
+        csv << '\n';
       }
     }
     if (options.progress) options.progress(duration_s > 0 ? time_s / duration_s : 1.0);

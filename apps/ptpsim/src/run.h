@@ -24,6 +24,7 @@ struct RunOptions {
   std::optional<std::uint64_t> seed;    // over the scenario's [run] seed
   std::optional<SimDuration> duration;  // over the scenario's [run] duration
   std::string csv_path;                 // empty: no CSV
+  bool csv_metrics = false;             // also the metric families per node (apps/common metrics.h)
   std::string pcap_path;                // empty: no capture
   std::ostream* log = nullptr;          // ptp4l-style lines, when set
   bool keep_plot_series = false;        // keep offsets over time for a plot

@@ -89,6 +89,8 @@ struct ClockOptions {
   Setting<bool> verbose{false};
   Setting<bool> use_syslog{true};  // ptp4win --service: log to the Event Log; else no effect
   Setting<std::string> message_tag;
+  // ptpstack's own: where ptp4win serves Prometheus metrics (metrics_address.h); empty: off.
+  Setting<std::string> metrics_address;
 
   friend bool operator==(const ClockOptions&, const ClockOptions&) = default;
 };

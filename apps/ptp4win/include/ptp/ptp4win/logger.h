@@ -59,6 +59,10 @@ class PortLogObserver final : public hal::PortDriverObserver {
   // Call after anything that may have run the BMCA: logs when the best master changed, once the
   // port has made a state decision (not while INITIALIZING, LISTENING, FAULTY or DISABLED).
   void check_best_master(PortState state, const ClockIdentity& best);
+  // The newest measurement (for the metrics).
+  [[nodiscard]] const std::optional<OffsetMeasured>& last_measurement() const {
+    return last_measurement_;
+  }
 
  private:
   const Logger& logger_;
@@ -66,6 +70,7 @@ class PortLogObserver final : public hal::PortDriverObserver {
   ClockIdentity own_;
   SummaryAccumulator summary_;
   std::optional<ClockIdentity> best_;
+  std::optional<OffsetMeasured> last_measurement_;
 };
 
 }  // namespace ptp::ptp4win
