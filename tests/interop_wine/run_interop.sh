@@ -20,7 +20,8 @@
 #   7. peer-to-peer delay: ptp4l -P as master, ptp4win -P (free running) as slave: ptp4win reaches
 #      SLAVE, pmc shows ptp4l's port MASTER with delayMechanism P2P and a peer delay (ptp4win
 #      answered its Pdelay_Req), tshark finds Pdelay messages and none malformed or warned.
-# Exit 0: passed; 77: skipped (prints why: not root, no namespaces, no Wine, linuxptp or exe);
+# Exit 0: passed; 77: skipped (prints why: not root, no namespaces, no Wine, linuxptp or exe;
+# under CI=true the same causes exit 1: a missing prerequisite fails);
 # anything else: failed. Usage: run_interop.sh PATH/TO/ptp4win.exe [work dir]
 set -uo pipefail
 
@@ -34,7 +35,11 @@ prefix=${PTP4WIN_INTEROP_WINEPREFIX:-/tmp/ptp4win-interop-wineprefix}
 bound_ns=${PTP4WIN_OFFSET_BOUND_NS:-1000000}
 pids=()
 
-skip() { echo "SKIP: $*"; exit 77; }
+skip() {
+  if [ "${CI:-}" = true ]; then echo "FAIL (CI=true: a missing prerequisite is a failure): $*"; exit 1; fi
+  echo "SKIP: $*"
+  exit 77
+}
 fail() { echo "FAIL: $*"; failed=1; }
 note() { echo "---- $*"; }
 failed=0
