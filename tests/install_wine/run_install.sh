@@ -34,13 +34,8 @@ prefix="$work/wineprefix"
 pids=()
 failed=0
 
-skip() {
-  if [ "${CI:-}" = true ]; then echo "FAIL (CI=true: a missing prerequisite is a failure): $*"; exit 1; fi
-  echo "SKIP: $*"
-  exit 77
-}
-fail() { echo "FAIL: $*"; failed=1; }
-note() { echo "---- $*"; }
+# skip, fail, note, in_linux, in_wine, cleanup, wait_for, create_namespaces, boot_wine_prefix.
+source "$here/../support/wine_netns.sh"
 
 [ -f "$msi" ] || skip "no package at '${msi}' (cmake --build build/windows --target package)"
 [ -f "$zip" ] || skip "no zip at '${zip}' (cmake --build build/windows --target package)"
@@ -49,41 +44,13 @@ note() { echo "---- $*"; }
 for tool in ip ptp4l cmake wixl msibuild msiextract msiinfo cmp; do
   command -v "$tool" >/dev/null || skip "$tool is not installed (scripts/install-deps.sh)"
 done
-wine=$(command -v wine64 || command -v wine || true)
-[ -n "$wine" ] || skip "Wine is not installed"
-wineserver=$(command -v wineserver || echo /usr/lib/wine/wineserver64)
+find_wine
 mkdir -p "$work"
 msi=$(realpath "$msi")
 zip=$(realpath "$zip")
 check_exe=$(realpath "$check_exe")
 work=$(realpath "$work")
 echo "work directory: $work"
-
-exec_linux=(ip netns exec "$ns_linux")
-exec_wine=(ip netns exec "$ns_wine")
-in_linux() { "${exec_linux[@]}" "$@"; }
-in_wine() {
-  "${exec_wine[@]}" env WINEPREFIX="$prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" \
-    DISPLAY= "$@"
-}
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null; done
-  in_wine "$wineserver" -k 2>/dev/null
-  ip netns del "$ns_linux" 2>/dev/null
-  ip netns del "$ns_wine" 2>/dev/null
-}
-trap cleanup EXIT
-trap "exit 130" INT TERM
-
-wait_for() {  # FILE REGEX COUNT SECONDS
-  local file=$1 regex=$2 count=$3 deadline=$((SECONDS + $4))
-  while [ "$SECONDS" -lt "$deadline" ]; do
-    [ "$(grep -cE -- "$regex" "$file" 2>/dev/null || true)" -ge "$count" ] && return 0
-    sleep 0.2
-  done
-  return 1
-}
 
 # ---- 1: the zip and the msi hold the same files ------------------------------------------------
 note "1: the zip and the msi hold the same files"
@@ -113,29 +80,11 @@ cmake -DPTP4WIN_STAGE="$stage" -DPTP4WIN_VERSION="$old_version" -DPTP4WIN_MSI="$
 echo "package under test: ProductVersion $version; older package: $old_version"
 
 # ---- network namespaces and a fresh prefix -----------------------------------------------------
-note "network namespaces $ns_linux ($veth_linux 10.98.0.1/24) and $ns_wine ($veth_wine 10.98.0.2/24)"
-ip netns del "$ns_linux" 2>/dev/null
-ip netns del "$ns_wine" 2>/dev/null
-ip netns add "$ns_linux" || skip "cannot create network namespaces"
-ip netns add "$ns_wine" || skip "cannot create network namespaces"
-ip link add "$veth_linux" netns "$ns_linux" type veth peer name "$veth_wine" netns "$ns_wine" ||
-  skip "cannot create a veth pair"
-if [ "${PTP4WIN_INTEROP_NSENTER:-0}" = 1 ] || ! "${exec_linux[@]}" true 2>/dev/null; then
-  command -v nsenter >/dev/null || skip "ip netns exec fails here and nsenter is missing"
-  exec_linux=(nsenter "--net=/run/netns/$ns_linux")
-  exec_wine=(nsenter "--net=/run/netns/$ns_wine")
-fi
-in_linux ip addr add 10.98.0.1/24 dev "$veth_linux"
-in_wine ip addr add 10.98.0.2/24 dev "$veth_wine"
-for ns in "$ns_linux" "$ns_wine"; do ip -n "$ns" link set lo up; done
-in_linux ip link set "$veth_linux" up
-in_wine ip link set "$veth_wine" up
+create_namespaces 10.98.0
 
 note "fresh Wine prefix $prefix (its wineserver in $ns_wine)"
 rm -rf "$prefix"
-timeout 120 "${exec_wine[@]}" env WINEPREFIX="$prefix" WINEDEBUG=-all \
-  WINEDLLOVERRIDES="mscoree,mshtml=" DISPLAY= "$wine" wineboot -i >/dev/null 2>&1 ||
-  skip "Wine cannot create its prefix in the namespace"
+boot_wine_prefix
 # A persistent wineserver: services.exe starts with the next Wine command and keeps its stderr,
 # where Wine's Event Log (WINEDEBUG eventlog channel) writes what the service reports.
 in_wine "$wineserver" -k 2>/dev/null

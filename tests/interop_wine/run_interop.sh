@@ -34,15 +34,9 @@ veth_wine=p4ww0
 prefix=${PTP4WIN_INTEROP_WINEPREFIX:-/tmp/ptp4win-interop-wineprefix}
 bound_ns=${PTP4WIN_OFFSET_BOUND_NS:-1000000}
 pids=()
-
-skip() {
-  if [ "${CI:-}" = true ]; then echo "FAIL (CI=true: a missing prerequisite is a failure): $*"; exit 1; fi
-  echo "SKIP: $*"
-  exit 77
-}
-fail() { echo "FAIL: $*"; failed=1; }
-note() { echo "---- $*"; }
 failed=0
+# skip, fail, note, in_linux, in_wine, cleanup, wait_for, create_namespaces, boot_wine_prefix.
+source "$(dirname "${BASH_SOURCE[0]}")/../support/wine_netns.sh"
 
 [ -n "$exe" ] || skip "usage: run_interop.sh PATH/TO/ptp4win.exe [work dir]"
 [ -f "$exe" ] || skip "ptp4win.exe not found at '${exe}' (build the windows preset first)"
@@ -50,42 +44,10 @@ failed=0
 command -v ip >/dev/null || skip "iproute2 (ip) is not installed"
 command -v ptp4l >/dev/null || skip "linuxptp (ptp4l) is not installed"
 command -v pmc >/dev/null || skip "linuxptp (pmc) is not installed"
-command -v curl >/dev/null || skip "curl is not installed (case 7 scrapes /metrics)"
-wine=$(command -v wine64 || command -v wine || true)
-[ -n "$wine" ] || skip "Wine is not installed"
-wineserver=$(command -v wineserver || echo /usr/lib/wine/wineserver64)
+command -v curl >/dev/null || skip "curl is not installed (case 8 scrapes /metrics)"
+find_wine
 mkdir -p "$work"
 echo "work directory: $work"
-
-# How commands enter a namespace: `ip netns exec` (which also gives them the namespace's /sys), or,
-# where it cannot remount / (a chroot, where / is not a mount point), `nsenter --net` (the network
-# namespace alone: enough for ptp4l, pmc, tshark and Wine). PTP4WIN_INTEROP_NSENTER=1 forces it.
-exec_linux=(ip netns exec "$ns_linux")
-exec_wine=(ip netns exec "$ns_wine")
-in_linux() { "${exec_linux[@]}" "$@"; }
-in_wine() {
-  "${exec_wine[@]}" env WINEPREFIX="$prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" \
-    DISPLAY= "$@"
-}
-
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null; done
-  in_wine "$wineserver" -k 2>/dev/null
-  ip netns del "$ns_linux" 2>/dev/null
-  ip netns del "$ns_wine" 2>/dev/null
-}
-trap cleanup EXIT INT TERM
-
-# wait_for FILE REGEX COUNT SECONDS: until FILE has COUNT lines matching REGEX, or the deadline.
-wait_for() {
-  local file=$1 regex=$2 count=$3 deadline=$((SECONDS + $4))
-  while [ "$SECONDS" -lt "$deadline" ]; do
-    [ "$(grep -cE -- "$regex" "$file" 2>/dev/null || true)" -ge "$count" ] && return 0
-    sleep 0.2
-  done
-  return 1
-}
 
 # Stops a background process with SIGINT (Ctrl+C for a Windows console program under Wine) and
 # returns its exit code, or 124 if it did not end within 10 s.
@@ -97,30 +59,11 @@ stop_process() {
   wait "$pid"
 }
 
-note "network namespaces $ns_linux ($veth_linux 10.99.0.1/24) and $ns_wine ($veth_wine 10.99.0.2/24)"
-ip netns del "$ns_linux" 2>/dev/null
-ip netns del "$ns_wine" 2>/dev/null
-ip netns add "$ns_linux" || skip "cannot create network namespaces (ip netns add failed)"
-ip netns add "$ns_wine" || skip "cannot create network namespaces"
-ip link add "$veth_linux" netns "$ns_linux" type veth peer name "$veth_wine" netns "$ns_wine" ||
-  skip "cannot create a veth pair"
-if [ "${PTP4WIN_INTEROP_NSENTER:-0}" = 1 ] || ! "${exec_linux[@]}" true 2>/dev/null; then
-  command -v nsenter >/dev/null || skip "ip netns exec fails here and nsenter (util-linux) is missing"
-  note "entering the namespaces with nsenter --net (ip netns exec cannot remount / here)"
-  exec_linux=(nsenter "--net=/run/netns/$ns_linux")
-  exec_wine=(nsenter "--net=/run/netns/$ns_wine")
-fi
-in_linux ip addr add 10.99.0.1/24 dev "$veth_linux"
-in_wine ip addr add 10.99.0.2/24 dev "$veth_wine"
-for ns in "$ns_linux" "$ns_wine"; do ip -n "$ns" link set lo up; done
-in_linux ip link set "$veth_linux" up
-in_wine ip link set "$veth_wine" up
+create_namespaces 10.99.0
 
 note "Wine prefix $prefix (its wineserver starts inside $ns_wine)"
 in_wine "$wineserver" -k 2>/dev/null
-timeout 120 "${exec_wine[@]}" env WINEPREFIX="$prefix" WINEDEBUG=-all \
-  WINEDLLOVERRIDES="mscoree,mshtml=" DISPLAY= "$wine" wineboot -i >/dev/null 2>&1 ||
-  skip "Wine cannot create its prefix in the namespace"
+boot_wine_prefix
 
 # --summary_interval -2: one "master offset" line per Sync (ptp4l's default 0 would summarise).
 fast="--logAnnounceInterval -2 --logSyncInterval -2 --logMinDelayReqInterval -2
