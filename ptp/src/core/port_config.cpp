@@ -20,6 +20,20 @@ bool is_zero(const ClockIdentity& identity) {
   return true;
 }
 
+constexpr std::uint32_t kMinUnicastRequestDurationSeconds = 10;
+constexpr std::uint32_t kMaxUnicastRequestDurationSeconds = 0x7FFF'FFFF;
+
+Result<void, PortConfigError> validate_unicast(const UnicastConfig& unicast) {
+  if (unicast.master_count > kMaxUnicastMasters) {
+    return unexpected(PortConfigError::kUnicastMasterTableTooLarge);
+  }
+  if (unicast.request_duration_seconds < kMinUnicastRequestDurationSeconds ||
+      unicast.request_duration_seconds > kMaxUnicastRequestDurationSeconds) {
+    return unexpected(PortConfigError::kUnicastRequestDurationOutOfRange);
+  }
+  return {};
+}
+
 }  // namespace
 
 std::string_view to_string(PortConfigError error) {
@@ -40,6 +54,10 @@ std::string_view to_string(PortConfigError error) {
     case PortConfigError::kMinorVersionOutOfRange: return "ptp_minor_version out of range (0..1)";
     case PortConfigError::kNeighborDelayLimitsInverted:
       return "min_neighbor_prop_delay above neighborPropDelayThresh";
+    case PortConfigError::kUnicastMasterTableTooLarge:
+      return "unicast master table has more than 16 addresses";
+    case PortConfigError::kUnicastRequestDurationOutOfRange:
+      return "unicast_req_duration out of range (10..2147483647 s)";
   }
   return "unknown port configuration error";
 }
@@ -57,7 +75,8 @@ Result<void, PortConfigError> validate(const PortConfig& config) {
       !log_interval_in_range(config.log_sync_interval) ||
       !log_interval_in_range(config.log_min_delay_req_interval) ||
       !log_interval_in_range(config.log_fault_reset_interval) ||
-      !log_interval_in_range(config.log_min_pdelay_req_interval)) {
+      !log_interval_in_range(config.log_min_pdelay_req_interval) ||
+      !log_interval_in_range(config.unicast.log_query_interval)) {
     return unexpected(PortConfigError::kLogIntervalOutOfRange);
   }
   if (config.announce_receipt_timeout < 2) {
@@ -76,7 +95,7 @@ Result<void, PortConfigError> validate(const PortConfig& config) {
   if (config.min_neighbor_prop_delay > config.neighbor_prop_delay_thresh) {
     return unexpected(PortConfigError::kNeighborDelayLimitsInverted);
   }
-  return {};
+  return validate_unicast(config.unicast);
 }
 
 DefaultDataSet default_data_set(const PortConfig& config) {

@@ -3,16 +3,35 @@
 // leaves a choice. The option names in comments are ptp4l's configuration keys.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 #include "ptp/core/data_sets.h"
+#include "ptp/core/peer_address.h"
 #include "ptp/identity.h"
 #include "ptp/nanoseconds.h"
 #include "ptp/result.h"
 
 namespace ptp {
+
+// The most masters one unicast master table holds.
+inline constexpr std::size_t kMaxUnicastMasters = 16;
+
+// Unicast (1588-2019 16.1, and ptp4l's unicast_master_table): with no masters and `listen`
+// false, the port is multicast only.
+struct UnicastConfig {
+  // The unicast_master_table's addresses, in the table's order; the first `master_count` count.
+  std::array<PeerAddress, kMaxUnicastMasters> masters{};
+  std::size_t master_count = 0;
+  std::int8_t log_query_interval = 2;  // logQueryInterval: how often a silent master is asked
+  bool listen = false;                 // unicast_listen: grant clients' requests (as a master)
+  std::uint32_t request_duration_seconds = 3600;  // unicast_req_duration: asked-for grant length
+  std::size_t max_clients = 64;  // unicast_max_clients: grants beyond this are refused (0 s)
+
+  [[nodiscard]] bool has_master_table() const { return master_count != 0; }
+};
 
 struct PortConfig {
   ClockIdentity clock_identity;                       // from the interface's MAC (EUI-64) usually
@@ -48,6 +67,7 @@ struct PortConfig {
                                               .time_source = TimeSource::kInternalOscillator};
   bool hybrid_e2e = false;    // hybrid_e2e: Delay_Req unicast to the master, Delay_Resp unicast
   bool free_running = false;  // free_running: measure, never touch the clock
+  UnicastConfig unicast;
   std::int8_t log_fault_reset_interval = 4;  // fault_reset_interval: 2^4 s in FAULTY
   std::size_t delay_filter_length = 10;      // delay_filter_length (moving median)
   std::uint8_t max_steps_removed = kDefaultMaxStepsRemoved;
@@ -69,6 +89,8 @@ enum class PortConfigError : std::uint8_t {
   kOneStepNotSupported,               // two_step false: this clock sends two-step Syncs only
   kMinorVersionOutOfRange,            // minor_version_ptp: 0 (1588-2008) or 1 (1588-2019)
   kNeighborDelayLimitsInverted,       // min_neighbor_prop_delay above neighborPropDelayThresh
+  kUnicastMasterTableTooLarge,        // more than kMaxUnicastMasters addresses
+  kUnicastRequestDurationOutOfRange,  // unicast_req_duration: 10..2^31-1 s (ptp4l's range)
 };
 std::string_view to_string(PortConfigError error);
 

@@ -37,6 +37,7 @@
 #include <variant>
 
 #include "ptp/core/data_sets.h"
+#include "ptp/core/peer_address.h"
 #include "ptp/core/port_event.h"
 #include "ptp/core/port_state.h"
 #include "ptp/nanoseconds.h"
@@ -46,15 +47,6 @@ namespace ptp {
 
 // The two UDP ports of PTP over UDP (Annex C/D): event messages are timestamped, general are not.
 enum class MessageChannel : std::uint8_t { kEvent, kGeneral };
-
-// A peer's transport address as the driver gave it (IPv4: 4 octets, IPv6: 16). The core never
-// interprets it; it only hands it back to reply by unicast.
-struct PeerAddress {
-  std::array<std::uint8_t, 16> octets{};
-  std::uint8_t length = 0;
-
-  friend bool operator==(const PeerAddress&, const PeerAddress&) = default;
-};
 
 // Names one transmit timestamp the core asked for. Values are never reused within a run.
 struct TxTimestampId {
