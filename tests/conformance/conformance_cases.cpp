@@ -131,6 +131,11 @@ std::vector<ConformanceCase> make_cases() {
     p2p.max_offset_ns = 5'000;
     p2p.max_frequency_ppb = 5'000;
     add("transparent_p2p", p2p);
+    // 26-transparent with E2E TCs: max_sync_time 100 s, max 3e-8 s / 2e-8.
+    SyncLimits e2e = window(10, 100);
+    e2e.max_offset_ns = 30;
+    e2e.max_frequency_ppb = 20;
+    add("transparent_e2e", e2e);
   }
   add("delayed_follow_up", reference_limits())->nightly = true;  // 67000 s
   add("follow_up_past_next_sync", reference_limits());
