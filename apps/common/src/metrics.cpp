@@ -19,82 +19,6 @@ namespace {
 
 using enum MetricType;
 
-// The table: adding a family here and a sample in collect_metrics() is all it takes.
-constexpr std::array kFamilies = {
-    MetricFamily{"ptp_port_state", kGauge,
-                 "Port state (1 for the current state, 0 for the others)"},
-    MetricFamily{"ptp_offset_from_master_seconds", kGauge,
-                 "Offset from the master of the newest measurement (local - master), seconds"},
-    MetricFamily{"ptp_mean_path_delay_seconds", kGauge,
-                 "Mean path delay used by the newest measurement, seconds"},
-    MetricFamily{"ptp_frequency_adjustment_ppb", kGauge,
-                 "Frequency adjustment the servo set with the newest measurement, ppb"},
-    MetricFamily{"ptp_servo_state", kGauge,
-                 "Servo state (1 for the current state): unlocked s0, jump s1, locked s2, "
-                 "locked_stable s3"},
-    MetricFamily{"ptp_grandmaster_info", kGauge, "Identity of the grandmaster the port follows",
-                 true},
-    MetricFamily{"ptp_timestamp_source", kGauge,
-                 "Timestamps in use (1 for the current source): hardware, software, application"},
-    MetricFamily{"ptp_messages_total", kCounter, "PTP messages by direction and type"},
-    MetricFamily{"ptp_messages_dropped_total", kCounter, "Received messages dropped, by reason"},
-    MetricFamily{"ptp_announce_receipt_timeouts_total", kCounter, "Announce receipt timeouts"},
-    MetricFamily{"ptp_state_changes_total", kCounter, "Port state changes"},
-    MetricFamily{"ptp_faults_total", kCounter, "Port faults"},
-    MetricFamily{"ptp_tx_timestamps_lost_total", kCounter,
-                 "Transmit timestamps the timestamping layer reported lost"},
-    MetricFamily{"ptp_tx_timestamps_unknown_total", kCounter,
-                 "Transmit timestamps for no outstanding message (late or stale)"},
-    MetricFamily{"ptp_follow_ups_not_sent_total", kCounter,
-                 "Syncs sent whose transmit timestamp never came (no Follow_Up)"},
-    MetricFamily{"ptp_syncs_evicted_total", kCounter,
-                 "Two-step Syncs given up: pushed out of a full pending set"},
-    MetricFamily{"ptp_syncs_expired_total", kCounter,
-                 "Two-step Syncs given up: their Follow_Up did not come in time"},
-    MetricFamily{"ptp_follow_ups_evicted_total", kCounter,
-                 "Follow_Ups given up: pushed out of a full pending set"},
-    MetricFamily{"ptp_follow_ups_expired_total", kCounter,
-                 "Follow_Ups given up: their Sync did not come in time"},
-    MetricFamily{"ptp_delay_requests_unanswered_total", kCounter,
-                 "Delay_Reqs given up without a Delay_Resp"},
-    MetricFamily{"ptp_delay_requests_evicted_total", kCounter,
-                 "Delay_Reqs given up: pushed out of a full pending set"},
-    MetricFamily{"ptp_pdelay_requests_unanswered_total", kCounter,
-                 "Pdelay_Reqs without a complete reply before the next request"},
-    MetricFamily{"ptp_pdelay_follow_ups_not_sent_total", kCounter,
-                 "Pdelay_Resps sent whose transmit timestamp never came"},
-    MetricFamily{"ptp_peer_delay_out_of_range_total", kCounter,
-                 "Link delays outside min_neighbor_prop_delay..neighborPropDelayThresh"},
-    MetricFamily{"ptp_multiple_peer_faults_total", kCounter,
-                 "Faults from several Pdelay responders on one link"},
-    MetricFamily{"ptp_measurements_not_capable_total", kCounter,
-                 "Offsets withheld from the servo while the link delay is out of range"},
-    MetricFamily{"ptp_holdovers_total", kCounter, "Times the port stopped following its master"},
-    MetricFamily{"ptp_measurements_total", kCounter, "Offsets handed to the servo"},
-    MetricFamily{"ptp_clock_steps_total", kCounter, "Clock steps"},
-    MetricFamily{"ptp_management_replies_total", kCounter, "Management replies sent"},
-    MetricFamily{"ptp_actions_dropped_total", kCounter,
-                 "Port actions lost to a full action list (a bug if ever nonzero)"},
-    MetricFamily{"ptp_send_failures_total", kCounter, "Messages the transport failed to send"},
-    MetricFamily{"ptp_clock_step_failures_total", kCounter, "Clock steps the clock refused"},
-    MetricFamily{"ptp_frequency_failures_total", kCounter,
-                 "Frequency adjustments the clock refused"},
-    MetricFamily{"ptp_unconvertible_timestamps_total", kCounter,
-                 "Packet timestamps that could not be converted to the port's time"},
-    MetricFamily{"ptp_timestamp_tag_overflows_total", kCounter,
-                 "Transmit timestamps requested with every tag slot in use"},
-    MetricFamily{"ptp_capability_changes_total", kCounter, "Timestamping capability changes"},
-    MetricFamily{"ptp_utc_offset_changes_total", kCounter,
-                 "Changes of the UTC offset applied to the system clock"},
-};
-
-const MetricFamily& family(std::string_view name) {
-  for (const MetricFamily& candidate : kFamilies) {
-    if (candidate.name == name) return candidate;
-  }
-  return kFamilies.front();  // unreachable for the names below; the tests check every family
-}
-
 constexpr std::array kPortStates = {
     PortState::kInitializing, PortState::kFaulty,       PortState::kDisabled,
     PortState::kListening,    PortState::kPreMaster,    PortState::kMaster,
@@ -150,93 +74,246 @@ std::string format_identity(const ClockIdentity& identity) {
   return text.data();
 }
 
+// Collects the samples of one family at a time: each table entry below names the family it fills.
 class Collector {
  public:
-  void gauge(std::string_view name, std::optional<double> value,
-             std::vector<MetricLabel> labels = {}) {
-    samples_.push_back(MetricSample{&family(name), std::move(labels), std::nullopt, value});
+  Collector(std::vector<MetricSample>& samples, const MetricFamily& family)
+      : samples_(samples), family_(family) {}
+  void gauge(std::optional<double> value, std::vector<MetricLabel> labels = {}) {
+    samples_.push_back(MetricSample{&family_, std::move(labels), std::nullopt, value});
   }
-  void one_hot(std::string_view name, std::string_view label, std::string_view value,
-               bool current) {
-    gauge(name, current ? 1.0 : 0.0, {MetricLabel{label, std::string(value)}});
+  void one_hot(std::string_view label, std::string_view value, bool current) {
+    gauge(current ? 1.0 : 0.0, {MetricLabel{label, std::string(value)}});
   }
-  void counter(std::string_view name, std::uint64_t count, std::vector<MetricLabel> labels = {}) {
-    samples_.push_back(MetricSample{&family(name), std::move(labels), count, std::nullopt});
+  void counter(std::uint64_t count, std::vector<MetricLabel> labels = {}) {
+    samples_.push_back(MetricSample{&family_, std::move(labels), count, std::nullopt});
   }
-  std::vector<MetricSample> take() { return std::move(samples_); }
 
  private:
-  std::vector<MetricSample> samples_;
+  std::vector<MetricSample>& samples_;
+  const MetricFamily& family_;
 };
 
-// The named message types one by one, and the types the standard leaves reserved as one sum.
-void collect_messages(Collector& out, std::string_view direction, const MessageTypeCounts& counts) {
-  std::array<bool, std::tuple_size_v<MessageTypeCounts>> named{};
-  for (const NamedType& type : kMessageTypes) {
-    const auto index = static_cast<std::size_t>(type.type);
-    named.at(index) = true;
-    out.counter("ptp_messages_total", counts.at(index),
-                {MetricLabel{"direction", std::string(direction)},
-                 MetricLabel{"type", std::string(type.name)}});
-  }
-  std::uint64_t reserved = 0;
-  for (std::size_t index = 0; index < counts.size(); ++index) {
-    if (!named.at(index)) reserved += counts.at(index);
-  }
-  out.counter("ptp_messages_total", reserved,
-              {MetricLabel{"direction", std::string(direction)}, MetricLabel{"type", "reserved"}});
-}
-
-void collect_messages(Collector& out, const PortCounters& counters) {
-  collect_messages(out, "received", counters.received);
-  collect_messages(out, "sent", counters.sent);
-  for (std::size_t reason = 0; reason < kDropReasonCount; ++reason) {
-    out.counter("ptp_messages_dropped_total", counters.dropped.at(reason),
-                {MetricLabel{"reason", std::string(to_string(static_cast<DropReason>(reason)))}});
-  }
-}
-
-void collect_port_counters(Collector& out, const PortCounters& c) {
-  collect_messages(out, c);
-  out.counter("ptp_announce_receipt_timeouts_total", c.announce_receipt_timeouts);
-  out.counter("ptp_state_changes_total", c.state_changes);
-  out.counter("ptp_faults_total", c.faults);
-  out.counter("ptp_tx_timestamps_lost_total", c.tx_timestamps_lost);
-  out.counter("ptp_tx_timestamps_unknown_total", c.tx_timestamps_unknown);
-  out.counter("ptp_follow_ups_not_sent_total", c.follow_ups_not_sent);
-  out.counter("ptp_syncs_evicted_total", c.syncs_evicted);
-  out.counter("ptp_syncs_expired_total", c.syncs_expired);
-  out.counter("ptp_follow_ups_evicted_total", c.follow_ups_evicted);
-  out.counter("ptp_follow_ups_expired_total", c.follow_ups_expired);
-  out.counter("ptp_delay_requests_unanswered_total", c.delay_requests_unanswered);
-  out.counter("ptp_delay_requests_evicted_total", c.delay_requests_evicted);
-  out.counter("ptp_pdelay_requests_unanswered_total", c.pdelay_requests_unanswered);
-  out.counter("ptp_pdelay_follow_ups_not_sent_total", c.pdelay_follow_ups_not_sent);
-  out.counter("ptp_peer_delay_out_of_range_total", c.peer_delay_out_of_range);
-  out.counter("ptp_multiple_peer_faults_total", c.multiple_peer_faults);
-  out.counter("ptp_measurements_not_capable_total", c.measurements_not_capable);
-  out.counter("ptp_holdovers_total", c.holdovers);
-  out.counter("ptp_measurements_total", c.measurements);
-  out.counter("ptp_clock_steps_total", c.clock_steps);
-  out.counter("ptp_management_replies_total", c.management_replies);
-  out.counter("ptp_actions_dropped_total", c.actions_dropped);
-}
-
-void collect_driver_counters(Collector& out, const hal::PortDriverCounters& c) {
-  out.counter("ptp_send_failures_total", c.send_failures);
-  out.counter("ptp_clock_step_failures_total", c.clock_step_failures);
-  out.counter("ptp_frequency_failures_total", c.frequency_failures);
-  out.counter("ptp_unconvertible_timestamps_total", c.unconvertible_timestamps);
-  out.counter("ptp_timestamp_tag_overflows_total", c.timestamp_tag_overflows);
-  out.counter("ptp_capability_changes_total", c.capability_changes);
-  out.counter("ptp_utc_offset_changes_total", c.utc_offset_changes);
-}
+using CollectFamily = void (*)(Collector&, const MetricsSnapshot&);
 
 std::optional<double> seconds(const std::optional<OffsetMeasured>& measured,
                               Nanoseconds OffsetMeasured::*field) {
   if (!measured) return std::nullopt;
   return static_cast<double>(((*measured).*field).count()) /
          1e9;  // rounded once: -250 ns is -2.5e-07
+}
+
+void port_state(Collector& out, const MetricsSnapshot& snapshot) {
+  for (const PortState state : kPortStates) {
+    out.one_hot("state", to_string(state), state == snapshot.port_state);
+  }
+}
+
+template <Nanoseconds OffsetMeasured::*Field>
+void measured_seconds(Collector& out, const MetricsSnapshot& snapshot) {
+  out.gauge(seconds(snapshot.last_measurement, Field));
+}
+
+void frequency_ppb(Collector& out, const MetricsSnapshot& snapshot) {
+  const auto& measured = snapshot.last_measurement;
+  out.gauge(measured ? std::optional<double>(measured->frequency_ppb) : std::nullopt);
+}
+
+void servo_state(Collector& out, const MetricsSnapshot& snapshot) {
+  // Before the first measurement the servo has not run: it is unlocked.
+  const auto& measured = snapshot.last_measurement;
+  const auto current = measured ? measured->servo_state : servo::ServoState::kUnlocked;
+  for (const servo::ServoState state : kServoStates) {
+    out.one_hot("state", servo_state_name(state), state == current);
+  }
+}
+
+void grandmaster(Collector& out, const MetricsSnapshot& snapshot) {
+  out.gauge(1.0, {MetricLabel{"identity", format_identity(snapshot.grandmaster_identity)}});
+}
+
+void timestamp_source(Collector& out, const MetricsSnapshot& snapshot) {
+  for (const hal::TimestampSource source : kSources) {
+    out.one_hot("source", source_name(source), source == snapshot.timestamp_source);
+  }
+}
+
+// The named message types one by one, and the types the standard leaves reserved as one sum.
+void messages(Collector& out, std::string_view direction, const MessageTypeCounts& counts) {
+  std::array<bool, std::tuple_size_v<MessageTypeCounts>> named{};
+  for (const NamedType& type : kMessageTypes) {
+    const auto index = static_cast<std::size_t>(type.type);
+    named.at(index) = true;
+    out.counter(counts.at(index), {MetricLabel{"direction", std::string(direction)},
+                                   MetricLabel{"type", std::string(type.name)}});
+  }
+  std::uint64_t reserved = 0;
+  for (std::size_t index = 0; index < counts.size(); ++index) {
+    if (!named.at(index)) reserved += counts.at(index);
+  }
+  out.counter(reserved,
+              {MetricLabel{"direction", std::string(direction)}, MetricLabel{"type", "reserved"}});
+}
+
+void messages(Collector& out, const MetricsSnapshot& snapshot) {
+  messages(out, "received", snapshot.port_counters.received);
+  messages(out, "sent", snapshot.port_counters.sent);
+}
+
+void drops(Collector& out, const MetricsSnapshot& snapshot) {
+  for (std::size_t reason = 0; reason < kDropReasonCount; ++reason) {
+    out.counter(snapshot.port_counters.dropped.at(reason),
+                {MetricLabel{"reason", std::string(to_string(static_cast<DropReason>(reason)))}});
+  }
+}
+
+template <std::uint64_t PortCounters::*Field>
+void port_counter(Collector& out, const MetricsSnapshot& snapshot) {
+  out.counter(snapshot.port_counters.*Field);
+}
+
+template <std::uint64_t hal::PortDriverCounters::*Field>
+void driver_counter(Collector& out, const MetricsSnapshot& snapshot) {
+  out.counter(snapshot.driver_counters.*Field);
+}
+
+struct FamilyEntry {
+  MetricFamily family;
+  CollectFamily collect = nullptr;
+};
+
+// The one list of families: each entry names a family and the function that reads its samples
+// from a snapshot. Adding a family is adding an entry.
+constexpr std::array kEntries = {
+    FamilyEntry{
+        {"ptp_port_state", kGauge, "Port state (1 for the current state, 0 for the others)"},
+        &port_state},
+    FamilyEntry{{"ptp_offset_from_master_seconds", kGauge,
+                 "Offset from the master of the newest measurement (local - master), seconds"},
+                &measured_seconds<&OffsetMeasured::offset_from_master>},
+    FamilyEntry{{"ptp_mean_path_delay_seconds", kGauge,
+                 "Mean path delay used by the newest measurement, seconds"},
+                &measured_seconds<&OffsetMeasured::mean_path_delay>},
+    FamilyEntry{{"ptp_frequency_adjustment_ppb", kGauge,
+                 "Frequency adjustment the servo set with the newest measurement, ppb"},
+                &frequency_ppb},
+    FamilyEntry{{"ptp_servo_state", kGauge,
+                 "Servo state (1 for the current state): unlocked s0, jump s1, locked s2, "
+                 "locked_stable s3"},
+                &servo_state},
+    FamilyEntry{
+        {"ptp_grandmaster_info", kGauge, "Identity of the grandmaster the port follows", true},
+        &grandmaster},
+    FamilyEntry{{"ptp_timestamp_source", kGauge,
+                 "Timestamps in use (1 for the current source): hardware, software, application"},
+                &timestamp_source},
+    FamilyEntry{{"ptp_messages_total", kCounter, "PTP messages by direction and type"}, &messages},
+    FamilyEntry{{"ptp_messages_dropped_total", kCounter, "Received messages dropped, by reason"},
+                &drops},
+    FamilyEntry{{"ptp_announce_receipt_timeouts_total", kCounter, "Announce receipt timeouts"},
+                &port_counter<&PortCounters::announce_receipt_timeouts>},
+    FamilyEntry{{"ptp_state_changes_total", kCounter, "Port state changes"},
+                &port_counter<&PortCounters::state_changes>},
+    FamilyEntry{{"ptp_faults_total", kCounter, "Port faults"},
+                &port_counter<&PortCounters::faults>},
+    FamilyEntry{{"ptp_tx_timestamps_lost_total", kCounter,
+                 "Transmit timestamps the timestamping layer reported lost"},
+                &port_counter<&PortCounters::tx_timestamps_lost>},
+    FamilyEntry{{"ptp_tx_timestamps_unknown_total", kCounter,
+                 "Transmit timestamps for no outstanding message (late or stale)"},
+                &port_counter<&PortCounters::tx_timestamps_unknown>},
+    FamilyEntry{{"ptp_follow_ups_not_sent_total", kCounter,
+                 "Syncs sent whose transmit timestamp never came (no Follow_Up)"},
+                &port_counter<&PortCounters::follow_ups_not_sent>},
+    FamilyEntry{{"ptp_syncs_evicted_total", kCounter,
+                 "Two-step Syncs given up: pushed out of a full pending set"},
+                &port_counter<&PortCounters::syncs_evicted>},
+    FamilyEntry{{"ptp_syncs_expired_total", kCounter,
+                 "Two-step Syncs given up: their Follow_Up did not come in time"},
+                &port_counter<&PortCounters::syncs_expired>},
+    FamilyEntry{{"ptp_follow_ups_evicted_total", kCounter,
+                 "Follow_Ups given up: pushed out of a full pending set"},
+                &port_counter<&PortCounters::follow_ups_evicted>},
+    FamilyEntry{{"ptp_follow_ups_expired_total", kCounter,
+                 "Follow_Ups given up: their Sync did not come in time"},
+                &port_counter<&PortCounters::follow_ups_expired>},
+    FamilyEntry{{"ptp_delay_requests_unanswered_total", kCounter,
+                 "Delay_Reqs given up without a Delay_Resp"},
+                &port_counter<&PortCounters::delay_requests_unanswered>},
+    FamilyEntry{{"ptp_delay_requests_evicted_total", kCounter,
+                 "Delay_Reqs given up: pushed out of a full pending set"},
+                &port_counter<&PortCounters::delay_requests_evicted>},
+    FamilyEntry{{"ptp_pdelay_requests_unanswered_total", kCounter,
+                 "Pdelay_Reqs without a complete reply before the next request"},
+                &port_counter<&PortCounters::pdelay_requests_unanswered>},
+    FamilyEntry{{"ptp_pdelay_follow_ups_not_sent_total", kCounter,
+                 "Pdelay_Resps sent whose transmit timestamp never came"},
+                &port_counter<&PortCounters::pdelay_follow_ups_not_sent>},
+    FamilyEntry{{"ptp_peer_delay_out_of_range_total", kCounter,
+                 "Link delays outside min_neighbor_prop_delay..neighborPropDelayThresh"},
+                &port_counter<&PortCounters::peer_delay_out_of_range>},
+    FamilyEntry{{"ptp_multiple_peer_faults_total", kCounter,
+                 "Faults from several Pdelay responders on one link"},
+                &port_counter<&PortCounters::multiple_peer_faults>},
+    FamilyEntry{{"ptp_measurements_not_capable_total", kCounter,
+                 "Offsets withheld from the servo while the link delay is out of range"},
+                &port_counter<&PortCounters::measurements_not_capable>},
+    FamilyEntry{{"ptp_holdovers_total", kCounter, "Times the port stopped following its master"},
+                &port_counter<&PortCounters::holdovers>},
+    FamilyEntry{{"ptp_measurements_total", kCounter, "Offsets handed to the servo"},
+                &port_counter<&PortCounters::measurements>},
+    FamilyEntry{{"ptp_clock_steps_total", kCounter, "Clock steps"},
+                &port_counter<&PortCounters::clock_steps>},
+    FamilyEntry{{"ptp_management_replies_total", kCounter, "Management replies sent"},
+                &port_counter<&PortCounters::management_replies>},
+    FamilyEntry{{"ptp_actions_dropped_total", kCounter,
+                 "Port actions lost to a full action list (a bug if ever nonzero)"},
+                &port_counter<&PortCounters::actions_dropped>},
+    FamilyEntry{{"ptp_send_failures_total", kCounter, "Messages the transport failed to send"},
+                &driver_counter<&hal::PortDriverCounters::send_failures>},
+    FamilyEntry{{"ptp_clock_step_failures_total", kCounter, "Clock steps the clock refused"},
+                &driver_counter<&hal::PortDriverCounters::clock_step_failures>},
+    FamilyEntry{
+        {"ptp_frequency_failures_total", kCounter, "Frequency adjustments the clock refused"},
+        &driver_counter<&hal::PortDriverCounters::frequency_failures>},
+    FamilyEntry{{"ptp_unconvertible_timestamps_total", kCounter,
+                 "Packet timestamps that could not be converted to the port's time"},
+                &driver_counter<&hal::PortDriverCounters::unconvertible_timestamps>},
+    FamilyEntry{{"ptp_timestamp_tag_overflows_total", kCounter,
+                 "Transmit timestamps requested with every tag slot in use"},
+                &driver_counter<&hal::PortDriverCounters::timestamp_tag_overflows>},
+    FamilyEntry{{"ptp_capability_changes_total", kCounter, "Timestamping capability changes"},
+                &driver_counter<&hal::PortDriverCounters::capability_changes>},
+    FamilyEntry{{"ptp_utc_offset_changes_total", kCounter,
+                 "Changes of the UTC offset applied to the system clock"},
+                &driver_counter<&hal::PortDriverCounters::utc_offset_changes>},
+};
+
+// The families alone, for metric_families() and for the samples to point at.
+constexpr auto kFamilies = [] {
+  std::array<MetricFamily, kEntries.size()> families{};
+  for (std::size_t index = 0; index < kEntries.size(); ++index) {
+    families.at(index) = kEntries.at(index).family;
+  }
+  return families;
+}();
+
+// The text format's escapes: backslash and newline everywhere, the double quote in label values.
+std::string escape(std::string_view text, bool quotes) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    if (c == '\\') {
+      out += "\\\\";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (quotes && c == '"') {
+      out += "\\\"";
+    } else {
+      out += c;
+    }
+  }
+  return out;
 }
 
 void append_labels(std::string& out, const std::vector<MetricLabel>& labels) {
@@ -274,63 +351,17 @@ MetricsSnapshot take_metrics_snapshot(const OrdinaryClock& clock, const hal::Por
 std::span<const MetricFamily> metric_families() { return kFamilies; }
 
 std::vector<MetricSample> collect_metrics(const MetricsSnapshot& snapshot) {
-  Collector out;
-  for (const PortState state : kPortStates) {
-    out.one_hot("ptp_port_state", "state", to_string(state), state == snapshot.port_state);
+  std::vector<MetricSample> samples;
+  for (std::size_t index = 0; index < kEntries.size(); ++index) {
+    Collector out(samples, kFamilies.at(index));
+    kEntries.at(index).collect(out, snapshot);
   }
-  const auto& measured = snapshot.last_measurement;
-  out.gauge("ptp_offset_from_master_seconds",
-            seconds(measured, &OffsetMeasured::offset_from_master));
-  out.gauge("ptp_mean_path_delay_seconds", seconds(measured, &OffsetMeasured::mean_path_delay));
-  out.gauge("ptp_frequency_adjustment_ppb",
-            measured ? std::optional<double>(measured->frequency_ppb) : std::nullopt);
-  // Before the first measurement the servo has not run: it is unlocked.
-  const auto servo_state = measured ? measured->servo_state : servo::ServoState::kUnlocked;
-  for (const servo::ServoState state : kServoStates) {
-    out.one_hot("ptp_servo_state", "state", servo_state_name(state), state == servo_state);
-  }
-  out.gauge("ptp_grandmaster_info", 1.0,
-            {MetricLabel{"identity", format_identity(snapshot.grandmaster_identity)}});
-  for (const hal::TimestampSource source : kSources) {
-    out.one_hot("ptp_timestamp_source", "source", source_name(source),
-                source == snapshot.timestamp_source);
-  }
-  collect_port_counters(out, snapshot.port_counters);
-  collect_driver_counters(out, snapshot.driver_counters);
-  return out.take();
+  return samples;
 }
 
-std::string escape_label_value(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    if (c == '\\') {
-      out += "\\\\";
-    } else if (c == '"') {
-      out += "\\\"";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
+std::string escape_label_value(std::string_view text) { return escape(text, true); }
 
-std::string escape_help(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    if (c == '\\') {
-      out += "\\\\";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
+std::string escape_help(std::string_view text) { return escape(text, false); }
 
 std::string format_metric_value(double value) {
   if (std::isnan(value)) return "NaN";
