@@ -1,6 +1,7 @@
 // Writes the seed corpus of ptp_wire_decode_fuzzer: one valid encoded message of every message
 // type, and of every typed TLV the codec knows (PATH_TRACE, ORGANIZATION_EXTENSION, MANAGEMENT
-// with each typed data set, NULL_MANAGEMENT, MANAGEMENT_ERROR_STATUS).
+// with each typed data set, NULL_MANAGEMENT, MANAGEMENT_ERROR_STATUS, the four unicast
+// negotiation TLVs).
 //
 // Usage: ptp_make_seed_corpus <output-dir>
 //
@@ -25,6 +26,7 @@
 #include "ptp/wire/organization_extension_tlv.h"
 #include "ptp/wire/path_trace_tlv.h"
 #include "ptp/wire/tlv.h"
+#include "ptp/wire/unicast_negotiation_tlv.h"
 
 namespace {
 
@@ -173,6 +175,23 @@ void build(Corpus& corpus) {
                  });
   }
 
+  // Signaling carrying the four unicast negotiation TLVs (16.1.4), several per message as
+  // ptp4l sends them.
+  add_with_tlv(
+      corpus, "signaling_unicast_negotiation",
+      Message{
+          header_for(MessageType::kSignaling, kLocalPort, 506, 0x7F), Signaling{kMasterPort}, {}},
+      [](TlvWriter& writer) {
+        const std::array<UnicastNegotiationTlv, 4> tlvs{
+            RequestUnicastTransmissionTlv{MessageType::kAnnounce, 1, 300},
+            GrantUnicastTransmissionTlv{MessageType::kSync, -3, 300, true},
+            CancelUnicastTransmissionTlv{MessageType::kDelayResp, true, false},
+            AcknowledgeCancelUnicastTransmissionTlv{MessageType::kSync, false, true}};
+        for (const UnicastNegotiationTlv& tlv : tlvs) {
+          if (!append_unicast_negotiation_tlv(writer, tlv)) return false;
+        }
+        return true;
+      });
   // Signaling carrying an ORGANIZATION_EXTENSION TLV (14.3).
   add_with_tlv(
       corpus, "signaling_org_ext",

@@ -29,6 +29,7 @@
 #include "ptp/wire/organization_extension_tlv.h"
 #include "ptp/wire/path_trace_tlv.h"
 #include "ptp/wire/tlv.h"
+#include "ptp/wire/unicast_negotiation_tlv.h"
 
 namespace {
 
@@ -146,11 +147,28 @@ void fuzz_organization_extension_tlv(const TlvView& tlv, std::vector<std::byte>&
   check(again && *again == *decoded);
 }
 
+void fuzz_unicast_negotiation_tlv(const TlvView& tlv, std::vector<std::byte>& scratch) {
+  auto decoded = decode_unicast_negotiation_tlv(tlv);
+  if (!is_unicast_negotiation(tlv.type)) {
+    check(!decoded && decoded.error() == WireError::kWrongTlvType);
+    return;
+  }
+  if (!decoded) return;
+  // Reserved bits are dropped, so the octets may differ; the decoded TLV may not.
+  const TlvView again_view = reappend(scratch, tlv, tlv.type, [&](TlvWriter& writer) {
+    return append_unicast_negotiation_tlv(writer, *decoded);
+  });
+  check(again_view.value.size() == tlv.value.size());
+  auto again = decode_unicast_negotiation_tlv(again_view);
+  check(again && *again == *decoded);
+}
+
 void fuzz_typed_tlvs(const TlvView& tlv, std::vector<std::byte>& scratch) {
   fuzz_management_tlv(tlv, scratch);
   fuzz_management_error_status_tlv(tlv, scratch);
   fuzz_path_trace_tlv(tlv, scratch);
   fuzz_organization_extension_tlv(tlv, scratch);
+  fuzz_unicast_negotiation_tlv(tlv, scratch);
 }
 
 // Walks `area` with TlvReader, checking each view lies inside it; returns the TLVs seen, and

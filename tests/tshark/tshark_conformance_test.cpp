@@ -30,6 +30,7 @@
 #include "ptp/wire/message.h"
 #include "ptp/wire/organization_extension_tlv.h"
 #include "ptp/wire/path_trace_tlv.h"
+#include "ptp/wire/unicast_negotiation_tlv.h"
 
 namespace ptp::wire {
 namespace {
@@ -346,6 +347,34 @@ std::vector<MessageCase> general_message_cases() {
     expect_field(body, "ptp.v2.an.oe.organizationId", dec(0xACDE48));
     expect_field(body, "ptp.v2.an.oe.organizationSubType", hex(0x123456, 6));
     cases.push_back(encode_case("Signaling with ORGANIZATION_EXTENSION", message, body));
+  }
+  {
+    // Unicast negotiation (16.1.4): the four TLVs in one Signaling, as ptp4l packs them.
+    const std::array<UnicastNegotiationTlv, 4> negotiation{
+        RequestUnicastTransmissionTlv{MessageType::kSync, -3, 300},
+        GrantUnicastTransmissionTlv{MessageType::kAnnounce, 1, 60, true},
+        CancelUnicastTransmissionTlv{MessageType::kDelayResp, false, false},
+        AcknowledgeCancelUnicastTransmissionTlv{MessageType::kSync, false, false}};
+    std::array<std::byte, 64> tlv_area{};
+    TlvWriter tlvs(tlv_area);
+    for (const UnicastNegotiationTlv& tlv : negotiation) {
+      EXPECT_TRUE(append_unicast_negotiation_tlv(tlvs, tlv));
+    }
+    const Signaling signaling{PortIdentity{kRequesterClock, 1}};
+    const Message message{make_header(MessageType::kSignaling, 0x100A, HeaderFlags::kUnicast,
+                                      ns_and_quarters(0, 0), kNoInterval),
+                          signaling, tlvs.written()};
+    FieldExpectations body;
+    expect_field(body, "ptp.v2.sig.targetportidentity",
+                 clock_identity_text(signaling.target_port_identity.clock_identity));
+    expect_field(body, "ptp.v2.sig.targetportid", dec(signaling.target_port_identity.port_number));
+    body.push_back({"ptp.v2.sig.tlv.tlvType", {"4", "5", "6", "7"}, false});
+    body.push_back({"ptp.v2.sig.tlv.lengthField", {"6", "8", "2", "2"}, false});
+    body.push_back({"ptp.v2.sig.tlv.messageType", {"0x00", "0x0b", "0x09", "0x00"}, false});
+    body.push_back({"ptp.v2.sig.tlv.logInterMessagePeriod", {"-3", "1"}, false});
+    body.push_back({"ptp.v2.sig.tlv.durationField", {"300", "60"}, false});
+    body.push_back({"ptp.v2.sig.tlv.renewalInvited", {"1"}, false});
+    cases.push_back(encode_case("Signaling with unicast negotiation TLVs", message, body));
   }
   return cases;
 }
