@@ -39,9 +39,12 @@ std::vector<sim::NodeId> add_switches(sim::Network& network, const ScenarioSpec&
   sim::DelayModelConfig residence;
   residence.propagation = seconds(spec.switch_fixed_ns * 1e-9);
   residence.variation = sim::ExponentialDelayVariation{seconds(spec.switch_pdv_mean_ns * 1e-9)};
+  sim::TransparentClockConfig transparent;
+  transparent.kind = spec.transparent_clock;
+  transparent.timestamp_noise = seconds(spec.tc_timestamp_noise_ns * 1e-9);
   std::vector<sim::NodeId> switches;
   for (int i = 0; i < spec.switches; ++i) {
-    const auto added = network.add_switch(residence);
+    const auto added = network.add_switch(residence, transparent);
     if (!added) return {};
     switches.push_back(*added);
   }

@@ -8,6 +8,7 @@
 
 #include "accuracy_bound.h"
 #include "accuracy_scenario.h"
+#include "ptp/hal/ordinary_clock_assembly.h"
 #include "ptp/servo/servo_config.h"
 #include "ptp/sim/lock_statistics.h"
 
@@ -35,7 +36,10 @@ struct RunSamples {
   LowerBound bound;  // the non-causal bound on this run's own packets (accuracy_bound.h)
 };
 
-RunSamples run_once(const ScenarioSpec& spec, const servo::ServoConfig& servo, std::uint64_t seed);
+// `correlation`: both nodes' cross-timestamp settings (rate and fit length); the assembly's
+// defaults unless a run explores others (ptp_accuracy --cross-timestamp-hz, --fit-length).
+RunSamples run_once(const ScenarioSpec& spec, const servo::ServoConfig& servo, std::uint64_t seed,
+                    const hal::CorrelationSettings& correlation = {});
 
 struct RunFigures {
   bool locked = false;

@@ -53,6 +53,21 @@ constexpr ScenarioSpec chain() {
   return spec;
 }
 
+// `chain` with its three switches as one-step transparent clocks of kTransparentClockNoiseNs:
+// the queueing is corrected, what is left is the TCs' own timestamp error, so the lock bound is
+// hw's.
+constexpr ScenarioSpec chain_with_transparent_clocks(sim::TransparentClockKind kind) {
+  ScenarioSpec spec = chain();
+  const bool e2e = kind == sim::TransparentClockKind::kEndToEnd;
+  spec.name = e2e ? "chain-e2e-tc" : "chain-p2p-tc";
+  spec.description = e2e ? "chain, the switches E2E transparent clocks (4 ns noise each)"
+                         : "chain, the switches P2P transparent clocks (4 ns noise each)";
+  spec.transparent_clock = kind;
+  spec.tc_timestamp_noise_ns = kTransparentClockNoiseNs;
+  spec.lock_threshold_ns = 1'000;  // nanosecond noise: hw's lock bound, not chain's
+  return spec;
+}
+
 constexpr ScenarioSpec bursty() {
   ScenarioSpec spec = hardware("bursty", "hw + cross-traffic bursts: 0-50 us queueing for seconds");
   spec.bursty = true;
@@ -60,7 +75,7 @@ constexpr ScenarioSpec bursty() {
   return spec;
 }
 
-constexpr std::array<ScenarioSpec, 7> kScenarios{{
+constexpr std::array<ScenarioSpec, 9> kScenarios{{
     hardware("hw", "hardware timestamps, 8 ns NIC tick, PHC disciplined"),
     timestamped(
         hardware("hw-windows",
@@ -72,6 +87,8 @@ constexpr std::array<ScenarioSpec, 7> kScenarios{{
                 Timestamping::kNone, 10'000),
     stress(),
     chain(),
+    chain_with_transparent_clocks(sim::TransparentClockKind::kEndToEnd),
+    chain_with_transparent_clocks(sim::TransparentClockKind::kPeerToPeer),
     bursty(),
 }};
 
@@ -121,6 +138,10 @@ sim::SimPtpNodeConfig node(const ScenarioSpec& spec, int index, Timestamping tim
   // Delay_Req at the Sync rate: with ptp4l's default of 1 s, each new median of the path delay
   // moves the offset by tens of nanoseconds, a step every second that no servo can filter.
   config.port.log_min_delay_req_interval = spec.log_delay_req_interval;
+  if (spec.transparent_clock == sim::TransparentClockKind::kPeerToPeer) {
+    config.port.delay_mechanism = DelayMechanism::kP2P;
+    config.port.log_min_pdelay_req_interval = spec.log_delay_req_interval;
+  }
   config.servo = servo;
   config.servo.hardware_timestamps =
       timestamping == Timestamping::kHardware || timestamping == Timestamping::kWindowsHardware;
@@ -158,11 +179,18 @@ WorldConfigs world_configs(const ScenarioSpec& spec, const servo::ServoConfig& s
 
 servo::ServoConfig oracle_servo(const ScenarioSpec& spec) {
   // Measurement noise of one offset sample: the switches' exponential residence variation (its
-  // standard deviation equals its mean), plus the timestamp noise of both ends. In `bursty` the
+  // standard deviation equals its mean) or the transparent clocks' error, plus the timestamp
+  // noise of both ends. In `bursty` the
   // bursts are left out: no stationary variance describes them.
   const sim::TimestampPathConfig paths;
   const auto us = [](sim::SimDuration d) { return static_cast<double>(d.picoseconds()) * 1e-3; };
+  // Through transparent clocks the queueing is corrected and each TC's interval error remains:
+  // one per TC on a Sync through E2E TCs, two (residence and link delay) through P2P TCs.
   double variance = spec.switches * spec.switch_pdv_mean_ns * spec.switch_pdv_mean_ns;
+  if (spec.transparent_clock != sim::TransparentClockKind::kNone) {
+    const int intervals = spec.transparent_clock == sim::TransparentClockKind::kPeerToPeer ? 2 : 1;
+    variance = spec.switches * intervals * spec.tc_timestamp_noise_ns * spec.tc_timestamp_noise_ns;
+  }
   switch (spec.slave_timestamping) {
     case Timestamping::kHardware:
     case Timestamping::kWindowsHardware: {

@@ -1,4 +1,5 @@
-// The accuracy benchmark's scenarios (hw, hw-windows, sw, none, stress, chain, bursty): one
+// The accuracy benchmark's scenarios (hw, hw-windows, sw, none, stress, chain, chain-e2e-tc,
+// chain-p2p-tc, bursty): one
 // grandmaster and one slave in the simulator, described by the few parameters that differ between
 // them, and the "oracle" servo configuration built from those same parameters (a Kalman filter
 // told the true measurement noise and oscillator wander).
@@ -29,6 +30,10 @@ struct ScenarioSpec {
   int switches = 1;
   double switch_fixed_ns = 1'000;
   double switch_pdv_mean_ns = 200;
+  // Whether the switches are transparent clocks (the clocks then use the matching delay
+  // mechanism), and the standard deviation of each interval a TC writes: its timestamp noise.
+  sim::TransparentClockKind transparent_clock = sim::TransparentClockKind::kNone;
+  double tc_timestamp_noise_ns = 0;
   // Cross-traffic in on/off bursts on both directions of the slave's link (accuracy_network.h).
   bool bursty = false;
   std::int8_t log_sync_interval = -3;
@@ -46,6 +51,7 @@ inline constexpr double kWhiteFmAdevAt1s = 1e-11;
 inline constexpr double kSpikePeriodSeconds = 60;
 inline constexpr double kSpikeLengthSeconds = 1;
 inline constexpr double kSpikeExtraSeconds = 0.010;
+inline constexpr double kTransparentClockNoiseNs = 4;  // each TC interval's error (std dev)
 
 // The two nodes of one run: `servo` is the slave's; the master runs the default servo (it never
 // uses it). `seed` fixes every random draw of the world.

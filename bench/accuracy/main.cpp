@@ -4,7 +4,9 @@
 // frequency error, with the ratios to pi, to the oracle and to the lower bound (a non-causal
 // estimate on each run's own packets: accuracy_bound.h), and the targets checked.
 //   ptp_accuracy [--scenario NAME]... [--servo NAME]... [--seeds N] [--first-seed S] [--json]
-// (seeds S .. S + N - 1; S defaults to 1)
+//                [--cross-timestamp-hz HZ] [--fit-length N]
+// (seeds S .. S + N - 1; S defaults to 1; the last two set the clock assembly's
+// hal::CorrelationSettings of both nodes, whose defaults every other run uses)
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -17,6 +19,8 @@
 
 #include "accuracy_run.h"
 #include "accuracy_scenario.h"
+#include "ptp/hal/ordinary_clock_assembly.h"
+#include "ptp/servo/clock_correlation.h"
 
 namespace {
 
@@ -30,6 +34,9 @@ struct Options {
   int seeds = 3;
   int first_seed = 1;
   bool json = false;
+  // The assembly's cross-timestamp settings; rows measured with other values than its defaults
+  // explore them and are not the product's figures.
+  ptp::hal::CorrelationSettings correlation;
 };
 
 struct Row {
@@ -48,6 +55,32 @@ struct Row {
   double bound_ns = 0;        // the lower bound's RMS over the seeds (of every run, locked or not)
   double bound_window_s = 0;  // its half-window, mean over the seeds
 };
+
+// --cross-timestamp-hz HZ (0.1..1000) or --fit-length N (2..servo::kMaxCorrelationWindow) into
+// `correlation`; false with a message if the value is not one.
+bool parse_correlation(std::string_view arg, const std::optional<std::string>& text,
+                       ptp::hal::CorrelationSettings& correlation) {
+  char* end = nullptr;
+  const double number = text ? std::strtod(text->c_str(), &end) : 0;
+  const bool is_number = text && end != text->c_str() && *end == '\0';
+  if (arg == "--fit-length") {
+    constexpr auto kMax = static_cast<double>(ptp::servo::kMaxCorrelationWindow);
+    if (!is_number || !(number >= 2 && number <= kMax) || number != std::floor(number)) {
+      std::fprintf(stderr, "ptp_accuracy: --fit-length needs a whole number in 2..%zu\n",
+                   ptp::servo::kMaxCorrelationWindow);
+      return false;
+    }
+    correlation.fit_length = static_cast<std::size_t>(number);
+    return true;
+  }
+  if (!is_number || !(number >= 0.1 && number <= 1000)) {
+    std::fprintf(stderr, "ptp_accuracy: --cross-timestamp-hz needs a rate in 0.1..1000\n");
+    return false;
+  }
+  correlation.cross_timestamp_interval =
+      ptp::Nanoseconds(static_cast<std::int64_t>(std::llround(1e9 / number)));
+  return true;
+}
 
 std::optional<Options> parse(int argc, char** argv) {
   Options options;
@@ -89,12 +122,15 @@ std::optional<Options> parse(int argc, char** argv) {
         }
         options.seeds = static_cast<int>(seeds);
       }
+    } else if (arg == "--cross-timestamp-hz" || arg == "--fit-length") {
+      if (!parse_correlation(arg, value(), options.correlation)) return std::nullopt;
     } else if (arg == "--help" || arg == "-h") {
       std::printf(
           "usage: ptp_accuracy [--scenario NAME]... [--servo NAME]... [--seeds N] [--first-seed S] "
           "[--json]\n"
-          "scenarios: hw hw-windows sw none stress chain bursty; servos: pi linreg kalman "
-          "oracle\n");
+          "       [--cross-timestamp-hz HZ] [--fit-length N]  (the clock assembly's correlation)\n"
+          "scenarios: hw hw-windows sw none stress chain chain-e2e-tc chain-p2p-tc bursty; "
+          "servos: pi linreg kalman oracle\n");
       std::exit(0);
     } else {
       std::fprintf(stderr, "ptp_accuracy: unknown argument '%s' (try --help)\n", argv[i]);
@@ -125,7 +161,8 @@ ptp::servo::ServoConfig servo_config(const ScenarioSpec& spec, std::string_view 
   return config;
 }
 
-Row measure(const ScenarioSpec& spec, std::string_view servo, int first_seed, int seeds) {
+Row measure(const ScenarioSpec& spec, std::string_view servo, int first_seed, int seeds,
+            const ptp::hal::CorrelationSettings& correlation) {
   Row row;
   row.scenario = std::string(spec.name);
   row.servo = std::string(servo);
@@ -136,8 +173,8 @@ Row measure(const ScenarioSpec& spec, std::string_view servo, int first_seed, in
   double bound_squares = 0;
   int bound_runs = 0;
   for (int seed = first_seed; seed < first_seed + seeds; ++seed) {
-    const auto samples =
-        ptp::accuracy::run_once(spec, servo_config(spec, servo), static_cast<std::uint64_t>(seed));
+    const auto samples = ptp::accuracy::run_once(spec, servo_config(spec, servo),
+                                                 static_cast<std::uint64_t>(seed), correlation);
     if (samples.bound.valid) {
       bound_squares += samples.bound.rms_ns * samples.bound.rms_ns;
       row.bound_window_s += samples.bound.window_s;
@@ -255,7 +292,8 @@ int main(int argc, char** argv) {
                                                 servo) == options->servos.end()) {
         continue;
       }
-      rows.push_back(measure(spec, servo, options->first_seed, options->seeds));
+      rows.push_back(
+          measure(spec, servo, options->first_seed, options->seeds, options->correlation));
     }
   }
   const double wall_s =
@@ -292,16 +330,18 @@ int main(int argc, char** argv) {
     return 0;
   }
   std::printf(
-      "ptp_accuracy: seeds %d-%d; 400 s at logSyncInterval -3 (chain: 1000 s at 0); bound_ns: the "
-      "non-causal lower bound\n",
-      options->first_seed, options->first_seed + options->seeds - 1);
-  std::printf("%-10s %-7s %6s %9s %9s %9s %8s %9s %6s %8s %7s %7s %7s %7s\n", "scenario", "servo",
+      "ptp_accuracy: seeds %d-%d; 400 s at logSyncInterval -3 (chain*: 1000 s at 0); bound_ns: the "
+      "non-causal lower bound; cross-timestamps %.4g Hz, fit of %zu\n",
+      options->first_seed, options->first_seed + options->seeds - 1,
+      1e9 / static_cast<double>(options->correlation.cross_timestamp_interval.count()),
+      options->correlation.fit_length);
+  std::printf("%-12s %-7s %6s %9s %9s %9s %8s %9s %6s %8s %7s %7s %7s %7s\n", "scenario", "servo",
               "locked", "rms_ns", "p99_ns", "max_ns", "lock_s", "freq_ppb", "losses", "bound_ns",
               "rms/pi", "rms/orc", "rms/bnd", "lock/pi");
   for (const Row& row : rows) {
     const Row* pi = find(rows, row.scenario, "pi");
     const Row* oracle = find(rows, row.scenario, "oracle");
-    std::printf("%-10s %-7s %3d/%-2d %9.1f %9.1f %9.1f %8.2f %9.2f %6d %8.1f %7s %7s %7s %7s\n",
+    std::printf("%-12s %-7s %3d/%-2d %9.1f %9.1f %9.1f %8.2f %9.2f %6d %8.1f %7s %7s %7s %7s\n",
                 row.scenario.c_str(), row.servo.c_str(), row.locked_seeds, row.seeds, row.rms_ns,
                 row.p99_ns, row.max_ns, row.lock_s, row.frequency_rms_ppb, row.lock_losses,
                 row.bound_ns, format_ratio(ratio(row, pi, &Row::rms_ns)).c_str(),
