@@ -196,12 +196,16 @@ std::optional<WinsockTransport::TxOutcome> WinsockTransport::service(PendingTx& 
   }
   const int code = api_.wsa_get_last_error();
   if (code == WSAEWOULDBLOCK) {
+    ++counters_.tx_timestamp_would_block;
     ++pending.attempts;
     if (pending.attempts >= config_.tx_timestamp_max_attempts) {
       return TxOutcome{pending.tag, std::nullopt, hal::TxTimestampLoss::kTimedOut};
     }
+    // The delay stops doubling after 2^20 times the first: a long give-up (many attempts) must
+    // not shift past the integer's width.
+    const int doublings = std::min(pending.attempts - 1, 20);
     pending.next_try = hal::CounterTicks{
-        now.count + ticks_from_us(config_.tx_timestamp_first_retry_us << (pending.attempts - 1))};
+        now.count + ticks_from_us(config_.tx_timestamp_first_retry_us << doublings)};
     return std::nullopt;
   }
   if (code == WSAEOPNOTSUPP) {

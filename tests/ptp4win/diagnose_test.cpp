@@ -1,7 +1,7 @@
-// ptp4win --diagnose: the cross-timestamp statistics on constructed samples (known windows, rates
-// and a rate change), the JSON and text formats, and the whole report through the real Windows
-// API, which under Wine gives the fallback answers (no IP Helper timestamp API, SIO_TIMESTAMPING
-// refused, no cross-timestamps, the legacy time adjustment), each check saying why it did not run.
+// ptp4win --diagnose: the JSON and text formats, the sections made of the facts, and the whole
+// report through the real Windows API, which under Wine gives the fallback answers (no IP Helper
+// timestamp API, SIO_TIMESTAMPING refused so no self-addressed exchange, no cross-timestamps, the
+// legacy time adjustment), each check saying why it did not run.
 #include "ptp/ptp4win/diagnose.h"
 
 #include <gtest/gtest.h>
@@ -32,45 +32,6 @@ const DiagnoseSection* section_named(const DiagnoseReport& report, std::string_v
   return nullptr;
 }
 
-// QPC at 10 MHz, a NIC clock nominally 1 GHz running `ppm` fast (after sample `change_at`,
-// `ppm2`), each capture's window 5 QPC ticks (500 ns), sample 100 a preempted 1000 ticks.
-std::vector<CrossTimestampSample> samples(double ppm, double ppm2, std::size_t change_at) {
-  std::vector<CrossTimestampSample> out;
-  double nic = 5e12;
-  std::uint64_t qpc = 1'000'000'000;
-  for (std::size_t i = 0; i < 1000; ++i) {
-    const std::uint64_t window = i == 100 ? 1000 : 5;
-    const double rate = 100.0 * (1 + 1e-6 * (i < change_at ? ppm : ppm2));
-    out.push_back({qpc, static_cast<std::uint64_t>(nic + rate * static_cast<double>(window) / 2),
-                   qpc + window});
-    qpc += 10'000;  // 1 ms apart
-    nic += rate * 10'000;
-  }
-  return out;
-}
-
-TEST(Ptp4winDiagnose, CrossTimestampWindowsAndRate) {
-  const DiagnoseSection s =
-      summarize_cross_timestamps(samples(100, 100, 1000), 10'000'000, 1'000'000'000);
-  ASSERT_TRUE(s.not_run.empty()) << s.not_run;
-  EXPECT_EQ(number_of(s, "samples"), 1000);
-  EXPECT_DOUBLE_EQ(number_of(s, "window_min_ns"), 500);
-  EXPECT_DOUBLE_EQ(number_of(s, "window_median_ns"), 500);
-  EXPECT_DOUBLE_EQ(number_of(s, "window_p99_ns"), 500);
-  EXPECT_DOUBLE_EQ(number_of(s, "window_max_ns"), 100'000);
-  EXPECT_EQ(number_of(s, "samples_in_rate"), 999);  // the preempted capture left out
-  EXPECT_NEAR(number_of(s, "nic_per_qpc_ratio"), 1.0001, 1e-8);
-  EXPECT_NEAR(number_of(s, "ratio_drift_ppb"), 0, 2);
-}
-
-TEST(Ptp4winDiagnose, CrossTimestampRateChangeIsDrift) {
-  // +100 ppm for the first half, +100.05 ppm for the second: 50 ppb of drift.
-  const DiagnoseSection s =
-      summarize_cross_timestamps(samples(100, 100.05, 500), 10'000'000, 1'000'000'000);
-  EXPECT_NEAR(number_of(s, "ratio_drift_ppb"), 50, 2);
-  EXPECT_FALSE(summarize_cross_timestamps({}, 10'000'000, 0).not_run.empty());
-}
-
 TEST(Ptp4winDiagnose, JsonAndTextFormats) {
   DiagnoseReport report;
   report.sections.push_back({"a", {{"name", "say \"hi\"\\\n", true}, {"n", "42", false}}, {}});
@@ -91,6 +52,40 @@ TEST(Ptp4winDiagnose, JsonAndTextFormats) {
             "a:\n  name: say \"hi\"\\\n\n  n: 42\nb: not run: no API\n");
 }
 
+// The facts' sections: an exchange that ran, one that did not, and the clocks' granularity.
+TEST(Ptp4winDiagnose, SectionsFromFacts) {
+  win::Diagnosis d;
+  d.qpc_hz = 10'000'000;
+  win::SelfExchangeFacts f;
+  f.destination = hal::IpAddress::v4(192, 0, 2, 1);
+  f.sent = f.received = f.rx_hardware = f.tx_delivered = 5;
+  f.tx_source = hal::TimestampSource::kHardware;
+  f.would_block_min = 69;
+  f.would_block_median = 70;
+  f.would_block_max = 71;
+  f.would_block_total = 350;
+  f.tx_latency =
+      win::LatencyStatistics{Nanoseconds(69'900), Nanoseconds(70'000), Nanoseconds(71'000)};
+  d.exchanges.push_back({hal::AddressFamily::kIpv4, f});
+  d.exchanges.push_back({hal::AddressFamily::kIpv6, unexpected(std::string("no IPv6 here"))});
+  win::ClockFacts clocks;
+  clocks.time_increment = 10'000'000;
+  d.clocks = clocks;
+  const DiagnoseReport report = report_of(d);
+  const DiagnoseSection& v4 = *section_named(report, "self_exchange_ipv4");
+  EXPECT_EQ(field(v4, "destination")->value, "192.0.2.1 (own address)");
+  EXPECT_EQ(number_of(v4, "rx_hardware_timestamps"), 5);
+  EXPECT_EQ(field(v4, "tx_source_requested")->value, "hardware");
+  EXPECT_EQ(number_of(v4, "would_block_median"), 70);
+  EXPECT_DOUBLE_EQ(number_of(v4, "tx_timestamp_latency_min_us"), 69.9);
+  EXPECT_DOUBLE_EQ(number_of(v4, "tx_timestamp_latency_max_us"), 71);
+  EXPECT_EQ(section_named(report, "self_exchange_ipv6")->not_run, "no IPv6 here");
+  const DiagnoseSection& c = *section_named(report, "clocks");
+  EXPECT_EQ(field(c, "adjustment_api")->value, "GetSystemTimeAdjustmentPrecise");
+  EXPECT_DOUBLE_EQ(number_of(c, "adjustment_granularity_ppb"), 100);
+  EXPECT_EQ(section_named(report, "capabilities")->not_run, "not run");
+}
+
 // The real API: under Wine, the fallback answers; on Windows, whatever the machine has, but every
 // check either ran or says why not.
 TEST(Ptp4winDiagnose, EveryCheckRunsOrSaysWhyOnThisSystem) {
@@ -105,8 +100,8 @@ TEST(Ptp4winDiagnose, EveryCheckRunsOrSaysWhyOnThisSystem) {
     EXPECT_TRUE(!section.fields.empty() || !section.not_run.empty()) << section.name;
   }
   EXPECT_EQ(names, (std::vector<std::string>{"interface", "capabilities", "winsock_timestamping",
-                                             "loopback_exchange", "cross_timestamps", "clocks",
-                                             "system"}));
+                                             "self_exchange_ipv4", "self_exchange_ipv6",
+                                             "cross_timestamps", "clocks", "system"}));
   const DiagnoseSection& clocks = *section_named(report, "clocks");
   EXPECT_EQ(number_of(clocks, "qpc_frequency_hz"),
             static_cast<double>(api.query_performance_frequency()));
@@ -121,8 +116,12 @@ TEST(Ptp4winDiagnose, EveryCheckRunsOrSaysWhyOnThisSystem) {
   }
   if (field(winsock, "sio_timestamping_accepted")->value == "false") {  // Wine: WSAEOPNOTSUPP
     EXPECT_NE(field(winsock, "error"), nullptr);
-    EXPECT_NE(section_named(report, "loopback_exchange")->not_run.find("refused"),
-              std::string::npos);
+    for (const char* exchange : {"self_exchange_ipv4", "self_exchange_ipv6"}) {
+      const std::string& why = section_named(report, exchange)->not_run;
+      EXPECT_TRUE(why.find("refused") != std::string::npos ||
+                  why.find("no IPv") != std::string::npos)
+          << exchange << ": " << why;
+    }
   }
   const std::string json = format_diagnose_json(report);
   EXPECT_EQ(std::count(json.begin(), json.end(), '{'), std::count(json.begin(), json.end(), '}'));

@@ -1,24 +1,16 @@
-// ptp4win --diagnose: the checks, run through the WinApi table, and the report's two formats.
+// ptp4win --diagnose: win::diagnose()'s facts as report sections, and the report's two formats.
 #include "ptp/ptp4win/diagnose.h"
 
-// clang-format off
-#include "ptp/win/windows_headers.h"
-// clang-format on
-
-#include <algorithm>
 #include <array>
-#include <cmath>
 #include <cstdio>
 #include <optional>
 
 #include "ptp/win/adapter_listing.h"
-#include "ptp/win/winsock_timestamp_types.h"
 
 namespace ptp::ptp4win {
 namespace {
 
-constexpr int kCrossTimestampCount = 1000;
-constexpr ULONG kErrorNotAllAssigned = 1300;  // ERROR_NOT_ALL_ASSIGNED
+constexpr DWORD kErrorNotAllAssigned = 1300;  // ERROR_NOT_ALL_ASSIGNED
 
 DiagnoseField text(std::string key, std::string value) {
   return {std::move(key), std::move(value), true};
@@ -78,24 +70,8 @@ DiagnoseSection interface_section(const win::AdapterInfo& adapter) {
           {}};
 }
 
-std::optional<win::AdapterTimestampReport> report_of(const win::WinApi& api,
-                                                     const win::AdapterInfo& adapter,
-                                                     std::string& error) {
-  auto reports = win::list_interfaces(api);
-  if (!reports) {
-    error = "cannot list the interfaces: " + os_error(reports.error());
-    return std::nullopt;
-  }
-  for (const win::AdapterTimestampReport& report : *reports) {
-    if (report.adapter.luid == adapter.luid) return report;
-  }
-  error = "the interface is no longer listed";
-  return std::nullopt;
-}
-
-DiagnoseSection capabilities_section(const std::optional<win::AdapterTimestampReport>& report,
-                                     const std::string& error) {
-  if (!report) return not_run("capabilities", error);
+DiagnoseSection capabilities_section(const win::Check<win::AdapterTimestampReport>& report) {
+  if (!report) return not_run("capabilities", report.error());
   DiagnoseSection section{"capabilities", {}, {}};
   section.fields.push_back(text("ipv4_source", std::string(win::to_string(report->ipv4_source))));
   section.fields.push_back(text("ipv6_source", std::string(win::to_string(report->ipv6_source))));
@@ -116,115 +92,131 @@ DiagnoseSection capabilities_section(const std::optional<win::AdapterTimestampRe
   return section;
 }
 
-// SIO_TIMESTAMPING on a UDP socket, RX and TX: accepted, or the Winsock error.
-DiagnoseSection winsock_section(const win::WinApi& api, bool& accepted) {
-  accepted = false;
-  if (!api.wsa_startup || !api.socket || !api.wsa_ioctl) {
-    return not_run("winsock_timestamping", "Winsock functions not available");
-  }
-  WSADATA data{};
-  if (api.wsa_startup(MAKEWORD(2, 2), &data) != 0) {
-    return not_run("winsock_timestamping", "WSAStartup failed");
-  }
+DiagnoseSection winsock_section(const win::Check<win::WinsockTimestampingFacts>& winsock) {
+  if (!winsock) return not_run("winsock_timestamping", winsock.error());
   DiagnoseSection section{"winsock_timestamping", {}, {}};
-  const SOCKET s = api.socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
-  if (s == INVALID_SOCKET) {
-    section.not_run = "cannot open a UDP socket: error " + std::to_string(api.wsa_get_last_error());
-  } else {
-    win::TimestampingConfig config{win::kTimestampingFlagRx | win::kTimestampingFlagTx, 16};
-    DWORD returned = 0;
-    accepted = api.wsa_ioctl(s, win::kSioTimestamping, &config, sizeof(config), nullptr, 0,
-                             &returned) == 0;
-    section.fields.push_back(flag("sio_timestamping_accepted", accepted));
-    if (!accepted) {
-      const int error = api.wsa_get_last_error();
-      section.fields.push_back(number("error", error));
-      if (error == WSAEOPNOTSUPP) {
-        section.fields.push_back(
-            text("meaning",
-                 "WSAEOPNOTSUPP: this Windows (or Wine) has no Winsock timestamping; "
-                 "ptp4win uses application-level timestamps"));
-      }
+  section.fields.push_back(flag("sio_timestamping_accepted", winsock->accepted));
+  if (!winsock->accepted) {
+    section.fields.push_back(number("error", winsock->error));
+    if (winsock->error == WSAEOPNOTSUPP) {
+      section.fields.push_back(text("meaning",
+                                    "WSAEOPNOTSUPP: this Windows (or Wine) has no Winsock "
+                                    "timestamping; ptp4win uses application-level timestamps"));
     }
-    (void)api.closesocket(s);
   }
-  (void)api.wsa_cleanup();
   return section;
 }
 
-DiagnoseSection cross_timestamp_section(const win::WinApi& api, const win::AdapterInfo& adapter,
-                                        const std::optional<win::AdapterTimestampReport>& report,
-                                        std::uint64_t qpc_hz) {
-  if (!api.capture_interface_hardware_cross_timestamp) {
-    return not_run("cross_timestamps",
-                   "CaptureInterfaceHardwareCrossTimestamp is not available (Windows 10 build "
-                   "20348+, Windows 11 or Server 2022 have it; Wine does not)");
+// Dotted quad, or eight uncompressed hexadecimal groups: enough to recognise the address.
+std::string address_text(const hal::IpAddress& address) {
+  const auto& o = address.octets();
+  std::array<char, 48> buffer{};
+  if (address.family() == hal::AddressFamily::kIpv4) {
+    (void)std::snprintf(buffer.data(), buffer.size(), "%u.%u.%u.%u", o[0], o[1], o[2], o[3]);
+  } else {
+    (void)std::snprintf(buffer.data(), buffer.size(), "%x:%x:%x:%x:%x:%x:%x:%x",
+                        (o[0] << 8U) | o[1], (o[2] << 8U) | o[3], (o[4] << 8U) | o[5],
+                        (o[6] << 8U) | o[7], (o[8] << 8U) | o[9], (o[10] << 8U) | o[11],
+                        (o[12] << 8U) | o[13], (o[14] << 8U) | o[15]);
   }
-  NET_LUID luid{};
-  luid.Value = adapter.luid;
-  std::vector<CrossTimestampSample> samples;
-  samples.reserve(kCrossTimestampCount);
-  for (int i = 0; i < kCrossTimestampCount; ++i) {
-    win::IfHardwareCrossTimestamp capture{};
-    const DWORD error = api.capture_interface_hardware_cross_timestamp(&luid, &capture);
-    if (error != 0) {
-      return not_run("cross_timestamps", "CaptureInterfaceHardwareCrossTimestamp failed after " +
-                                             std::to_string(i) + " samples: error " +
-                                             std::to_string(error));
-    }
-    samples.push_back(
-        {capture.system_timestamp_1, capture.hardware_clock_timestamp, capture.system_timestamp_2});
-  }
-  const std::uint64_t nic_hz = report && report->capabilities
-                                   ? report->capabilities->supported.hardware_clock_frequency_hz
-                                   : 0;
-  return summarize_cross_timestamps(samples, qpc_hz, nic_hz);
+  return buffer.data();
 }
 
-DiagnoseSection clocks_section(const win::WinApi& api, std::uint64_t qpc_hz) {
-  DiagnoseSection section{"clocks", {}, {}};
-  section.fields.push_back(number("qpc_frequency_hz", static_cast<double>(qpc_hz)));
-  DWORD64 adjustment = 0;
-  DWORD64 increment = 0;
-  BOOL disabled = TRUE;
-  if (api.get_system_time_adjustment_precise &&
-      api.get_system_time_adjustment_precise(&adjustment, &increment, &disabled) != FALSE) {
-    section.fields.push_back(text("adjustment_api", "GetSystemTimeAdjustmentPrecise"));
-  } else if (DWORD a = 0, i = 0; api.get_system_time_adjustment &&
-                                 api.get_system_time_adjustment(&a, &i, &disabled) != FALSE) {
-    adjustment = a;
-    increment = i;
-    section.fields.push_back(text(
-        "adjustment_api", "GetSystemTimeAdjustment (100 ns units; the precise API is absent)"));
-  } else {
-    section.not_run = "neither GetSystemTimeAdjustmentPrecise nor GetSystemTimeAdjustment answered";
+DiagnoseSection exchange_section(const win::SelfExchangeCheck& check) {
+  std::string name =
+      check.family == hal::AddressFamily::kIpv4 ? "self_exchange_ipv4" : "self_exchange_ipv6";
+  if (!check.result) return not_run(std::move(name), check.result.error());
+  const win::SelfExchangeFacts& f = *check.result;
+  DiagnoseSection section{std::move(name), {}, {}};
+  section.fields.push_back(text("destination", address_text(f.destination) + " (own address)"));
+  section.fields.push_back(number("sent", f.sent));
+  section.fields.push_back(number("received", f.received));
+  section.fields.push_back(number("rx_hardware_timestamps", f.rx_hardware));
+  section.fields.push_back(number("rx_software_timestamps", f.rx_software));
+  section.fields.push_back(number("rx_application_timestamps", f.rx_application));
+  section.fields.push_back(text("tx_source_requested", std::string(win::to_string(f.tx_source))));
+  section.fields.push_back(number("tx_timestamps_delivered", f.tx_delivered));
+  section.fields.push_back(number("tx_timestamps_not_delivered", f.tx_not_delivered));
+  section.fields.push_back(number("would_block_total", static_cast<double>(f.would_block_total)));
+  if (f.would_block_min) {
+    section.fields.push_back(number("would_block_min", static_cast<double>(*f.would_block_min)));
+    section.fields.push_back(
+        number("would_block_median", static_cast<double>(*f.would_block_median)));
+    section.fields.push_back(number("would_block_max", static_cast<double>(*f.would_block_max)));
+  }
+  if (f.tx_latency) {
+    section.fields.push_back(number("tx_timestamp_latency_min_us",
+                                    static_cast<double>(f.tx_latency->min.count()) / 1e3, 1));
+    section.fields.push_back(number("tx_timestamp_latency_median_us",
+                                    static_cast<double>(f.tx_latency->median.count()) / 1e3, 1));
+    section.fields.push_back(number("tx_timestamp_latency_max_us",
+                                    static_cast<double>(f.tx_latency->max.count()) / 1e3, 1));
+  }
+  if (f.tx_not_delivered > 0) {
+    section.fields.push_back(
+        text("note",
+             "a TX timestamp did not come: the exchange stopped there. Windows may route a "
+             "datagram to its own address inside the IP stack, where the NIC never stamps it"));
+  }
+  return section;
+}
+
+DiagnoseSection cross_timestamp_section(
+    const win::Check<win::CrossTimestampStatistics>& statistics) {
+  if (!statistics) return not_run("cross_timestamps", statistics.error());
+  const win::CrossTimestampStatistics& s = *statistics;
+  DiagnoseSection section{"cross_timestamps", {}, {}};
+  section.fields.push_back(number("samples", static_cast<double>(s.samples)));
+  section.fields.push_back(number("window_min_ns", s.window_min_ns, 1));
+  section.fields.push_back(number("window_median_ns", s.window_median_ns, 1));
+  section.fields.push_back(number("window_p99_ns", s.window_p99_ns, 1));
+  section.fields.push_back(number("window_max_ns", s.window_max_ns, 1));
+  section.fields.push_back(number("samples_in_rate", static_cast<double>(s.samples_in_rate)));
+  if (!s.nic_per_qpc_ratio) {
+    section.fields.push_back(text("rate", "not computed: fewer than 4 narrow samples"));
     return section;
   }
-  section.fields.push_back(number("time_increment", static_cast<double>(increment)));
-  section.fields.push_back(number("time_adjustment", static_cast<double>(adjustment)));
-  section.fields.push_back(flag("adjustment_disabled", disabled != FALSE));
-  // One unit of adjustment per increment: the finest frequency step, relative.
-  if (increment != 0) {
-    section.fields.push_back(
-        number("adjustment_granularity_ppb", 1e9 / static_cast<double>(increment), 3));
+  section.fields.push_back(number("nic_per_qpc_ratio", *s.nic_per_qpc_ratio, 9));
+  section.fields.push_back(text("ratio_scaled_by_nominal_frequencies",
+                                s.ratio_scaled_by_nominal_frequencies ? "yes" : "no"));
+  section.fields.push_back(number("ratio_drift_ppb", s.ratio_drift_ppb, 1));
+  return section;
+}
+
+DiagnoseSection clocks_section(const win::Check<win::ClockFacts>& clocks, std::uint64_t qpc_hz) {
+  DiagnoseSection section{"clocks", {}, {}};
+  section.fields.push_back(number("qpc_frequency_hz", static_cast<double>(qpc_hz)));
+  if (!clocks) {
+    section.not_run = clocks.error();
+    return section;
+  }
+  section.fields.push_back(
+      text("adjustment_api", clocks->api == win::AdjustmentApi::kPrecise
+                                 ? "GetSystemTimeAdjustmentPrecise"
+                                 : "GetSystemTimeAdjustment (100 ns units; the precise API "
+                                   "is absent)"));
+  section.fields.push_back(number("time_increment", static_cast<double>(clocks->time_increment)));
+  section.fields.push_back(number("time_adjustment", static_cast<double>(clocks->time_adjustment)));
+  section.fields.push_back(flag("adjustment_disabled", clocks->adjustment_disabled));
+  if (const auto granularity = clocks->adjustment_granularity_ppb()) {
+    section.fields.push_back(number("adjustment_granularity_ppb", *granularity, 3));
   }
   return section;
 }
 
-DiagnoseSection system_section(const win::WinApi& api) {
+DiagnoseSection system_section(const win::SystemFacts& facts) {
   DiagnoseSection section{"system", {}, {}};
-  const std::optional<bool> w32time =
-      api.w32time_running ? api.w32time_running() : std::optional<bool>();
+  const std::optional<bool>& w32time = facts.w32time_running;
   section.fields.push_back(
       text("w32time", !w32time ? "unknown (cannot query the service)"
                                : (*w32time ? "running: stop it (net stop w32time), it fights "
                                              "ptp4win's adjustments"
                                            : "not running")));
-  if (!api.enable_system_time_privilege) {
+  if (!facts.system_time_privilege) {
     section.fields.push_back(text("system_time_privilege", "unknown (cannot query the token)"));
     return section;
   }
-  const DWORD code = api.enable_system_time_privilege();
+  const DWORD code = *facts.system_time_privilege;
   section.fields.push_back(
       text("system_time_privilege",
            code == 0 ? "held (SeSystemtimePrivilege)"
@@ -232,25 +224,6 @@ DiagnoseSection system_section(const win::WinApi& api) {
                ? "not held: run elevated or grant \"Change the system time\" (or --free_running 1)"
                : "unknown (error " + std::to_string(code) + ")"));
   return section;
-}
-
-// NIC ticks per QPC tick by least squares over samples [first, last).
-double rate(std::span<const CrossTimestampSample> samples) {
-  const double q0 = static_cast<double>(samples.front().qpc_before);
-  const double n0 = static_cast<double>(samples.front().nic);
-  double sq = 0, sn = 0, sqq = 0, sqn = 0;
-  for (const CrossTimestampSample& s : samples) {
-    const double q =
-        (static_cast<double>(s.qpc_before) + static_cast<double>(s.qpc_after)) / 2 - q0;
-    const double n = static_cast<double>(s.nic) - n0;
-    sq += q;
-    sn += n;
-    sqq += q * q;
-    sqn += q * n;
-  }
-  const double count = static_cast<double>(samples.size());
-  const double denominator = count * sqq - sq * sq;
-  return denominator == 0 ? 0 : (count * sqn - sq * sn) / denominator;
 }
 
 std::string json_escape(std::string_view value) {
@@ -278,71 +251,22 @@ std::string json_escape(std::string_view value) {
 
 }  // namespace
 
-DiagnoseSection summarize_cross_timestamps(std::span<const CrossTimestampSample> samples,
-                                           std::uint64_t qpc_hz, std::uint64_t nic_hz) {
-  if (samples.size() < 4 || qpc_hz == 0) {
-    return not_run("cross_timestamps", "fewer than 4 samples or no QPC frequency");
+DiagnoseReport report_of(const win::Diagnosis& diagnosis) {
+  DiagnoseReport report;
+  report.sections.push_back(interface_section(diagnosis.adapter));
+  report.sections.push_back(capabilities_section(diagnosis.timestamps));
+  report.sections.push_back(winsock_section(diagnosis.winsock));
+  for (const win::SelfExchangeCheck& check : diagnosis.exchanges) {
+    report.sections.push_back(exchange_section(check));
   }
-  std::vector<double> windows_ns;
-  for (const CrossTimestampSample& s : samples) {
-    const double ticks = static_cast<double>(s.qpc_after) - static_cast<double>(s.qpc_before);
-    windows_ns.push_back(ticks * 1e9 / static_cast<double>(qpc_hz));
-  }
-  std::vector<double> sorted = windows_ns;
-  std::sort(sorted.begin(), sorted.end());
-  const double median = sorted[sorted.size() / 2];
-  const std::size_t p99_index =
-      std::min(sorted.size() - 1,
-               static_cast<std::size_t>(std::ceil(0.99 * static_cast<double>(sorted.size()))) - 1);
-  std::vector<CrossTimestampSample> narrow;
-  for (std::size_t i = 0; i < samples.size(); ++i) {
-    if (windows_ns[i] <= 4 * median) narrow.push_back(samples[i]);
-  }
-  DiagnoseSection section{"cross_timestamps", {}, {}};
-  section.fields.push_back(number("samples", static_cast<double>(samples.size())));
-  section.fields.push_back(number("window_min_ns", sorted.front(), 1));
-  section.fields.push_back(number("window_median_ns", median, 1));
-  section.fields.push_back(number("window_p99_ns", sorted[p99_index], 1));
-  section.fields.push_back(number("window_max_ns", sorted.back(), 1));
-  section.fields.push_back(number("samples_in_rate", static_cast<double>(narrow.size())));
-  if (narrow.size() < 4) {
-    section.fields.push_back(text("rate", "not computed: fewer than 4 narrow samples"));
-    return section;
-  }
-  const double scale =
-      nic_hz == 0 ? 1.0 : static_cast<double>(qpc_hz) / static_cast<double>(nic_hz);
-  const std::span<const CrossTimestampSample> all(narrow);
-  const double whole = rate(all) * scale;
-  const double first = rate(all.first(narrow.size() / 2)) * scale;
-  const double second = rate(all.subspan(narrow.size() / 2)) * scale;
-  section.fields.push_back(number("nic_per_qpc_ratio", whole, 9));
-  section.fields.push_back(text("ratio_scaled_by_nominal_frequencies", nic_hz == 0 ? "no" : "yes"));
-  section.fields.push_back(
-      number("ratio_drift_ppb", first == 0 ? 0 : (second / first - 1) * 1e9, 1));
-  return section;
+  report.sections.push_back(cross_timestamp_section(diagnosis.cross_timestamps));
+  report.sections.push_back(clocks_section(diagnosis.clocks, diagnosis.qpc_hz));
+  report.sections.push_back(system_section(diagnosis.system));
+  return report;
 }
 
 DiagnoseReport run_diagnose(const win::WinApi& api, const win::AdapterInfo& adapter) {
-  DiagnoseReport report;
-  const std::uint64_t qpc_hz =
-      api.query_performance_frequency
-          ? static_cast<std::uint64_t>(std::max<std::int64_t>(0, api.query_performance_frequency()))
-          : 0;
-  report.sections.push_back(interface_section(adapter));
-  std::string error;
-  const std::optional<win::AdapterTimestampReport> timestamps = report_of(api, adapter, error);
-  report.sections.push_back(capabilities_section(timestamps, error));
-  bool accepted = false;
-  report.sections.push_back(winsock_section(api, accepted));
-  report.sections.push_back(not_run(
-      "loopback_exchange",
-      accepted ? "not implemented in this version: the RX/TX timestamp exchange over loopback "
-                 "and the SIO_GET_TX_TIMESTAMP latency are not measured yet"
-               : "SIO_TIMESTAMPING was refused: there are no OS packet timestamps to exchange"));
-  report.sections.push_back(cross_timestamp_section(api, adapter, timestamps, qpc_hz));
-  report.sections.push_back(clocks_section(api, qpc_hz));
-  report.sections.push_back(system_section(api));
-  return report;
+  return report_of(win::diagnose(api, adapter));
 }
 
 std::string format_diagnose_text(const DiagnoseReport& report) {

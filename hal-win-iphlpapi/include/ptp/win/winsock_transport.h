@@ -62,6 +62,7 @@ struct WinsockTransportCounters {
   std::uint64_t send_errors = 0;  // WSASendMsg failed (the error went back to the caller)
   std::uint64_t tx_timestamps = 0;
   std::uint64_t tx_timestamps_lost = 0;
+  std::uint64_t tx_timestamp_would_block = 0;  // SIO_GET_TX_TIMESTAMP answered WSAEWOULDBLOCK
 };
 
 class WinsockTransport final : public hal::Transport {

@@ -1,17 +1,13 @@
-// `ptp4win --diagnose -i IFACE [--json]`: what a user attaches to a bug report. For one interface:
-// its supported and active timestamp capabilities and the source each family would use, whether
-// Winsock accepts SIO_TIMESTAMPING, 1,000 hardware cross-timestamps (window min/median/p99/max,
-// the NIC-vs-QPC frequency ratio and its drift between the two halves), the QPC frequency and the
-// system clock's increment and adjustment granularity, whether w32time runs and whether the
-// process holds SeSystemtimePrivilege. Every check that cannot run says why. The report is plain
-// data (sections of key/value fields) printed as text or JSON.
+// `ptp4win --diagnose -i IFACE [--json]`: what a user attaches to a bug report. The facts come
+// from win::diagnose() (hal-win-iphlpapi's diagnosis.h); this file turns them into a report of
+// sections of key/value fields, each section either filled or saying why its check did not run,
+// printed as text or JSON.
 #pragma once
 
-#include <cstdint>
-#include <span>
 #include <string>
 #include <vector>
 
+#include "ptp/win/diagnosis.h"
 #include "ptp/win/interface_lookup.h"
 #include "ptp/win/win_api.h"
 
@@ -33,21 +29,11 @@ struct DiagnoseReport {
   std::vector<DiagnoseSection> sections;
 };
 
-// One cross-timestamp: QPC before, NIC clock, QPC after (IfHardwareCrossTimestamp).
-struct CrossTimestampSample {
-  std::uint64_t qpc_before = 0;
-  std::uint64_t nic = 0;
-  std::uint64_t qpc_after = 0;
-};
+// The facts as sections: interface, capabilities, winsock_timestamping, self_exchange_ipv4,
+// self_exchange_ipv6, cross_timestamps, clocks, system.
+DiagnoseReport report_of(const win::Diagnosis& diagnosis);
 
-// The statistics of `samples` (at least 4): the QPC window in ns (min, median, p99, max), and the
-// NIC clock's rate against QPC's (NIC ticks per QPC tick, scaled by the nominal frequencies so 1
-// means both run at their nominal rates; `nic_hz` 0: unscaled) over the whole run and the change
-// between the first and the second half, in ppb. Windows wider than 4x the median are left out
-// of the rates (a preempted capture). nullopt-like: an empty section's not_run says why.
-DiagnoseSection summarize_cross_timestamps(std::span<const CrossTimestampSample> samples,
-                                           std::uint64_t qpc_hz, std::uint64_t nic_hz);
-
+// win::diagnose() on the real system (no pass_time hook: QPC runs while it polls), as a report.
 DiagnoseReport run_diagnose(const win::WinApi& api, const win::AdapterInfo& adapter);
 
 std::string format_diagnose_text(const DiagnoseReport& report);
