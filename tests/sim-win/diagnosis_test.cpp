@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <deque>
+#include <iomanip>
 #include <iostream>
 #include <memory>
 
@@ -185,7 +186,7 @@ TEST(SimWindowsDiagnosis, HardwareNicAnswersAsTheScenarioSetIt) {
   // Constant crystals: no drift beyond what the two halves' own errors allow (each half's sd is
   // 2*sqrt(2) times the whole's, their difference's sqrt(2) times that).
   EXPECT_NEAR(x.ratio_drift_ppb, 0, 6 * 4 * slope_sd * 1e9);
-  std::cout << "cross: window ns " << x.window_min_ns << "/" << x.window_median_ns << "/"
+  std::cout << std::setprecision(10) << "cross: window ns " << x.window_min_ns << "/" << x.window_median_ns << "/"
             << x.window_p99_ns << "/" << x.window_max_ns << " ratio " << *x.nic_per_qpc_ratio
             << " (truth " << expected << ", bound " << 6 * slope_sd << ") drift "
             << x.ratio_drift_ppb << " ppb\n";
