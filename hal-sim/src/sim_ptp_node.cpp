@@ -70,4 +70,9 @@ void SimPtpNode::on_offset_measured(const OffsetMeasured& measurement, Nanosecon
   if (observer_ != nullptr) observer_->on_offset_measured(measurement, now);
 }
 
+void SimPtpNode::on_peer_delay_input_rejected(const PeerDelayInputRejected& rejected,
+                                              Nanoseconds now) {
+  if (observer_ != nullptr) observer_->on_peer_delay_input_rejected(rejected, now);
+}
+
 }  // namespace ptp::sim

@@ -250,6 +250,11 @@ void PortDriver::execute(const PortActions& actions, Nanoseconds now,
                        follow_ups.utc_offset_changed = true;
                      }
                    },
+                   [&](const PeerDelayInputRejected& rejected) {
+                     if (observer_ != nullptr) {
+                       observer_->on_peer_delay_input_rejected(rejected, now);
+                     }
+                   },
                },
                action);
   }

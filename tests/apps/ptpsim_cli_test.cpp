@@ -1,6 +1,6 @@
 // The ptpsim binary as a user meets it, run as a subprocess: bad scenario files give the parser's
-// "file:line: key: problem" and exit status 2, as do bad options; --help, a short run, --log and
-// --plot work.
+// "file:line: key: problem" and exit status 2, as do bad options; --help, a short run, --log
+// (bad peer-delay input logged once) and --plot work.
 #include <gtest/gtest.h>
 
 #include <sys/wait.h>
@@ -109,6 +109,43 @@ TEST(PtpsimCommandLine, LogLinesAreInPtp4lStyle) {
       << outcome.output;
   EXPECT_NE(outcome.output.find("]: oc-hw master offset "), std::string::npos);
   EXPECT_NE(outcome.output.find(" path delay "), std::string::npos);
+}
+
+// Three P2P clocks on one plain switch: each hears two peers. Each says so once in its log,
+// though every interval brings another second peer (counted) until the port faults.
+TEST(PtpsimCommandLine, BadPeerDelayInputIsLoggedOncePerClock) {
+  const std::string scenario = write_scenario("ptpsim_three_peers.toml", R"(
+[run]
+duration = "20 s"
+[[node]]
+name = "gm"
+options = { delay_mechanism = "P2P", priority1 = 10 }
+[[node]]
+name = "a"
+options = { delay_mechanism = "P2P" }
+[[node]]
+name = "b"
+options = { delay_mechanism = "P2P" }
+[[switch]]
+name = "sw"
+[[link]]
+a = "gm"
+b = "sw"
+[[link]]
+a = "a"
+b = "sw"
+[[link]]
+a = "b"
+b = "sw"
+)");
+  const Outcome outcome = run_ptpsim("--log --quiet '" + scenario + "'");
+  EXPECT_EQ(outcome.status, 0) << outcome.output;
+  for (const std::string node : {"gm", "a", "b"}) {
+    const std::string line = "]: " + node + " port 1: a second peer answered a peer delay request";
+    const auto first = outcome.output.find(line);
+    EXPECT_NE(first, std::string::npos) << outcome.output;
+    EXPECT_EQ(outcome.output.find(line, first + 1), std::string::npos) << outcome.output;
+  }
 }
 
 // Without gnuplot, --plot fails at once with a message saying how to get it (before the run).

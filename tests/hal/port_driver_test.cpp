@@ -93,9 +93,15 @@ class RecordingObserver : public PortDriverObserver {
     (void)now;
     utc_offsets.push_back(applied);
   }
+  void on_peer_delay_input_rejected(const PeerDelayInputRejected& rejected,
+                                    Nanoseconds now) override {
+    (void)now;
+    peer_delay_rejections.push_back(rejected);
+  }
   std::vector<StateChanged> changes;
   std::vector<Nanoseconds> offsets;
   std::vector<Nanoseconds> utc_offsets;
+  std::vector<PeerDelayInputRejected> peer_delay_rejections;
 };
 
 class NicMapping : public NicCounterMapping {
@@ -147,6 +153,7 @@ class PortDriverTest : public testing::Test {
   void start(bool with_hardware_clock = false) {
     port_config_ = clock_test::base_config();
     port_config_.log_sync_interval = 0;
+    if (peer_to_peer_) port_config_.delay_mechanism = DelayMechanism::kP2P;
     auto clock = OrdinaryClock::create(port_config_, servo_);
     ASSERT_TRUE(clock.has_value());
     clock_.emplace(std::move(clock).value());
@@ -256,6 +263,7 @@ class PortDriverTest : public testing::Test {
   std::array<std::optional<Nanoseconds>, kPortTimerCount> armed_{};
   std::optional<HalError> send_error_;
   bool withhold_tags_ = false;
+  bool peer_to_peer_ = false;
   std::uint32_t next_tag_ = 1;
   std::uint16_t sync_sequence_ = 10;
   AnnounceSpec spec_;
@@ -365,6 +373,23 @@ TEST_F(PortDriverTest, UnconvertibleReceiveTimestampIsCounted) {
   receive(clock_test::sync(sync), PtpUdpPort::kEvent,
           PacketTimestamp{TimestampSource::kNone, CounterTicks{1}});
   EXPECT_EQ(driver_->counters().unconvertible_timestamps, 1U);
+}
+
+TEST_F(PortDriverTest, BadPeerDelayInputReachesTheObserverOnceAndIsCountedEveryTime) {
+  peer_to_peer_ = true;
+  start();
+  for (int i = 0; i < 3; ++i) {
+    wire::Header header = clock_test::header(MessageType::kPdelayResp, kMasterA,
+                                             static_cast<std::uint16_t>(40 + i), 0x7F);
+    header.flags.set(wire::HeaderFlags::kTwoStep);
+    receive(clock_test::encode(
+                wire::Message{header, wire::PdelayResp{ts(utc(now_)), clock_test::kOurPort}, {}}),
+            PtpUdpPort::kEvent);
+  }
+  ASSERT_EQ(observer_.peer_delay_rejections.size(), 1U);
+  EXPECT_EQ(observer_.peer_delay_rejections[0].problem, PeerDelayProblem::kUnexpectedResponse);
+  EXPECT_EQ(observer_.peer_delay_rejections[0].source, kMasterA);
+  EXPECT_EQ(clock_->counters().drops(DropReason::kUnmatchedSequence), 3U);
 }
 
 // ---- Lost timestamps and failures ------------------------------------------------------------

@@ -181,6 +181,28 @@ TEST_F(Ptp4winLogger, ObserverLogsTheAppliedUtcOffsetAtInfo) {
   EXPECT_TRUE(lines_.empty());
 }
 
+TEST(Ptp4winLogFormat, PeerDelayRejected) {
+  const PortIdentity peer{kOther, 2};
+  EXPECT_EQ(format_peer_delay_rejected(1, {PeerDelayProblem::kSecondPeer, peer, std::nullopt}),
+            "port 1: a second peer answered a peer delay request (from aabbcc.fffe.ddee01-2); "
+            "further ones are counted only");
+  EXPECT_EQ(format_peer_delay_rejected(
+                1, {PeerDelayProblem::kNeighborDelayOutOfRange, peer, Nanoseconds(25'000'000)}),
+            "port 1: neighbor delay outside min_neighbor_prop_delay..neighborPropDelayThresh "
+            "(from aabbcc.fffe.ddee01-2, 25000000 ns); further ones are counted only");
+}
+
+TEST_F(Ptp4winLogger, ObserverWarnsOfBadPeerDelayInput) {
+  const Logger warning = make(4);
+  PortLogObserver observer(warning, 1, kOwn, 1);
+  observer.on_peer_delay_input_rejected(
+      {PeerDelayProblem::kUnexpectedResponse, PortIdentity{kOther, 1}, std::nullopt}, now_);
+  EXPECT_EQ(lines_,
+            (std::vector<std::string>{
+                "ptp4win[16234.193]: port 1: peer delay response for a request this port "
+                "did not send (from aabbcc.fffe.ddee01-1); further ones are counted only"}));
+}
+
 TEST_F(Ptp4winLogger, InfoLinesHiddenBelowLevelSix) {
   const Logger logger = make(5);
   PortLogObserver observer(logger, 1, kOwn, 1);

@@ -51,6 +51,17 @@ std::string format_utc_offset(std::uint16_t port_number, Nanoseconds applied,
          (time_properties.current_utc_offset_valid ? "1" : "0") + ")";
 }
 
+std::string format_peer_delay_rejected(std::uint16_t port_number,
+                                       const PeerDelayInputRejected& rejected) {
+  std::string line = "port " + std::to_string(port_number) + ": ";
+  line += to_string(rejected.problem);
+  line += " (from " + format_clock_identity(rejected.source.clock_identity) + "-" +
+          std::to_string(rejected.source.port_number);
+  if (rejected.link_delay) line += ", " + std::to_string(rejected.link_delay->count()) + " ns";
+  line += "); further ones are counted only";
+  return line;
+}
+
 std::string format_best_master(const ClockIdentity& best, const ClockIdentity& own) {
   if (best == own) return "selected local clock " + format_clock_identity(own) + " as best master";
   return "selected best master clock " + format_clock_identity(best);

@@ -38,6 +38,12 @@ void PortLogObserver::on_utc_offset_changed(Nanoseconds applied,
   logger_.log(LogLevel::kInfo, format_utc_offset(port_number_, applied, time_properties));
 }
 
+void PortLogObserver::on_peer_delay_input_rejected(const PeerDelayInputRejected& rejected,
+                                                   Nanoseconds now) {
+  (void)now;
+  logger_.log(LogLevel::kWarning, format_peer_delay_rejected(port_number_, rejected));
+}
+
 void PortLogObserver::check_best_master(PortState state, const ClockIdentity& best) {
   if (state == PortState::kInitializing || state == PortState::kListening ||
       state == PortState::kFaulty || state == PortState::kDisabled) {

@@ -34,4 +34,18 @@ void NodeLog::on_offset_measured(const OffsetMeasured& measurement, Nanoseconds 
   *out_ << "ptpsim[" << format_seconds(seconds()) << "]: " << name_ << line.data() << '\n';
 }
 
+void NodeLog::on_peer_delay_input_rejected(const PeerDelayInputRejected& rejected,
+                                           Nanoseconds now) {
+  (void)now;
+  if (out_ == nullptr) return;
+  const auto& o = rejected.source.clock_identity.octets;
+  std::array<char, 64> source{};
+  std::snprintf(source.data(), source.size(), "%02x%02x%02x.%02x%02x.%02x%02x%02x-%u", o[0], o[1],
+                o[2], o[3], o[4], o[5], o[6], o[7], unsigned{rejected.source.port_number});
+  *out_ << "ptpsim[" << format_seconds(seconds()) << "]: " << name_
+        << " port 1: " << to_string(rejected.problem) << " (from " << source.data();
+  if (rejected.link_delay) *out_ << ", " << rejected.link_delay->count() << " ns";
+  *out_ << "); further ones are counted only\n";
+}
+
 }  // namespace ptp::ptpsim

@@ -21,6 +21,8 @@ class NodeLog final : public hal::PortDriverObserver {
 
   void on_state_changed(const StateChanged& change, Nanoseconds now) override;
   void on_offset_measured(const OffsetMeasured& measurement, Nanoseconds now) override;
+  void on_peer_delay_input_rejected(const PeerDelayInputRejected& rejected,
+                                    Nanoseconds now) override;
 
   [[nodiscard]] const std::vector<StateTransition>& transitions() const { return transitions_; }
 

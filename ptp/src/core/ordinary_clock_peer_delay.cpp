@@ -71,7 +71,7 @@ void OrdinaryClock::handle_pdelay_request(const wire::Message& message,
 bool OrdinaryClock::handle_pdelay_tx_timestamp(TxTimestampId id, Nanoseconds transmit_time,
                                                PortActions& out) {
   if (peer_delay_.request_transmitted(id, transmit_time)) {
-    count_peer_delay(peer_delay_.try_complete());
+    count_peer_delay(peer_delay_.try_complete(), peer_delay_.peer().value_or(PortIdentity{}), out);
     return true;
   }
   const auto response = pending_pdelay_responses_.take(
@@ -111,20 +111,28 @@ void OrdinaryClock::handle_pdelay_response(const wire::Message& message,
     return;
   }
   count_peer_delay(peer_delay_.response(message.header, std::get<wire::PdelayResp>(message.body),
-                                        *received.receive_time));
+                                        *received.receive_time),
+                   message.header.source_port_identity, out);
   (void)now;
-  (void)out;
 }
 
 void OrdinaryClock::handle_pdelay_response_follow_up(const wire::Message& message, Nanoseconds now,
                                                      PortActions& out) {
   count_peer_delay(
-      peer_delay_.follow_up(message.header, std::get<wire::PdelayRespFollowUp>(message.body)));
+      peer_delay_.follow_up(message.header, std::get<wire::PdelayRespFollowUp>(message.body)),
+      message.header.source_port_identity, out);
   (void)now;
-  (void)out;
 }
 
-void OrdinaryClock::count_peer_delay(PeerDelayVerdict verdict) {
+void OrdinaryClock::report_once(const PeerDelayInputRejected& rejected, PortActions& out) {
+  bool& reported = peer_delay_problems_reported_.at(static_cast<std::size_t>(rejected.problem));
+  if (reported) return;
+  reported = true;
+  out.push(rejected);
+}
+
+void OrdinaryClock::count_peer_delay(PeerDelayVerdict verdict, const PortIdentity& source,
+                                     PortActions& out) {
   switch (verdict) {
     case PeerDelayVerdict::kWaiting: break;
     case PeerDelayVerdict::kMeasured: {
@@ -134,13 +142,22 @@ void OrdinaryClock::count_peer_delay(PeerDelayVerdict verdict) {
         port_ds_.mean_link_delay =
             interval.has_value() ? interval.value() : TimeInterval::too_big();
       }
-      if (!peer_delay_.capable()) ++counters_.peer_delay_out_of_range;
+      if (!peer_delay_.capable()) {
+        ++counters_.peer_delay_out_of_range;
+        report_once({PeerDelayProblem::kNeighborDelayOutOfRange, source, delay}, out);
+      }
       break;
     }
     case PeerDelayVerdict::kNoRequest:
-    case PeerDelayVerdict::kWrongSequence: drop(DropReason::kUnmatchedSequence); break;
+    case PeerDelayVerdict::kWrongSequence:
+      drop(DropReason::kUnmatchedSequence);
+      report_once({PeerDelayProblem::kUnexpectedResponse, source, std::nullopt}, out);
+      break;
     case PeerDelayVerdict::kNotForUs: drop(DropReason::kNotForUs); break;
-    case PeerDelayVerdict::kSecondResponder: drop(DropReason::kSecondPeer); break;
+    case PeerDelayVerdict::kSecondResponder:
+      drop(DropReason::kSecondPeer);
+      report_once({PeerDelayProblem::kSecondPeer, source, std::nullopt}, out);
+      break;
     case PeerDelayVerdict::kBadTimestamp: drop(DropReason::kBadTimestamp); break;
   }
 }

@@ -2,10 +2,12 @@
 // Pdelay_Resp_Follow_Up with their exact fields, the requester's timer in every state that
 // measures, the slave's offset from the link delay and the Sync's correctionField, messages of
 // the other mechanism refused and counted, bad replies counted, several peers faulting the port,
-// the neighbour delay limits, and the header's minorVersionPTP.
+// the neighbour delay limits, each kind of bad reply reported once (PeerDelayInputRejected), and
+// the header's minorVersionPTP.
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <vector>
 
 #include "ordinary_clock_test_support.h"
 
@@ -238,6 +240,69 @@ TEST(OrdinaryClockPeerDelayTest, LinkDelayBeyondTheThresholdWithholdsOffsets) {
   EXPECT_TRUE(all_of<OffsetMeasured>(actions).empty());
   EXPECT_EQ(h.counters().measurements_not_capable, 1U);
   EXPECT_EQ(h.state(), PortState::kUncalibrated);
+}
+
+TEST(OrdinaryClockPeerDelayTest, EachKindOfBadReplyIsReportedOnceAndCountedEveryTime) {
+  Harness h(p2p_config());
+  h.start(seconds(1));
+  // A response for a request we did not send: reported with its sender, then only counted.
+  const auto first = all_of<PeerDelayInputRejected>(
+      h.event(pdelay_resp(kMasterA, 5, ts(seconds(3))), seconds(2), seconds(2)));
+  ASSERT_EQ(first.size(), 1U);
+  EXPECT_EQ(first[0].problem, PeerDelayProblem::kUnexpectedResponse);
+  EXPECT_EQ(first[0].source, kMasterA);
+  EXPECT_FALSE(first[0].link_delay.has_value());
+  EXPECT_TRUE(all_of<PeerDelayInputRejected>(
+                  h.general(pdelay_follow_up(kMasterB, 6, ts(seconds(3))), seconds(2)))
+                  .empty());
+  EXPECT_EQ(h.counters().drops(DropReason::kUnmatchedSequence), 2U);
+  // A second peer, in two intervals: reported once, with the second peer as the source.
+  std::vector<PeerDelayInputRejected> second_peer;
+  for (int round = 0; round < 2; ++round) {
+    const Nanoseconds now = seconds(3 + round);
+    const auto sent = last_send(h.timer(PortTimer::kPdelayRequest, now), MessageType::kPdelayReq);
+    ASSERT_TRUE(sent.has_value());
+    const std::uint16_t sequence = decode(*sent).header.sequence_id;
+    for (const PortIdentity& sender : {kMasterA, kMasterB}) {
+      for (const auto& rejected : all_of<PeerDelayInputRejected>(
+               h.event(pdelay_resp(sender, sequence, ts(now)), now, now))) {
+        second_peer.push_back(rejected);
+      }
+    }
+  }
+  ASSERT_EQ(second_peer.size(), 1U);
+  EXPECT_EQ(second_peer[0].problem, PeerDelayProblem::kSecondPeer);
+  EXPECT_EQ(second_peer[0].source, kMasterB);
+  EXPECT_EQ(h.counters().drops(DropReason::kSecondPeer), 2U);
+  EXPECT_EQ(h.state(), PortState::kListening);  // neither report faults the port
+}
+
+TEST(OrdinaryClockPeerDelayTest, AnOutOfRangeLinkDelayIsReportedOnceWithTheDelay) {
+  PortConfig config = p2p_config();
+  config.neighbor_prop_delay_thresh = ns(500);
+  Harness h(config);
+  h.start(seconds(1));
+  std::vector<PeerDelayInputRejected> reports;
+  for (int round = 0; round < 3; ++round) {
+    const Nanoseconds now = seconds(2 + round);
+    const auto sent = last_send(h.timer(PortTimer::kPdelayRequest, now), MessageType::kPdelayReq);
+    ASSERT_TRUE(sent.has_value());
+    const std::uint16_t sequence = decode(*sent).header.sequence_id;
+    const Nanoseconds t1 = seconds(1'700'000'000) + now;
+    h.tx_timestamp(*sent->timestamp_id, t1, now);
+    const Nanoseconds t2 = t1 + ns(700);
+    const Nanoseconds t3 = t2 + ns(10'000);
+    h.event(pdelay_resp(kMasterA, sequence, ts(t2)), t3 + ns(700), now + ms(1));
+    for (const auto& rejected : all_of<PeerDelayInputRejected>(
+             h.general(pdelay_follow_up(kMasterA, sequence, ts(t3)), now + ms(2)))) {
+      reports.push_back(rejected);
+    }
+  }
+  ASSERT_EQ(reports.size(), 1U);
+  EXPECT_EQ(reports[0].problem, PeerDelayProblem::kNeighborDelayOutOfRange);
+  EXPECT_EQ(reports[0].source, kMasterA);
+  EXPECT_EQ(reports[0].link_delay, ns(700));
+  EXPECT_EQ(h.counters().peer_delay_out_of_range, 3U);
 }
 
 TEST(OrdinaryClockPeerDelayTest, HeadersCarryTheConfiguredMinorVersion) {

@@ -97,6 +97,8 @@ class SimPtpNode final : public hal::PortDriverObserver {
 
   void on_state_changed(const StateChanged& change, Nanoseconds now) override;
   void on_offset_measured(const OffsetMeasured& measurement, Nanoseconds now) override;
+  void on_peer_delay_input_rejected(const PeerDelayInputRejected& rejected,
+                                    Nanoseconds now) override;
 
  private:
   SimPtpNode(const SimPtpNodeConfig& config, std::unique_ptr<SimHost> host);

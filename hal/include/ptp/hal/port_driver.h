@@ -91,6 +91,12 @@ class PortDriverObserver {
     (void)time_properties;
     (void)now;
   }
+  // The first of a kind of bad peer-delay input on the port (the core reports each kind once).
+  virtual void on_peer_delay_input_rejected(const PeerDelayInputRejected& rejected,
+                                            Nanoseconds now) {
+    (void)rejected;
+    (void)now;
+  }
 };
 
 struct PortDriverCounters {

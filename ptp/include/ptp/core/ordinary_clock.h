@@ -11,6 +11,7 @@
 // a pure function of its inputs.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -210,7 +211,10 @@ class OrdinaryClock {
                               Nanoseconds now, PortActions& out);
   void handle_pdelay_response_follow_up(const wire::Message& message, Nanoseconds now,
                                         PortActions& out);
-  void count_peer_delay(PeerDelayVerdict verdict);
+  // Counts what became of a peer-delay message from `source`, and reports the first of each
+  // PeerDelayProblem.
+  void count_peer_delay(PeerDelayVerdict verdict, const PortIdentity& source, PortActions& out);
+  void report_once(const PeerDelayInputRejected& rejected, PortActions& out);
   // A transmit timestamp of the peer delay mechanism (request or response); false if not one.
   bool handle_pdelay_tx_timestamp(TxTimestampId id, Nanoseconds transmit_time, PortActions& out);
   bool handle_pdelay_tx_timestamp_lost(TxTimestampId id);
@@ -267,6 +271,8 @@ class OrdinaryClock {
   PeerDelay peer_delay_;
   PendingExchanges<PendingPdelayResponse, kPendingPdelayResponseCapacity> pending_pdelay_responses_;
   bool pdelay_timer_running_ = false;
+  // Which PeerDelayProblems this port has reported (each once; the counters count every one).
+  std::array<bool, kPeerDelayProblemCount> peer_delay_problems_reported_{};
   // The servo's decisions have set the clock's frequency since the port last held it.
   bool frequency_steered_ = false;
   std::optional<PeerAddress> master_address_;  // where the parent's Syncs come from (hybrid)

@@ -25,7 +25,9 @@
 //   TimescaleChanged  the timescale of the time the clock follows changed (timePropertiesDS's
 //                     ptpTimescale, currentUtcOffset or currentUtcOffsetValid: another parent,
 //                     the parent's new properties, the clock's own as grandmaster): a driver
-//                     that converts a UTC clock to that time must apply another offset.
+//                     that converts a UTC clock to that time must apply another offset,
+//   PeerDelayInputRejected  the first of a kind of bad peer-delay input (for one log line; the
+//                     port's counters count every one).
 #pragma once
 
 #include <array>
@@ -40,6 +42,7 @@
 #include "ptp/core/peer_address.h"
 #include "ptp/core/port_event.h"
 #include "ptp/core/port_state.h"
+#include "ptp/identity.h"
 #include "ptp/nanoseconds.h"
 #include "ptp/servo/servo.h"
 
@@ -137,8 +140,36 @@ struct TimescaleChanged {
   TimePropertiesDataSet time_properties;
 };
 
-using PortAction = std::variant<SendMessage, ArmTimer, CancelTimer, StepClock, SetClockFrequency,
-                                StateChanged, OffsetMeasured, TimescaleChanged>;
+// The kinds of bad peer-delay input the port reports once each (and counts every time).
+enum class PeerDelayProblem : std::uint8_t {
+  kUnexpectedResponse,  // a Pdelay_Resp or its Follow_Up for no request this port has outstanding
+  kSecondPeer,          // a second port answered the same Pdelay_Req (a P2P link has one peer)
+  kNeighborDelayOutOfRange,  // the link delay outside [min_neighbor_prop_delay, thresh]
+};
+inline constexpr std::size_t kPeerDelayProblemCount = 3;
+
+constexpr std::string_view to_string(PeerDelayProblem problem) {
+  switch (problem) {
+    case PeerDelayProblem::kUnexpectedResponse:
+      return "peer delay response for a request this port did not send";
+    case PeerDelayProblem::kSecondPeer: return "a second peer answered a peer delay request";
+    case PeerDelayProblem::kNeighborDelayOutOfRange:
+      return "neighbor delay outside min_neighbor_prop_delay..neighborPropDelayThresh";
+  }
+  return "unknown peer delay problem";
+}
+
+// Emitted the first time a port meets each PeerDelayProblem; later ones are only counted
+// (PortCounters: dropped unmatched_sequence and second_peer, peer_delay_out_of_range).
+struct PeerDelayInputRejected {
+  PeerDelayProblem problem = PeerDelayProblem::kUnexpectedResponse;
+  PortIdentity source;                    // the sender (the peer, for an out-of-range delay)
+  std::optional<Nanoseconds> link_delay;  // kNeighborDelayOutOfRange: the filtered link delay
+};
+
+using PortAction =
+    std::variant<SendMessage, ArmTimer, CancelTimer, StepClock, SetClockFrequency, StateChanged,
+                 OffsetMeasured, TimescaleChanged, PeerDelayInputRejected>;
 
 // The actions of one event, in the order the caller must execute them. Fixed capacity: no event
 // produces more than about 15 (a fault-reset cascade); a full list drops the action and counts it

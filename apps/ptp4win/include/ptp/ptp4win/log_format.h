@@ -41,6 +41,11 @@ std::string format_offset(const OffsetMeasured& measurement);
 // "selected local clock 001122.fffe.334455 as best master".
 std::string format_best_master(const ClockIdentity& best, const ClockIdentity& own);
 
+// "port 1: a second peer answered a peer delay request (from 001122.fffe.334455-1); further ones
+// are counted only", with ", 25000000 ns" after the source for an out-of-range link delay.
+std::string format_peer_delay_rejected(std::uint16_t port_number,
+                                       const PeerDelayInputRejected& rejected);
+
 // Ours (ptp4l has no equivalent line): the offset the driver now adds to the system clock (UTC),
 // "port 1: UTC offset 37 s applied to the system clock (PTP timescale, currentUtcOffsetValid 1)"
 // or "port 1: no UTC offset applied to the system clock (ARB timescale)".

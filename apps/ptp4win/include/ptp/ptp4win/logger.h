@@ -56,6 +56,9 @@ class PortLogObserver final : public hal::PortDriverObserver {
   void on_offset_measured(const OffsetMeasured& measurement, Nanoseconds now) override;
   void on_utc_offset_changed(Nanoseconds applied, const TimePropertiesDataSet& time_properties,
                              Nanoseconds now) override;
+  // A warning, once per kind of bad peer-delay input (the core reports each kind once).
+  void on_peer_delay_input_rejected(const PeerDelayInputRejected& rejected,
+                                    Nanoseconds now) override;
   // Call after anything that may have run the BMCA: logs when the best master changed, once the
   // port has made a state decision (not while INITIALIZING, LISTENING, FAULTY or DISABLED).
   void check_best_master(PortState state, const ClockIdentity& best);
