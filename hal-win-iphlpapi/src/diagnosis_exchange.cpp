@@ -67,20 +67,9 @@ struct Outstanding final : hal::PacketListener {
 };
 
 template <class T>
-T median_of(std::vector<T> values) {
+Spread<T> spread_of(std::vector<T> values) {
   std::sort(values.begin(), values.end());
-  return values[values.size() / 2];
-}
-
-void summarize(SelfExchangeFacts& facts, const std::vector<std::uint64_t>& would_blocks,
-               const std::vector<Nanoseconds>& latencies) {
-  if (would_blocks.empty()) return;
-  facts.would_block_min = *std::min_element(would_blocks.begin(), would_blocks.end());
-  facts.would_block_median = median_of(would_blocks);
-  facts.would_block_max = *std::max_element(would_blocks.begin(), would_blocks.end());
-  facts.tx_latency =
-      LatencyStatistics{*std::min_element(latencies.begin(), latencies.end()), median_of(latencies),
-                        *std::max_element(latencies.begin(), latencies.end())};
+  return {values.front(), values[values.size() / 2], values.back()};
 }
 
 std::string open_error(const hal::HalError& error, const DiagnosisOptions& options) {
@@ -166,7 +155,10 @@ Check<SelfExchangeFacts> self_exchange(const WinApi& api, const AdapterInfo& ada
     would_blocks.push_back(would_block);
     latencies.push_back(Nanoseconds((*outstanding.tx_at - sent_at) * 1'000'000'000 / qpc_hz));
   }
-  summarize(facts, would_blocks, latencies);
+  if (!would_blocks.empty()) {
+    facts.would_block = spread_of(would_blocks);
+    facts.tx_latency = spread_of(latencies);
+  }
   return facts;
 }
 

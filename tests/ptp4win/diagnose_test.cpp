@@ -60,12 +60,10 @@ TEST(Ptp4winDiagnose, SectionsFromFacts) {
   f.destination = hal::IpAddress::v4(192, 0, 2, 1);
   f.sent = f.received = f.rx_hardware = f.tx_delivered = 5;
   f.tx_source = hal::TimestampSource::kHardware;
-  f.would_block_min = 69;
-  f.would_block_median = 70;
-  f.would_block_max = 71;
+  f.would_block = win::Spread<std::uint64_t>{69, 70, 71};
   f.would_block_total = 350;
   f.tx_latency =
-      win::LatencyStatistics{Nanoseconds(69'900), Nanoseconds(70'000), Nanoseconds(71'000)};
+      win::Spread<Nanoseconds>{Nanoseconds(69'900), Nanoseconds(70'000), Nanoseconds(71'000)};
   d.exchanges.push_back({hal::AddressFamily::kIpv4, f});
   d.exchanges.push_back({hal::AddressFamily::kIpv6, unexpected(std::string("no IPv6 here"))});
   win::ClockFacts clocks;

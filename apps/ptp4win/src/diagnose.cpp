@@ -138,11 +138,11 @@ DiagnoseSection exchange_section(const win::SelfExchangeCheck& check) {
   section.fields.push_back(number("tx_timestamps_delivered", f.tx_delivered));
   section.fields.push_back(number("tx_timestamps_not_delivered", f.tx_not_delivered));
   section.fields.push_back(number("would_block_total", static_cast<double>(f.would_block_total)));
-  if (f.would_block_min) {
-    section.fields.push_back(number("would_block_min", static_cast<double>(*f.would_block_min)));
+  if (f.would_block) {
+    section.fields.push_back(number("would_block_min", static_cast<double>(f.would_block->min)));
     section.fields.push_back(
-        number("would_block_median", static_cast<double>(*f.would_block_median)));
-    section.fields.push_back(number("would_block_max", static_cast<double>(*f.would_block_max)));
+        number("would_block_median", static_cast<double>(f.would_block->median)));
+    section.fields.push_back(number("would_block_max", static_cast<double>(f.would_block->max)));
   }
   if (f.tx_latency) {
     section.fields.push_back(number("tx_timestamp_latency_min_us",

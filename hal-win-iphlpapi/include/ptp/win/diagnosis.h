@@ -62,10 +62,12 @@ struct WinsockTimestampingFacts {
   int error = 0;  // the Winsock error when refused (WSAEOPNOTSUPP: no Winsock timestamping)
 };
 
-struct LatencyStatistics {
-  Nanoseconds min{};
-  Nanoseconds median{};
-  Nanoseconds max{};
+// The smallest, middle and largest of a few readings.
+template <class T>
+struct Spread {
+  T min{};
+  T median{};
+  T max{};
 };
 
 // Event messages sent from the interface's own address to itself over WinsockTransport, one at a
@@ -85,11 +87,9 @@ struct SelfExchangeFacts {
   hal::TimestampSource tx_source = hal::TimestampSource::kNone;  // the source asked for
   // WSAEWOULDBLOCK answers per delivered timestamp, and the QPC time from WSASendMsg's return to
   // the answer that delivered it.
-  std::optional<std::uint64_t> would_block_min;
-  std::optional<std::uint64_t> would_block_median;
-  std::optional<std::uint64_t> would_block_max;
+  std::optional<Spread<std::uint64_t>> would_block;
   std::uint64_t would_block_total = 0;
-  std::optional<LatencyStatistics> tx_latency;
+  std::optional<Spread<Nanoseconds>> tx_latency;
 };
 
 struct SelfExchangeCheck {
