@@ -61,6 +61,44 @@ BENCHMARK_CAPTURE(BM_ServoSample, pi, servo::ServoKind::kPi);
 BENCHMARK_CAPTURE(BM_ServoSample, linreg, servo::ServoKind::kLinreg);
 BENCHMARK_CAPTURE(BM_ServoSample, kalman, servo::ServoKind::kKalman);
 
+// The Kalman servo with its lucky-packet stage: each sample brings a Sync's raw delay and a
+// Delay_Req exchange, both with exponential queueing around a 1 us floor.
+void BM_ServoSampleDelayFloor(benchmark::State& state) {
+  servo::ServoConfig config;
+  config.kind = servo::ServoKind::kKalman;
+  config.kalman.delay_floor = true;
+  config.sync_interval = Nanoseconds(125'000'000);
+  auto made = servo::make_servo(config, 0.0);
+  if (!made) {
+    state.SkipWithError("make_servo failed");
+    return;
+  }
+  servo::Servo& s = **made;
+  double offset_ns = 1000;
+  double frequency_ppb = 0;
+  std::int64_t local_ns = 1'000'000'000'000;
+  std::size_t i = 0;
+  const Nanoseconds path_delay(1'200);
+  for (auto _ : state) {
+    // noise() is zero-mean; its magnitude stands in for one-sided queueing.
+    const double down = std::abs(noise()[i++ % kNoiseSamples]);
+    const double up = std::abs(noise()[i++ % kNoiseSamples]);
+    const servo::ServoSample sample{
+        Nanoseconds(std::llround(offset_ns + 1'000 + down) - path_delay.count()),
+        Nanoseconds(local_ns), servo::TimestampKind::kHardware, path_delay,
+        servo::DelayRequestSample{Nanoseconds(local_ns - 60'000'000),
+                                  Nanoseconds(std::llround(-offset_ns + 1'000 + up))}};
+    const servo::ServoDecision decision = s.sample_measurement(sample);
+    benchmark::DoNotOptimize(decision);
+    if (decision.step) offset_ns += static_cast<double>(decision.step->count());
+    if (decision.state != servo::ServoState::kUnlocked) frequency_ppb = decision.frequency_ppb;
+    offset_ns += (37'000 + frequency_ppb) * 0.125;
+    local_ns += 125'000'000;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ServoSampleDelayFloor);
+
 void BM_PathDelayFilterAdd(benchmark::State& state) {
   servo::PathDelayFilterConfig config;
   config.length = static_cast<std::size_t>(state.range(0));

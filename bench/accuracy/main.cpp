@@ -26,7 +26,8 @@ namespace {
 
 using ptp::accuracy::ScenarioSpec;
 
-constexpr std::string_view kServos[] = {"pi", "linreg", "kalman", "oracle"};
+// "floor": kalman with its lucky-packet stage (KalmanConfig::delay_floor).
+constexpr std::string_view kServos[] = {"pi", "linreg", "kalman", "floor", "oracle"};
 
 struct Options {
   std::vector<std::string> scenarios;
@@ -157,6 +158,11 @@ std::optional<Options> parse(int argc, char** argv) {
 ptp::servo::ServoConfig servo_config(const ScenarioSpec& spec, std::string_view servo) {
   if (servo == "oracle") return ptp::accuracy::oracle_servo(spec);
   ptp::servo::ServoConfig config;
+  if (servo == "floor") {
+    config.kind = ptp::servo::ServoKind::kKalman;
+    config.kalman.delay_floor = true;
+    return config;
+  }
   config.kind = *ptp::servo::parse_servo_kind(servo);
   return config;
 }
@@ -274,6 +280,37 @@ void print_targets(const std::vector<Row>& rows) {
   }
 }
 
+// Issue 16's bar for a servo that uses the shape of the delay, checked for `floor`.
+void print_floor_targets(const std::vector<Row>& rows) {
+  struct Target {
+    const char* scenario;
+    double rms_to_pi;
+    bool below_oracle;
+  };
+  for (const Target& target :
+       {Target{"hw", 0.35, true}, Target{"hw-windows", 0.35, true}, Target{"sw", 0.5, false},
+        Target{"none", 0.5, false}, Target{"chain", 0.1, false}}) {
+    const Row* ours = find(rows, target.scenario, "floor");
+    const Row* pi = find(rows, target.scenario, "pi");
+    if (ours == nullptr || pi == nullptr) continue;
+    const auto rms_vs_pi = ratio(*ours, pi, &Row::rms_ns);
+    std::printf("target %-10s rms floor/pi %s <= %.2f: %s", target.scenario,
+                format_ratio(rms_vs_pi).c_str(), target.rms_to_pi,
+                rms_vs_pi && *rms_vs_pi <= target.rms_to_pi ? "met" : "MISSED");
+    const Row* oracle = find(rows, target.scenario, "oracle");
+    if (target.below_oracle && oracle != nullptr) {
+      const auto rms_vs_oracle = ratio(*ours, oracle, &Row::rms_ns);
+      std::printf("; rms floor/oracle %s < 1.0: %s", format_ratio(rms_vs_oracle).c_str(),
+                  rms_vs_oracle && *rms_vs_oracle < 1.0 ? "met" : "MISSED");
+    }
+    std::printf("\n");
+  }
+  if (const Row* stress = find(rows, "stress", "floor")) {
+    std::printf("target stress     floor losses outside spikes %d: %s\n", stress->lock_losses,
+                stress->lock_losses == 0 ? "met" : "MISSED");
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -350,6 +387,7 @@ int main(int argc, char** argv) {
                 format_ratio(ratio(row, pi, &Row::lock_s)).c_str());
   }
   print_targets(rows);
+  print_floor_targets(rows);
   std::printf("wall time %.1f s\n", wall_s);
   return 0;
 }

@@ -110,6 +110,7 @@ TEST(CoreConfig, ServoOptionsConvertSecondsToNanoseconds) {
   clock.pi_integral_scale.value = 0.2;
   clock.pi_integral_exponent.value = 0.5;
   clock.pi_integral_norm_max.value = 0.4;
+  clock.kalman_delay_floor.value = true;
   const auto servo = to_servo_config(clock, false);
   EXPECT_EQ(servo.kind, servo::ServoKind::kKalman);
   EXPECT_EQ(servo.step_threshold, Nanoseconds(1'000'000));
@@ -124,6 +125,7 @@ TEST(CoreConfig, ServoOptionsConvertSecondsToNanoseconds) {
   EXPECT_EQ(servo.pi.integral_scale, 0.2);
   EXPECT_EQ(servo.pi.integral_exponent, 0.5);
   EXPECT_EQ(servo.pi.integral_norm_max, 0.4);
+  EXPECT_TRUE(servo.kalman.delay_floor);
   EXPECT_TRUE(servo::validate(servo).has_value());
 }
 

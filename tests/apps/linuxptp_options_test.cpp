@@ -54,6 +54,7 @@ TEST(LinuxPtpConfigDefaults, AreThePtp4lDefaults) {
   EXPECT_EQ(c.pi_integral_scale.value, 0.0);
   EXPECT_EQ(c.pi_integral_exponent.value, 0.4);
   EXPECT_EQ(c.pi_integral_norm_max.value, 0.3);
+  EXPECT_FALSE(c.kalman_delay_floor.value);
   EXPECT_EQ(c.summary_interval_log2_seconds.value, 0);
   EXPECT_EQ(c.logging_level.value, 6);
   EXPECT_FALSE(c.verbose.value);
@@ -111,6 +112,7 @@ TEST(LinuxPtpConfigOptionTable, ListsEveryOptionOfIssue7WithLinuxptpsScope) {
                                            "pi_integral_scale",
                                            "pi_integral_exponent",
                                            "pi_integral_norm_max",
+                                           "kalman_delay_floor",
                                            "clientOnly",
                                            "ptp_minor_version"};
   const std::vector<std::string> port = {"logAnnounceInterval",

@@ -205,7 +205,12 @@ std::vector<std::string> check_pmc(const PmcLog& log, const std::vector<ClockUnd
 }  // namespace
 
 std::string_view to_string(ServoChoice servo) {
-  return servo == ServoChoice::kKalman ? "kalman" : "baseline";
+  switch (servo) {
+    case ServoChoice::kBaseline: return "baseline";
+    case ServoChoice::kKalman: return "kalman";
+    case ServoChoice::kKalmanFloor: return "kalman-floor";
+  }
+  return "?";
 }
 
 bool CaseResult::passed() const {
@@ -226,9 +231,12 @@ Result<CaseResult, std::string> run_case(const ConformanceCase& conformance_case
   auto scenario =
       ptpsim::parse_scenario_file(std::filesystem::path(scenarios_dir) / conformance_case.file);
   if (!scenario) return unexpected(scenario.error().message());
-  if (servo == ServoChoice::kKalman) {
+  if (servo != ServoChoice::kBaseline) {
     for (ptpsim::NodeModel& node : scenario->nodes) {
       node.options.clock.clock_servo = {app::ClockServo::kKalman, app::SettingOrigin::kCommandLine};
+      if (servo == ServoChoice::kKalmanFloor) {
+        node.options.clock.kalman_delay_floor = {true, app::SettingOrigin::kCommandLine};
+      }
     }
   }
   ptpsim::RunOptions options;
@@ -286,7 +294,7 @@ Result<CaseResult, std::string> run_case(const ConformanceCase& conformance_case
       }
     }
     SyncLimits limits = conformance_case.limits;
-    if (servo == ServoChoice::kKalman && conformance_case.kalman_min_sync_time_s) {
+    if (servo != ServoChoice::kBaseline && conformance_case.kalman_min_sync_time_s) {
       limits.min_sync_time_s = *conformance_case.kalman_min_sync_time_s;
     }
     verdict.figures = compute_sync_figures(summary.samples, limits);

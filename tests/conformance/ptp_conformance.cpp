@@ -1,6 +1,7 @@
 // ptp_conformance: runs the conformance scenarios with the baseline servo and with kalman and
-// prints their figures side by side (docs/conformance.md's table).
-//   ptp_conformance [--seed N] [SCENARIOS_DIR] [CASE...]     (no case: all of them; seed 1)
+// prints their figures side by side (docs/conformance.md's table); with --floor, kalman with its
+// lucky-packet stage (kalman_delay_floor 1) instead of kalman.
+//   ptp_conformance [--seed N] [--floor] [SCENARIOS_DIR] [CASE...]  (no case: all; seed 1)
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
@@ -15,6 +16,7 @@ int main(int argc, char** argv) {
   std::string dir = PTP_CONFORMANCE_SCENARIOS_DIR;
   std::vector<std::string> wanted;
   std::uint64_t seed = 1;
+  ServoChoice challenger = ServoChoice::kKalman;
   for (int i = 1; i < argc; ++i) {
     const std::string argument = argv[i];
     if (argument == "--seed" && i + 1 < argc) {
@@ -25,6 +27,8 @@ int main(int argc, char** argv) {
         std::cerr << "ptp_conformance: --seed takes a whole number, not '" << value << "'\n";
         return 2;
       }
+    } else if (argument == "--floor") {
+      challenger = ServoChoice::kKalmanFloor;
     } else if (argument.find('/') != std::string::npos) {
       dir = argument;
     } else {
@@ -38,7 +42,7 @@ int main(int argc, char** argv) {
       continue;
     }
     const auto baseline = run_case(c, ServoChoice::kBaseline, dir, seed);
-    const auto kalman = run_case(c, ServoChoice::kKalman, dir, seed);
+    const auto kalman = run_case(c, challenger, dir, seed);
     if (!baseline || !kalman) {
       std::cerr << c.name << ": " << (baseline ? kalman.error() : baseline.error()) << "\n";
       status = 2;

@@ -50,10 +50,11 @@ std::vector<double> run_disturbed(KalmanServo& servo, ClockModel& clock, int sam
     if (!d.lost) {
       const Nanoseconds offset(measured.count() + std::llround(d.offset_ns));
       const ServoDecision decision =
-          with_path_delay ? servo.sample_measurement(ServoSample{
-                                offset, clock.local_time(), TimestampKind::kHardware,
-                                Nanoseconds(std::llround(kPathDelayNs + d.path_delay_ns))})
-                          : servo.sample(offset, clock.local_time());
+          with_path_delay
+              ? servo.sample_measurement(ServoSample{
+                    offset, clock.local_time(), TimestampKind::kHardware,
+                    Nanoseconds(std::llround(kPathDelayNs + d.path_delay_ns)), std::nullopt})
+              : servo.sample(offset, clock.local_time());
       clock.apply(decision);
     }
     clock.advance();

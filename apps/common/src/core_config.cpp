@@ -76,6 +76,7 @@ servo::ServoConfig to_servo_config(const ClockOptions& clock, bool hardware_time
   config.pi.integral_scale = clock.pi_integral_scale.value;
   config.pi.integral_exponent = clock.pi_integral_exponent.value;
   config.pi.integral_norm_max = clock.pi_integral_norm_max.value;
+  config.kalman.delay_floor = clock.kalman_delay_floor.value;
   return config;
 }
 

@@ -231,6 +231,8 @@ constexpr std::array kOptions{
     integer<&C::free_running>("free_running", 0, 1, "0"),
     // config.c PORT_ITEM_INT 0, [0, 1]; cfg 0
     integer<&P::hybrid_e2e>("hybrid_e2e", 0, 1, "0"),
+    // ptpstack's own (not linuxptp's): the kalman servo's lucky-packet stage; 0: off
+    integer<&C::kalman_delay_floor>("kalman_delay_floor", 0, 1, "0"),
     // config.c PORT_ITEM_INT 1, [INT8_MIN, INT8_MAX]; cfg 1
     integer<&P::log_announce_interval>("logAnnounceInterval", kInt8Min, kInt8Max, "1"),
     // config.c GLOB_ITEM_INT LOG_INFO (6), [PRINT_LEVEL_MIN, PRINT_LEVEL_MAX] = [LOG_EMERG 0,

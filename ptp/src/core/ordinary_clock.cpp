@@ -204,6 +204,7 @@ void OrdinaryClock::forget_measurements() {
   pending_follow_ups_.clear();
   last_sync_.reset();
   pending_delay_requests_.clear();
+  unsampled_delay_request_.reset();
 }
 
 void OrdinaryClock::hold_frequency(PortActions& out) {

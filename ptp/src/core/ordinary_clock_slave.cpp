@@ -218,8 +218,10 @@ void OrdinaryClock::complete_sync(const SyncExchange& exchange, std::int8_t log_
   }
 
   servo_->set_sync_interval(sync_interval_of(log_interval));
-  const servo::ServoDecision decision = servo_->sample_measurement(servo::ServoSample{
-      *offset_from_master, exchange.receive_time, exchange.timestamp_kind, *mean_path_delay});
+  const servo::ServoDecision decision = servo_->sample_measurement(
+      servo::ServoSample{*offset_from_master, exchange.receive_time, exchange.timestamp_kind,
+                         *mean_path_delay, unsampled_delay_request_});
+  unsampled_delay_request_.reset();
   measured.servo_state = decision.state;
   measured.frequency_ppb = decision.frequency_ppb;
   switch (decision.state) {
@@ -348,6 +350,10 @@ void OrdinaryClock::complete_delay_measurement(TxTimestampId timestamp_id) {
     return;
   }
   (void)delay_filter_.add(Nanoseconds(corrected->count() / 2));
+  const auto upstream = request->receive_time->checked_sub(*request->transmit_time);
+  const auto raw =
+      upstream ? upstream->checked_sub(request->correction.to_nanoseconds()) : std::nullopt;
+  if (raw) unsampled_delay_request_ = servo::DelayRequestSample{*request->transmit_time, *raw};
 }
 
 }  // namespace ptp

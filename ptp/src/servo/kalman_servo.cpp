@@ -68,18 +68,43 @@ void predict(Filter& f, double applied_frequency_ppb, double dt) {
   f.p_frequency += q * dt;
 }
 
-// Measurement update with z = phase + noise of variance r.
+// What a measurement `lag` seconds old in its frequency term predicts: z = phase - lag * f. (A
+// lucky-packet estimate projects older packets with the filter's frequency, so it carries the
+// frequency's error over their age; lag 0 is the plain offset.)
 template <class Filter>
-void update(Filter& f, double innovation_ns, double r) {
-  const double s = f.p_phase + r;
-  const double gain_phase = f.p_phase / s;
-  const double gain_frequency = f.p_cross / s;
+double predicted(const Filter& f, double lag) {
+  return f.phase_ns - lag * f.frequency_error_ppb;
+}
+template <class Filter>
+double predicted_variance(const Filter& f, double lag) {
+  return f.p_phase - 2 * lag * f.p_cross + lag * lag * f.p_frequency;
+}
+
+// Measurement update with z = phase - lag * f + noise of variance r (H = [1, -lag]).
+template <class Filter>
+void update(Filter& f, double innovation_ns, double r, double lag) {
+  if (lag == 0) {
+    const double s = f.p_phase + r;
+    const double gain_phase = f.p_phase / s;
+    const double gain_frequency = f.p_cross / s;
+    f.phase_ns += gain_phase * innovation_ns;
+    f.frequency_error_ppb += gain_frequency * innovation_ns;
+    const double p_cross = f.p_cross;
+    f.p_frequency -= gain_frequency * p_cross;
+    f.p_phase *= 1 - gain_phase;
+    f.p_cross *= 1 - gain_phase;
+    return;
+  }
+  const double hp_phase = f.p_phase - lag * f.p_cross;      // (H P)_0
+  const double hp_cross = f.p_cross - lag * f.p_frequency;  // (H P)_1
+  const double s = hp_phase - lag * hp_cross + r;
+  const double gain_phase = hp_phase / s;
+  const double gain_frequency = hp_cross / s;
   f.phase_ns += gain_phase * innovation_ns;
   f.frequency_error_ppb += gain_frequency * innovation_ns;
-  const double p_cross = f.p_cross;
-  f.p_frequency -= gain_frequency * p_cross;
-  f.p_phase *= 1 - gain_phase;
-  f.p_cross *= 1 - gain_phase;
+  f.p_phase -= gain_phase * hp_phase;
+  f.p_cross -= gain_phase * hp_cross;
+  f.p_frequency -= gain_frequency * hp_cross;
 }
 
 }  // namespace
@@ -112,19 +137,79 @@ KalmanServo::KalmanServo(const ServoConfig& config, double initial_frequency_ppb
 
 ServoDecision KalmanServo::sample_measurement(const ServoSample& measurement) {
   sample_path_delay_ = measurement.mean_path_delay;
+  sample_raw_ = RawDelays{static_cast<double>(measurement.offset_from_master.count()) +
+                              static_cast<double>(measurement.mean_path_delay.count()),
+                          measurement.delay_request, measurement.timestamp_kind};
   const ServoDecision decision = sample(measurement.offset_from_master, measurement.local_time);
   sample_path_delay_.reset();
+  sample_raw_.reset();
   return decision;
+}
+
+DelayFloorFilter::PhaseModel KalmanServo::phase_model(Nanoseconds now) const {
+  return {now, control_phase_ns_, applied_frequency_ppb_, best().frequency_error_ppb,
+          std::sqrt(best().p_frequency)};
+}
+
+std::optional<DelayFloorFilter::Estimate> KalmanServo::floor_offset(Nanoseconds local_time,
+                                                                    bool* repeated) {
+  *repeated = false;
+  // Only hardware timestamps: software ones add a stack latency that is not one-sided, and the
+  // least of a few of those is no better than their mean.
+  if (!config_.delay_floor || !sample_raw_.has_value() ||
+      sample_raw_->timestamp_kind != TimestampKind::kHardware) {
+    return std::nullopt;
+  }
+  const DelayFloorFilter::PhaseModel model = phase_model(local_time);
+  floor_.add_sync(sample_raw_->master_to_slave_ns, model);
+  if (sample_raw_->delay_request.has_value()) {
+    floor_.add_delay_request(
+        static_cast<double>(sample_raw_->delay_request->slave_to_master.count()),
+        sample_raw_->delay_request->sent, model);
+  }
+  const auto estimate = floor_.estimate(model);
+  if (!estimate.has_value()) return std::nullopt;
+  *repeated = estimate->sync_id == used_sync_id_ && estimate->request_id == used_request_id_;
+  if (!*repeated) floor_.note_used(*estimate);
+  used_sync_id_ = estimate->sync_id;
+  used_request_id_ = estimate->request_id;
+  return estimate;
+}
+
+double KalmanServo::floor_variance_ns2() const {
+  const double min_r = config_.min_measurement_noise_ns * config_.min_measurement_noise_ns;
+  const double max_r = config_.max_measurement_noise_ns * config_.max_measurement_noise_ns;
+  return std::clamp(floor_.offset_variance_ns2().value_or(measurement_variance_ns2_), min_r, max_r);
+}
+
+void KalmanServo::learn_floor_consistency(const DelayFloorFilter::Estimate& floor) {
+  // The estimate was projected with the steering filter's frequency, so against its predicted
+  // phase the lag terms cancel; its variance is the one the estimate is used with.
+  const Filter& f = best();
+  const double innovation = floor.offset_ns - f.phase_ns;
+  const double variance = predicted_variance(f, floor.lag_s) + floor_variance_ns2();
+  const double nis = std::min(innovation * innovation / variance, kClipVariances);
+  count(floor_nis_samples_);
+  const double weight =
+      1.0 / std::min(static_cast<double>(floor_nis_samples_), static_cast<double>(kWarmUpUpdates));
+  floor_nis_ += weight * (nis - floor_nis_);
 }
 
 void KalmanServo::set_sync_interval(Nanoseconds interval) {
   if (interval > Nanoseconds(0)) sync_interval_s_ = seconds(interval);
 }
 
+void KalmanServo::remember_offset(double offset_ns, Nanoseconds local_time) {
+  last_offset_ns_ = offset_ns;
+  offset_time_ = local_time;
+  offset_control_phase_ns_ = control_phase_ns_;
+}
+
 void KalmanServo::reset() {
   samples_ = 0;
   last_local_time_.reset();
   used_path_delay_.reset();
+  floor_.clear();
 }
 
 double KalmanServo::frequency_ppb() const { return clamp_frequency(-best().frequency_error_ppb); }
@@ -137,6 +222,8 @@ void KalmanServo::start(double offset_ns, Nanoseconds local_time) {
   // The first sample fixes the phase; the frequency keeps its old estimate, but uncertain enough
   // that the second sample alone re-estimates it (a new master may run at another rate).
   relearn(offset_ns, local_time);
+  floor_nis_ = 1.0;
+  floor_nis_samples_ = 0;
   last_difference_.reset();
   last_local_time_ = local_time;
   samples_ = 1;
@@ -178,13 +265,13 @@ std::size_t KalmanServo::best_usual() const {
   return best;
 }
 
-void KalmanServo::learn_likelihoods(double offset_ns) {
+void KalmanServo::learn_likelihoods(double offset_ns, double measurement_variance_ns2) {
   count(likelihood_samples_);
   const double weight = 1.0 / std::min(static_cast<double>(likelihood_samples_), kAveragingSamples);
   for (std::size_t i = 0; i < bank_size_; ++i) {
     Filter& f = bank_[i];
-    const double variance = f.p_phase + measurement_variance_ns2_;
-    const double v = offset_ns - f.phase_ns;
+    const double variance = predicted_variance(f, lag_s_) + measurement_variance_ns2;
+    const double v = offset_ns - predicted(f, lag_s_);
     // Clipped like the scores, so that one delay spike costs a filter at most that much.
     const double nis = std::min(v * v / variance, kClipVariances);
     f.mean_nis += weight * (nis - f.mean_nis);
@@ -223,7 +310,7 @@ void KalmanServo::relearn(double offset_ns, Nanoseconds local_time) {
     f.mean_nis = 0;
   }
   likelihood_samples_ = 0;
-  last_offset_ns_ = offset_ns;
+  remember_offset(offset_ns, local_time);
   updates_ = 0;
   best_ = warm_up_filter();
   last_used_time_ = local_time;
@@ -247,7 +334,7 @@ bool KalmanServo::holdover_expired(Nanoseconds local_time, double gate_variance)
 void KalmanServo::widen_for(double offset_ns, double held_s) {
   for (std::size_t i = 0; i < bank_size_; ++i) {
     Filter& f = bank_[i];
-    const double v = offset_ns - f.phase_ns;
+    const double v = offset_ns - predicted(f, lag_s_);
     f.p_phase += v * v;
     if (held_s > 0) f.p_frequency += (v / held_s) * (v / held_s);
   }
@@ -292,14 +379,19 @@ void KalmanServo::learn_gaps(double interval_s) {
   gap_mean_square_ += weight * (gap * gap - gap_mean_square_);
 }
 
-std::optional<double> KalmanServo::noise_sample(double offset_ns, double interval_s) {
+std::optional<double> KalmanServo::noise_sample(double offset_ns, Nanoseconds local_time) {
   // The first difference without the applied frequency, over its interval, is the frequency
   // error plus the difference of two noise terms over the interval; differencing two such rates
   // cancels the frequency error (up to its wander over one interval, negligible against
   // timestamp noise) even when Syncs were lost between them, and leaves R times
   // 1/dt1^2 + (1/dt1 + 1/dt2)^2 + 1/dt2^2 (6 / dt^2 for equal intervals).
-  const double difference = offset_ns - last_offset_ns_ - applied_frequency_ppb_ * interval_s;
-  last_offset_ns_ = offset_ns;
+  // (Over the interval since the last offset used, with the phase every control in force since
+  // has added: samples without a new lucky packet are decided on the prediction alone.)
+  const double interval_s = seconds(local_time.checked_sub(offset_time_).value_or(Nanoseconds(0)));
+  const double moved = config_.delay_floor ? control_phase_ns_ - offset_control_phase_ns_
+                                           : applied_frequency_ppb_ * interval_s;
+  const double difference = offset_ns - last_offset_ns_ - moved;
+  remember_offset(offset_ns, local_time);
   const Difference current{difference / interval_s, interval_s, slewing_};
   const std::optional<Difference> previous = last_difference_;
   last_difference_ = current;
@@ -346,10 +438,26 @@ void KalmanServo::learn_measurement_noise(double sample) {
 }
 
 ServoDecision KalmanServo::decide(Nanoseconds offset_from_master, Nanoseconds local_time) {
-  const double offset_ns = static_cast<double>(offset_from_master.count());
+  // The port's offset; the measurement the filters take may be the lucky-packet estimate instead.
+  const double port_offset_ns = static_cast<double>(offset_from_master.count());
+  double offset_ns = port_offset_ns;
   ServoDecision decision;
   decision.frequency_ppb = applied_frequency_ppb_;
+  // The lucky-packet stage sees every sample, so that its windows and control phase stay whole;
+  // its estimate is used once the servo has stepped and while it does not slew.
+  // The phase the control added since the last sample, at the frequency in force since.
+  if (control_phase_time_.has_value()) {
+    control_phase_ns_ +=
+        applied_frequency_ppb_ *
+        seconds(local_time.checked_sub(*control_phase_time_).value_or(Nanoseconds(0)));
+  }
+  control_phase_time_ = local_time;
+  bool repeated = false;
+  bool floor_used = false;
+  const std::optional<DelayFloorFilter::Estimate> floor = floor_offset(local_time, &repeated);
+  lag_s_ = 0;
   if (samples_ == 0 || !last_local_time_.has_value() || local_time <= *last_local_time_) {
+    floor_.clear();
     start(offset_ns, local_time);
     decision.state = ServoState::kUnlocked;
     return decision;
@@ -367,6 +475,27 @@ ServoDecision KalmanServo::decide(Nanoseconds offset_from_master, Nanoseconds lo
     decision.state = ServoState::kUnlocked;
     return decision;
   }
+  if (floor.has_value() && samples_ >= 2 && !saturated_ && floor_nis_ <= kInconsistentNis) {
+    if (repeated) {
+      // No new lucky packet: nothing this sample adds beyond what the filters already used.
+      // They coast on their prediction, and the control steers the predicted phase.
+      ++unlucky_samples_;
+      const double interval = seconds(*elapsed);
+      for (std::size_t i = 0; i < bank_size_; ++i)
+        predict(bank_[i], applied_frequency_ppb_, interval);
+      last_local_time_ = local_time;
+      const double wanted = control_ppb();
+      applied_frequency_ppb_ = clamp_frequency(wanted);
+      saturated_ = applied_frequency_ppb_ != wanted;
+      decision.state = ServoState::kLocked;
+      decision.frequency_ppb = applied_frequency_ppb_;
+      return decision;
+    }
+    // Un-project the frequency term: the filters weigh it with their own frequency uncertainty.
+    lag_s_ = floor->lag_s;
+    offset_ns = floor->offset_ns - lag_s_ * best().frequency_error_ppb;
+    floor_used = true;
+  }
   const double dt = seconds(*elapsed);
   last_local_time_ = local_time;
   learn_gaps(dt);
@@ -374,7 +503,9 @@ ServoDecision KalmanServo::decide(Nanoseconds offset_from_master, Nanoseconds lo
   // against the recent noise; it joins the mean only if the sample is used.
   const bool sampled_first = saturated_;
   std::optional<double> noise;
-  if (sampled_first) noise = noise_sample(offset_ns, dt);
+  // The measurement noise is always the port's offsets': the lucky-packet estimates have their
+  // own (floor_variance_ns2).
+  if (sampled_first) noise = noise_sample(port_offset_ns, local_time);
   if (saturated_ && is_slewing()) {
     // At the frequency limit the offsets say little about the oscillator (the path delay is
     // measured while the clock slews), and what the filters learnt there would slow the
@@ -390,32 +521,50 @@ ServoDecision KalmanServo::decide(Nanoseconds offset_from_master, Nanoseconds lo
     return decision;
   }
   for (std::size_t i = 0; i < bank_size_; ++i) predict(bank_[i], applied_frequency_ppb_, dt);
+  if (floor.has_value() && samples_ >= 2) learn_floor_consistency(*floor);
   // The outlier gate looks at the steering filter: a delay spike is far outside what it predicts.
   // The prediction's variance includes the wander since the last used sample, so the gate widens
   // during a hold-over as fast as the oscillator could explain, and no faster.
-  const double innovation = offset_ns - best().phase_ns;
-  const double gate_variance = config_.rejection_sigmas * config_.rejection_sigmas *
-                               (best().p_phase + measurement_variance_ns2_);
-  const bool outlier = updates_ >= kWarmUpUpdates && innovation * innovation > gate_variance;
-  if (updates_ >= kWarmUpUpdates) learn_likelihoods(offset_ns);
+  double r = floor_used ? floor_variance_ns2() : measurement_variance_ns2_;
+  double innovation = offset_ns - predicted(best(), lag_s_);
+  double gate_variance = config_.rejection_sigmas * config_.rejection_sigmas *
+                         (predicted_variance(best(), lag_s_) + r);
+  bool outlier = updates_ >= kWarmUpUpdates && innovation * innovation > gate_variance;
+  if (outlier && floor_used) {
+    // The least delayed packets are far from the prediction: all of a window delayed (a spike
+    // longer than the window), or a clock the model does not follow (a frequency ramp), against
+    // which the estimates' small variance makes the gate narrow. Judge the port's offset as the
+    // servo does without the stage, so that the stage never holds over where that would not.
+    floor_used = false;
+    lag_s_ = 0;
+    offset_ns = port_offset_ns;
+    r = measurement_variance_ns2_;
+    innovation = offset_ns - predicted(best(), lag_s_);
+    gate_variance = config_.rejection_sigmas * config_.rejection_sigmas *
+                    (predicted_variance(best(), lag_s_) + r);
+    outlier = innovation * innovation > gate_variance;
+  }
+  if (updates_ >= kWarmUpUpdates) learn_likelihoods(offset_ns, r);
   if (outlier && !holdover_expired(local_time, gate_variance)) {
     // Hold over: coast on the prediction, and keep the sample out of the noise estimate.
     ++rejected_samples_;
     if (!first_rejected_time_.has_value()) first_rejected_time_ = local_time;
     last_difference_.reset();
-    last_offset_ns_ = best().phase_ns;
+    remember_offset(best().phase_ns, local_time);
     if (updates_ > kWarmUpUpdates) best_ = steering_filter(best_usual());
   } else {
     if (outlier) {
       // Outliers for longer than a spike lasts are a real change (a phase jump, a new path, a
       // frequency step): let the filters relearn phase and frequency from the new samples.
       widen_for(offset_ns, seconds(local_time.checked_sub(last_used_time_).value_or(*elapsed)));
-      last_offset_ns_ = offset_ns;
+      remember_offset(port_offset_ns, local_time);
       last_difference_.reset();
     } else {
-      if (!sampled_first) noise = noise_sample(offset_ns, dt);
+      if (!sampled_first) noise = noise_sample(port_offset_ns, local_time);
       if (noise.has_value()) learn_measurement_noise(*noise);
     }
+    // The port's offset is taken with the noise just learnt from it.
+    if (!floor_used) r = measurement_variance_ns2_;
     count(updates_);
     last_used_time_ = local_time;
     used_path_delay_ = sample_path_delay_;
@@ -426,15 +575,15 @@ ServoDecision KalmanServo::decide(Nanoseconds offset_from_master, Nanoseconds lo
                 : 0.0;
     for (std::size_t i = 0; i < bank_size_; ++i) {
       Filter& f = bank_[i];
-      const double v = offset_ns - f.phase_ns;
+      const double v = offset_ns - predicted(f, lag_s_);
       if (scoring) {
         // The filter with the smallest one-step prediction error has the wander closest to the
         // truth.
         const double clipped =
-            std::min(v * v, kClipVariances * (f.p_phase + measurement_variance_ns2_));
+            std::min(v * v, kClipVariances * (predicted_variance(f, lag_s_) + r));
         f.score += weight * (clipped - f.score);
       }
-      update(f, v, measurement_variance_ns2_);
+      update(f, v, r, lag_s_);
     }
     if (updates_ <= kWarmUpUpdates) {
       best_ = warm_up_filter();
@@ -453,7 +602,12 @@ ServoDecision KalmanServo::decide(Nanoseconds offset_from_master, Nanoseconds lo
     decision.step = step;
     for (std::size_t i = 0; i < bank_size_; ++i) bank_[i].phase_ns += step_ns;
     last_offset_ns_ += step_ns;
+    // The packets before the step are on the old timescale.
+    floor_.clear();
     last_local_time_ = local_time.checked_add(step).value_or(local_time);
+    // The next sample's intervals are on the stepped timescale.
+    control_phase_time_ = last_local_time_;
+    offset_time_ = *last_local_time_;
     last_used_time_ = *last_local_time_;
     first_rejected_time_.reset();
   } else {

@@ -267,6 +267,9 @@ class OrdinaryClock {
   PendingExchanges<PendingSync, kPendingSyncCapacity> pending_syncs_;
   PendingExchanges<PendingFollowUp, kPendingSyncCapacity> pending_follow_ups_;
   std::optional<SyncExchange> last_sync_;
+  // The newest Delay_Req exchange since the last servo sample, for servos that use each
+  // direction's raw delay.
+  std::optional<servo::DelayRequestSample> unsampled_delay_request_;
   PendingExchanges<PendingDelayRequest, kPendingDelayRequestCapacity> pending_delay_requests_;
   PeerDelay peer_delay_;
   PendingExchanges<PendingPdelayResponse, kPendingPdelayResponseCapacity> pending_pdelay_responses_;

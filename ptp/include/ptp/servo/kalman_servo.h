@@ -10,6 +10,10 @@
 // spike plausibly lasts (longer while the path delay shows one).
 // A control clamped at the frequency limit by a slew makes the next sample start the learning
 // over; clamped by noise alone (jitter beyond what the limit corrects in one horizon), it does not.
+// With each direction's raw delay (E2E: the port passes every Delay_Req exchange) and
+// kalman.delay_floor, the filter's measurement is the lucky-packet estimate of DelayFloorFilter,
+// with its own variance, when it brings a new pair of packets and is consistent with the
+// prediction; otherwise, and for a sample where it is beyond the outlier gate, the port's offset.
 #pragma once
 
 #include <array>
@@ -18,6 +22,7 @@
 #include <optional>
 
 #include "ptp/nanoseconds.h"
+#include "ptp/servo/delay_floor_filter.h"
 #include "ptp/servo/servo_base.h"
 #include "ptp/servo/servo_config.h"
 
@@ -28,7 +33,8 @@ class KalmanServo final : public ServoBase {
   // Precondition: validate(config) succeeded; `initial_frequency_ppb` within the limit.
   KalmanServo(const ServoConfig& config, double initial_frequency_ppb);
 
-  // Keeps the measurement's path delay for the outlier gate, then runs sample().
+  // Keeps the measurement's path delay for the outlier gate and its raw delays for the
+  // lucky-packet stage, then runs sample().
   ServoDecision sample_measurement(const ServoSample& measurement) override;
   void set_sync_interval(Nanoseconds interval) override;
   void reset() override;
@@ -45,6 +51,8 @@ class KalmanServo final : public ServoBase {
   [[nodiscard]] double phase_uncertainty_ns() const;
   // Samples not used because they were far outside the prediction, since construction.
   [[nodiscard]] std::uint64_t rejected_samples() const { return rejected_samples_; }
+  // Samples that brought no new lucky pair (left to the prediction), since construction.
+  [[nodiscard]] std::uint64_t unlucky_samples() const { return unlucky_samples_; }
 
  protected:
   ServoDecision decide(Nanoseconds offset_from_master, Nanoseconds local_time) override;
@@ -68,13 +76,26 @@ class KalmanServo final : public ServoBase {
   };
 
   void start(double offset_ns, Nanoseconds local_time);
+  // The lucky-packet stage: feeds this sample's raw delays to the floor filter and returns its
+  // offset estimate, or nothing when it has none (then the port's offset is used). `repeated`
+  // is set when the estimate comes from the same pair of packets as the last one used.
+  std::optional<DelayFloorFilter::Estimate> floor_offset(Nanoseconds local_time, bool* repeated);
+  [[nodiscard]] DelayFloorFilter::PhaseModel phase_model(Nanoseconds now) const;
+  // Scores the lucky-packet estimate against the steering filter's prediction (used or not): its
+  // mean squared innovation over the variance it would be used with. Beyond kInconsistentNis the
+  // estimate is not what the filter takes it for (its projection does not hold: a delayed
+  // Follow_Up, wander beyond the model, timestamps whose noise is not one-sided), and the port's
+  // offset is used until it is consistent again.
+  void learn_floor_consistency(const DelayFloorFilter::Estimate& floor);
   // The frequency the control wants, before the clock's limit is applied.
   [[nodiscard]] double control_ppb() const;
   void learn_gaps(double interval_s);
   // A measurement noise sample from the offsets' second differences (the applied control
   // removed), which needs no filter and so is right from the start; none until there are two
   // differences. It enters the recent record at once.
-  std::optional<double> noise_sample(double offset_ns, double interval_s);
+  std::optional<double> noise_sample(double offset_ns, Nanoseconds local_time);
+  // The offset the next noise sample differences against, with its time and control phase.
+  void remember_offset(double offset_ns, Nanoseconds local_time);
   // Adds a noise sample to the mean and updates the measurement noise in use.
   void learn_measurement_noise(double sample);
   // Whether a control clamped at the frequency limit is a slew rather than noise: the noise
@@ -100,7 +121,10 @@ class KalmanServo final : public ServoBase {
   [[nodiscard]] std::size_t best_usual() const;
   // Every filter's likelihood of this sample, held over or not: a bank whose steering filter
   // rejects every sample must still see which filter explains them.
-  void learn_likelihoods(double offset_ns);
+  void learn_likelihoods(double offset_ns, double measurement_variance_ns2);
+  // The variance the lucky-packet estimates are used with: their floors' (DelayFloorFilter), the
+  // port's offsets' until enough estimates were used.
+  [[nodiscard]] double floor_variance_ns2() const;
   // `best_usual`, unless a far filter explains the samples by kFarWanderMarginNats better.
   [[nodiscard]] std::size_t steering_filter(std::size_t best_usual) const;
   // Whether outliers have been held over long enough to be believed: for longer than
@@ -137,6 +161,8 @@ class KalmanServo final : public ServoBase {
   // Whether the last decision was taken as a slew (is_slewing), with the filters relearning.
   bool slewing_ = false;
   double last_offset_ns_ = 0;
+  Nanoseconds offset_time_{0};
+  double offset_control_phase_ns_ = 0;
   std::optional<Difference> last_difference_;
   // The intervals between samples in sync intervals (lost Syncs make them longer): their mean
   // and mean square, which set how gently the control removes the phase.
@@ -155,6 +181,27 @@ class KalmanServo final : public ServoBase {
   // When the current run of rejected samples began (none while samples are being used).
   std::optional<Nanoseconds> first_rejected_time_;
   std::uint64_t rejected_samples_ = 0;
+  // The lucky-packet stage: this sample's raw delays (sample_measurement), the phase the control
+  // has added since the last clear of the floor filter and when it was last brought up to date,
+  // and the pair of packets of the last estimate used.
+  struct RawDelays {
+    double master_to_slave_ns = 0;
+    std::optional<DelayRequestSample> delay_request;
+    TimestampKind timestamp_kind = TimestampKind::kUnknown;
+  };
+  std::optional<RawDelays> sample_raw_;
+  DelayFloorFilter floor_;
+  double control_phase_ns_ = 0;
+  std::optional<Nanoseconds> control_phase_time_;
+  std::uint64_t used_sync_id_ = 0;
+  std::uint64_t used_request_id_ = 0;
+  std::uint64_t unlucky_samples_ = 0;
+  // The frequency lag of this sample's measurement (DelayFloorFilter::Estimate::lag_s; 0 for the
+  // port's offset).
+  double lag_s_ = 0;
+  // The lucky-packet estimates' smoothed normalised squared innovation (learn_floor_consistency).
+  double floor_nis_ = 1.0;
+  int floor_nis_samples_ = 0;
 };
 
 }  // namespace ptp::servo

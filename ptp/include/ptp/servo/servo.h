@@ -51,12 +51,23 @@ enum class TimestampKind : std::uint8_t {
   kApplication,  // read by the application around its socket calls
 };
 
+// One delay request-response exchange (E2E), unfiltered: when the Delay_Req left (t3, on the
+// local clock) and what it measured, t4 - t3 - correction: the slave-to-master delay minus the
+// offset from master.
+struct DelayRequestSample {
+  Nanoseconds sent;
+  Nanoseconds slave_to_master;
+};
+
 // One measurement with what the port knows about it.
 struct ServoSample {
   Nanoseconds offset_from_master;  // local - master (11.3)
   Nanoseconds local_time;          // when it was measured, on the local clock
   TimestampKind timestamp_kind = TimestampKind::kUnknown;  // of the Sync's receive timestamp
   Nanoseconds mean_path_delay;  // the filtered delay the offset was computed with
+  // The Delay_Req exchange completed since the previous sample, if one was: offset + path delay
+  // is the Sync's own t2 - t1 - correction, so with it a servo sees each direction's raw delay.
+  std::optional<DelayRequestSample> delay_request;
 };
 
 class Servo {

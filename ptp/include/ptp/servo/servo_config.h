@@ -88,6 +88,11 @@ struct KalmanConfig {
   // the gate, the outliers are known to come from the path (an asymmetric delay change, or the
   // delay filter still holding a spike), and the hold-over lasts up to this long instead.
   Nanoseconds path_change_holdover{10'000'000'000};
+  // The lucky-packet stage (DelayFloorFilter): with E2E, measure the offset from the least
+  // delayed Sync and Delay_Req of the last few instead of the port's offset. Off by default: it
+  // beats the plain filter where the network's queueing dominates (hw, chain, the high-jitter
+  // sweeps) but not everywhere yet (docs/servo.md).
+  bool delay_floor = false;
 };
 
 // The most filters the Kalman servo's wander bank holds (16 decades at half-decade spacing).

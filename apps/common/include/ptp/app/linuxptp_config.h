@@ -83,6 +83,8 @@ struct ClockOptions {
   Setting<double> pi_integral_scale{0.0};
   Setting<double> pi_integral_exponent{0.4};
   Setting<double> pi_integral_norm_max{0.3};
+  // ptpstack's own: the kalman servo's lucky-packet stage (servo::KalmanConfig::delay_floor).
+  Setting<bool> kalman_delay_floor{false};
   // logging
   Setting<std::int32_t> summary_interval_log2_seconds{0};
   Setting<std::int32_t> logging_level{6};  // syslog levels: 0 emergency .. 7 debug; 6 info
