@@ -1,4 +1,5 @@
-// Parsing of textual IPv4 and IPv6 addresses (for configuration and command lines).
+// Parsing of textual IPv4 and IPv6 addresses (for configuration and command lines), and the
+// conversion to and from the core's PeerAddress.
 #include <charconv>
 #include <cstddef>
 
@@ -81,6 +82,20 @@ std::optional<IpAddress> parse_ipv6(std::string_view text) {
 std::optional<IpAddress> IpAddress::parse(std::string_view text) {
   if (text.find(':') != std::string_view::npos) return parse_ipv6(text);
   return parse_ipv4(text);
+}
+
+PeerAddress to_peer_address(const IpAddress& address) {
+  PeerAddress peer;
+  peer.octets = address.octets();
+  peer.length = address.family() == AddressFamily::kIpv4 ? 4 : 16;
+  return peer;
+}
+
+IpAddress to_ip_address(const PeerAddress& peer) {
+  if (peer.length == 4) {
+    return IpAddress::v4(peer.octets[0], peer.octets[1], peer.octets[2], peer.octets[3]);
+  }
+  return IpAddress::v6(peer.octets);
 }
 
 }  // namespace ptp::hal

@@ -24,20 +24,6 @@ std::optional<Nanoseconds> ticks_to_nanoseconds(Int128 ticks, std::uint64_t freq
   return Nanoseconds(static_cast<std::int64_t>(nanoseconds));
 }
 
-PeerAddress to_peer_address(const IpAddress& address) {
-  PeerAddress peer;
-  peer.octets = address.octets();
-  peer.length = address.family() == AddressFamily::kIpv4 ? 4 : 16;
-  return peer;
-}
-
-IpAddress to_ip_address(const PeerAddress& peer) {
-  if (peer.length == 4) {
-    return IpAddress::v4(peer.octets[0], peer.octets[1], peer.octets[2], peer.octets[3]);
-  }
-  return IpAddress::v6(peer.octets);
-}
-
 PtpUdpPort udp_port(MessageChannel channel) {
   return channel == MessageChannel::kEvent ? PtpUdpPort::kEvent : PtpUdpPort::kGeneral;
 }

@@ -119,14 +119,6 @@ TEST(LinuxPtpConfigFile, MalformedSectionHeadersAreErrors) {
   EXPECT_EQ(error_of(parse("[global]\n[]\n")), "ptp.cfg:2: malformed section header '[]'");
 }
 
-TEST(LinuxPtpConfigFile, UnicastMasterTableSectionIsNotSupported) {
-  const auto config = parse("[global]\n[unicast_master_table]\ntable_id 1\n");
-  ASSERT_FALSE(config);
-  EXPECT_EQ(config.error().kind, ConfigErrorKind::kUnsupportedSection);
-  EXPECT_EQ(config.error().message(),
-            "ptp.cfg:2: section [unicast_master_table] is not supported by ptpstack");
-}
-
 TEST(LinuxPtpConfigFile, MissingValueIsAnError) {
   for (const std::string line : {"priority1", "priority1   ", "priority1\t"}) {
     const auto config = parse("[global]\n" + line + "\n");

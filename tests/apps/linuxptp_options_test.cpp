@@ -16,9 +16,12 @@ namespace ptp::app {
 namespace {
 
 // One setting in [global], as the file "t.cfg" would hold it (the setting is on line 2).
+// unicast_master_table must name a table of the file: the range tests' largest id is INT_MAX.
 Result<LinuxPtpConfig, ConfigError> parse_global(const std::string& name,
                                                  const std::string& value) {
-  return parse_linuxptp_config("[global]\n" + name + " " + value + "\n", "t.cfg");
+  const std::string tables =
+      name == "unicast_master_table" ? "[unicast_master_table]\ntable_id 2147483647\n" : "";
+  return parse_linuxptp_config("[global]\n" + name + " " + value + "\n" + tables, "t.cfg");
 }
 
 std::string error_of(const Result<LinuxPtpConfig, ConfigError>& result) {

@@ -91,6 +91,35 @@ const ErrorCase kCases[] = {
      ScenarioErrorKind::kBadValue,
      "bad.toml:3: node[0].transport: udpv4 contradicts options.network_transport; set one of "
      "them"},
+    {"UnicastMasterTableOption", "[[node]]\nname = \"n\"\noptions = { unicast_master_table = 1 }\n",
+     ScenarioErrorKind::kBadOption,
+     "bad.toml:3: node[0].options.unicast_master_table: give the node's masters with its "
+     "unicast_master_table key (node names or addresses)"},
+    {"UnicastMasterUnknown",
+     kNetwork + "[[node]]\nname = \"c\"\nunicast_master_table = [\"gm\", \"x\"]\n",
+     ScenarioErrorKind::kBadValue,
+     "bad.toml:18: node[2].unicast_master_table: 'x' is neither a node's name nor an IPv4 address "
+     "(the node's transport)"},
+    {"UnicastMasterOfOtherFamily", "[[node]]\nname = \"n\"\nunicast_master_table = [\"fd00::1\"]\n",
+     ScenarioErrorKind::kBadValue,
+     "bad.toml:3: node[0].unicast_master_table: 'fd00::1' is neither a node's name nor an IPv4 "
+     "address (the node's transport)"},
+    {"UnicastMasterItself", "[[node]]\nname = \"n\"\nunicast_master_table = [\"n\"]\n",
+     ScenarioErrorKind::kBadValue,
+     "bad.toml:3: node[0].unicast_master_table: 'n' is the node itself"},
+    {"UnicastMasterTwice",
+     "[[node]]\nname = \"gm\"\n[[node]]\nname = \"n\"\n"
+     "unicast_master_table = [\"gm\", \"10.0.0.1\"]\n",
+     ScenarioErrorKind::kBadValue,
+     "bad.toml:5: node[1].unicast_master_table: '10.0.0.1' is listed twice"},
+    {"UnicastMastersEmpty", "[[node]]\nname = \"n\"\nunicast_master_table = []\n",
+     ScenarioErrorKind::kWrongType,
+     "bad.toml:3: node[0].unicast_master_table: expected a non-empty array of node names or "
+     "addresses, got an array"},
+    {"UnicastMasterNotAString", "[[node]]\nname = \"n\"\nunicast_master_table = [1]\n",
+     ScenarioErrorKind::kWrongType,
+     "bad.toml:3: node[0].unicast_master_table: expected node names or addresses (strings), got "
+     "an integer"},
     {"DuplicateNode", kNetwork + "[[node]]\nname = \"oc\"\n", ScenarioErrorKind::kDuplicateName,
      "bad.toml:17: node[2].name: duplicate node name 'oc'"},
     {"DuplicateNodeFromAGroup", "[[node]]\nname = \"a\"\ncount = 2\n[[node]]\nname = \"a-002\"\n",

@@ -42,6 +42,29 @@ TEST(ScenarioParser, DurationsAreSecondsOrTextWithAUnitExactToThePicosecond) {
             EventAction(NodeCrashEvent{"n", SimDuration::seconds(3600)}));
 }
 
+TEST(ScenarioParser, UnicastMastersByNameOrAddressBecomeTheNodesTable) {
+  const auto scenario = parse(
+      "[[node]]\nname = \"oc\"\nunicast_master_table = [\"gm\", \"10.9.8.7\"]\n"
+      "[[node]]\nname = \"gm\"\noptions = { unicast_listen = true }\n"
+      "[[node]]\nname = \"v6\"\ntransport = \"udpv6\"\nunicast_master_table = [\"gm\"]\n");
+  ASSERT_TRUE(scenario) << error_of(scenario);
+  const app::LinuxPtpConfig& oc = scenario->nodes[0].options;
+  EXPECT_EQ(oc.port.unicast_master_table.value, 1);
+  ASSERT_EQ(oc.unicast_master_tables.size(), 1U);
+  ASSERT_EQ(oc.unicast_master_tables[0].addresses.size(), 2U);
+  EXPECT_EQ(oc.unicast_master_tables[0].addresses[0].address, hal::IpAddress::v4(10, 0, 0, 2));
+  EXPECT_EQ(oc.unicast_master_tables[0].addresses[0].address,
+            node_address(1, hal::AddressFamily::kIpv4));
+  EXPECT_EQ(oc.unicast_master_tables[0].addresses[1].address, hal::IpAddress::v4(10, 9, 8, 7));
+  EXPECT_TRUE(scenario->nodes[1].options.port.unicast_listen.value);
+  EXPECT_TRUE(scenario->nodes[1].options.unicast_master_tables.empty());
+  const app::LinuxPtpConfig& v6 = scenario->nodes[2].options;
+  ASSERT_EQ(v6.unicast_master_tables.size(), 1U);
+  EXPECT_EQ(v6.unicast_master_tables[0].addresses[0].address,
+            node_address(1, hal::AddressFamily::kIpv6));
+  EXPECT_EQ(v6.unicast_master_tables[0].addresses[0].transport, app::NetworkTransport::kUdpV6);
+}
+
 TEST(ScenarioParser, NodeKeysMapOntoTheModel) {
   const auto scenario = parse(R"(
 [[node]]

@@ -8,8 +8,10 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "ptp/app/linuxptp_config_parser.h"
 #include "ptp/app/linuxptp_options.h"
 #include "ptp/ptp4win/command_line.h"
 #include "ptp/ptp4win/config_mapping.h"
@@ -101,6 +103,28 @@ TEST(Ptp4winDefaultConfig, ParsesBackToTheDefaults) {
   }
   EXPECT_EQ(requested_servo(parsed->config), requested_servo(unset->config));
   EXPECT_EQ(requested_time_stamping(parsed->config), requested_time_stamping(unset->config));
+}
+
+TEST(Ptp4winDefaultConfig, UnicastExampleParsesWhenUncommented) {
+  std::string text = default_config_text("Ethernet");
+  for (const std::string_view line :
+       {"[unicast_master_table]", "table_id", "logQueryInterval", "UDPv4"}) {
+    const std::size_t at = text.find(std::string("\n#") + std::string(line));
+    ASSERT_NE(at, std::string::npos) << line;
+    text.erase(at + 1, 1);
+  }
+  const std::size_t option = text.find("\nunicast_master_table ");
+  ASSERT_NE(option, std::string::npos);
+  const std::size_t value = text.find('0', option + 1);
+  text.replace(value, 1, "1");
+  auto config = app::parse_linuxptp_config(text, "ptp4win.cfg");
+  ASSERT_TRUE(config) << config.error().message();
+  auto port = to_port_config(*config, "Ethernet", ClockIdentity{{1, 2, 3, 4, 5, 6, 7, 8}});
+  ASSERT_TRUE(port) << port.error().message;
+  ASSERT_EQ(port->unicast.master_count, 1U);
+  EXPECT_EQ(port->unicast.masters[0].length, 4);
+  EXPECT_EQ(port->unicast.masters[0].octets[0], 192);
+  EXPECT_EQ(port->unicast.log_query_interval, 0);
 }
 
 }  // namespace

@@ -3,6 +3,10 @@
 
 #include <cmath>
 #include <cstdint>
+#include <string>
+
+#include "ptp/hal/ip_address.h"
+#include "text.h"
 
 namespace ptp::app {
 namespace {
@@ -56,9 +60,45 @@ Result<PortConfig, PortConfigError> to_port_config(const ClockOptions& clock,
   config.minor_version_ptp = clock.ptp_minor_version.value;
   config.hybrid_e2e = port.hybrid_e2e.value;
   config.delay_filter_length = static_cast<std::size_t>(port.delay_filter_length.value);
+  config.unicast.listen = port.unicast_listen.value;
+  config.unicast.request_duration_seconds =
+      static_cast<std::uint32_t>(port.unicast_req_duration.value);
+  config.unicast.max_clients = static_cast<std::size_t>(port.unicast_max_clients.value);
 
   if (auto valid = validate(config); !valid) return unexpected(valid.error());
   return config;
+}
+
+Result<void, ConfigError> apply_unicast_master_table(const LinuxPtpConfig& config,
+                                                     const PortOptions& port,
+                                                     UnicastConfig& unicast) {
+  const std::int32_t table_id = port.unicast_master_table.value;
+  if (table_id == 0) return {};
+  const UnicastMasterTable* table = find_unicast_master_table(config, table_id);
+  if (table == nullptr) {
+    const bool command_line = port.unicast_master_table.origin == SettingOrigin::kCommandLine;
+    return unexpected(ConfigError{
+        ConfigErrorKind::kUnknownTableId, std::string(command_line ? kCommandLineSource : "config"),
+        0, command_line ? "--unicast_master_table" : "unicast_master_table",
+        text::concat({"no [unicast_master_table] has table_id ", std::to_string(table_id)})});
+  }
+  const NetworkTransport transport = port.network_transport.value;
+  unicast.master_count = 0;
+  unicast.log_query_interval = table->log_query_interval;
+  for (const UnicastMasterAddress& master : table->addresses) {
+    if (master.transport != transport) {
+      const std::string_view name =
+          master.transport == NetworkTransport::kUdpV4 ? "UDPv4" : "UDPv6";
+      const std::string_view other = name == "UDPv4" ? "UDPv6" : "UDPv4";
+      return unexpected(ConfigError{
+          ConfigErrorKind::kTableTransportMismatch, table->source, master.line, std::string(name),
+          text::concat({"a ", name, " master in table ", std::to_string(table_id),
+                        ", used by a port whose network_transport is ", other})});
+    }
+    // The reader keeps a table within kMaxUnicastMasters.
+    unicast.masters[unicast.master_count++] = hal::to_peer_address(master.address);
+  }
+  return {};
 }
 
 servo::ServoConfig to_servo_config(const ClockOptions& clock, bool hardware_timestamps) {

@@ -6,19 +6,25 @@
 #include <sstream>
 #include <string>
 #include <system_error>
+#include <vector>
 
 #include "ptp/app/linuxptp_options.h"
 #include "ptp/app/option_value.h"
 #include "text.h"
+#include "unicast_master_table_reader.h"
 
 namespace ptp::app {
 namespace {
 
 // The section a line of the file is in.
 struct Section {
-  bool seen = false;   // any header yet
-  bool global = true;  // [global], else the interface `interface`
+  bool seen = false;           // any header yet
+  bool global = true;          // [global], else the interface `interface` (unless unicast_table)
+  bool unicast_table = false;  // [unicast_master_table]
   std::string interface;
+  UnicastTableCursor table;
+  // The unicast_master_table settings read, checked once every table is known.
+  std::vector<UnicastTableReference> table_references;
 };
 
 ConfigError located(const OptionError& error, std::string_view source, std::size_t line,
@@ -45,20 +51,33 @@ Result<void, ConfigError> read_section_header(LinuxPtpConfig& config, std::strin
     return fail(ConfigErrorKind::kMalformedSectionHeader, source, line_number,
                 text::concat({"malformed section header '", line, "'"}));
   }
-  if (text::equal_ignoring_case(name, "unicast_master_table")) {
-    return fail(ConfigErrorKind::kUnsupportedSection, source, line_number,
-                "section [unicast_master_table] is not supported by ptpstack");
-  }
   section.seen = true;
+  section.table = UnicastTableCursor{};
+  section.unicast_table = text::equal_ignoring_case(name, "unicast_master_table");
+  if (section.unicast_table) {
+    section.global = false;
+    section.interface.clear();
+    return {};
+  }
   section.global = text::equal_ignoring_case(name, "global");
   section.interface = section.global ? std::string() : std::string(name);
   if (!section.global) add_interface(config, name);
   return {};
 }
 
+// Remembers a unicast_master_table setting that took effect, to check its table exists.
+void note_table_reference(const LinuxPtpConfig& config, std::size_t line_number, Section& section) {
+  const PortOptions& options =
+      section.global ? config.port : find_interface(config, section.interface)->options;
+  const Setting<std::int32_t>& table = options.unicast_master_table;
+  const SettingOrigin from_file =
+      section.global ? SettingOrigin::kGlobalSection : SettingOrigin::kInterfaceSection;
+  if (table.origin == from_file) section.table_references.push_back({line_number, table.value});
+}
+
 Result<void, ConfigError> read_setting(LinuxPtpConfig& config, std::string_view line,
                                        std::string_view source, std::size_t line_number,
-                                       const Section& section) {
+                                       Section& section) {
   const std::size_t name_end = line.find_first_of(" \t\f\v\r");
   const std::string_view name = line.substr(0, name_end);
   if (!section.seen) {
@@ -79,6 +98,7 @@ Result<void, ConfigError> read_setting(LinuxPtpConfig& config, std::string_view 
     }
     return unexpected(located(error, source, line_number, name));
   }
+  if (name == "unicast_master_table") note_table_reference(config, line_number, section);
   return {};
 }
 
@@ -128,12 +148,14 @@ Result<void, ConfigError> read_linuxptp_config(LinuxPtpConfig& config, std::stri
     const std::string_view line = text::trim(text.substr(0, end));  // trim drops a CRLF's '\r' too
     text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
     if (line.empty() || line.front() == '#') continue;
-    auto read = line.front() == '['
-                    ? read_section_header(config, line, source_name, line_number, section)
-                    : read_setting(config, line, source_name, line_number, section);
+    auto read =
+        line.front() == '[' ? read_section_header(config, line, source_name, line_number, section)
+        : section.unicast_table
+            ? read_unicast_master_table_line(config, line, source_name, line_number, section.table)
+            : read_setting(config, line, source_name, line_number, section);
     if (!read) return read;
   }
-  return {};
+  return check_unicast_table_references(config, source_name, section.table_references);
 }
 
 Result<LinuxPtpConfig, ConfigError> parse_linuxptp_config(std::string_view text,

@@ -23,6 +23,9 @@ constexpr std::int64_t kUint8Max = std::numeric_limits<std::uint8_t>::max();
 constexpr std::int64_t kUint16Max = std::numeric_limits<std::uint16_t>::max();
 constexpr std::int64_t kIntMin = std::numeric_limits<std::int32_t>::min();
 constexpr std::int64_t kIntMax = std::numeric_limits<std::int32_t>::max();
+// unicast_max_clients' upper bound: each client costs the master a Sync, a Follow_Up and an
+// Announce stream, so four digits is already more than one port can serve.
+constexpr std::int64_t kMaxUnicastClients = 1024;
 constexpr double kDblMax = std::numeric_limits<double>::max();
 constexpr double kDblMin = std::numeric_limits<double>::min();  // smallest positive: "> 0"
 
@@ -306,6 +309,15 @@ constexpr std::array kOptions{
     supported_only(integer<&C::two_step>("twoStepFlag", 0, 1, "1"), 1, 1),
     // config.c GLOB_ITEM_INT 10, [1, INT_MAX] (3.1: default 1); milliseconds
     integer<&C::tx_timestamp_timeout_ms>("tx_timestamp_timeout", 1, kIntMax, "10"),
+    // config.c PORT_ITEM_INT 0, [0, 1]
+    integer<&P::unicast_listen>("unicast_listen", 0, 1, "0"),
+    // config.c PORT_ITEM_INT 0, [0, INT_MAX]: a table_id, 0 for none
+    integer<&P::unicast_master_table>("unicast_master_table", 0, kIntMax, "0"),
+    // ptpstack's own (not linuxptp's, whose server grants without a limit): the most clients a
+    // unicast_listen port serves at once; it refuses the others with a zero-duration grant
+    integer<&P::unicast_max_clients>("unicast_max_clients", 1, kMaxUnicastClients, "64"),
+    // config.c PORT_ITEM_INT 3600, [10, INT_MAX]; seconds
+    integer<&P::unicast_req_duration>("unicast_req_duration", 10, kIntMax, "3600"),
     // config.c GLOB_ITEM_INT 1, [0, 1]; cfg 1. ptp4win --service: the Event Log; elsewhere no
     // effect (ptpsim logs to stdout, a console ptp4win to stdout/stderr).
     integer<&C::use_syslog>("use_syslog", 0, 1, "1"),
@@ -413,9 +425,6 @@ constexpr auto kUnsupportedLinuxPtpOptions = std::to_array<std::string_view>({
     "uds_file_mode",
     "uds_ro_address",
     "uds_ro_file_mode",
-    "unicast_listen",
-    "unicast_master_table",
-    "unicast_req_duration",
     "userDescription",
     "write_phase_mode",
 });

@@ -11,12 +11,14 @@ namespace ptp::ptp4win {
 Result<PortConfig, MappingError> to_port_config(const app::LinuxPtpConfig& config,
                                                 std::string_view interface_name,
                                                 const ClockIdentity& identity) {
-  auto result =
-      app::to_port_config(config.clock, app::port_options_for(config, interface_name), identity);
+  const app::PortOptions port = app::port_options_for(config, interface_name);
+  auto result = app::to_port_config(config.clock, port, identity);
   if (!result) {
     return unexpected(
         MappingError{"port configuration: " + std::string(to_string(result.error()))});
   }
+  auto unicast = app::apply_unicast_master_table(config, port, result->unicast);
+  if (!unicast) return unexpected(MappingError{unicast.error().message()});
   return result.value();
 }
 

@@ -147,6 +147,16 @@ std::string default_config_text(std::string_view interface_name) {
   }
   text.append(
       "#\n"
+      "# ---- unicast masters, for a network that does not route multicast ----\n"
+      "# Uncomment the table, list your grandmasters (UDPv4 or UDPv6, one per line, up to 16)\n"
+      "# and set unicast_master_table 1 above: ptp4win then asks each of them for unicast\n"
+      "# Announce, Sync and Delay_Resp, and follows the best that answers.\n"
+      "#\n"
+      "#[unicast_master_table]\n"
+      "#table_id                1\n"
+      "#logQueryInterval        0\n"
+      "#UDPv4                   192.0.2.1\n"
+      "#\n"
       "# ---- the interface ptp4win runs on (one) ----\n"
       "#\n"
       "[" +

@@ -47,7 +47,7 @@ hal::InterfaceTimestampCapabilities capabilities_for(const NodeModel& model) {
   return sim::nic_capabilities(nic_kind(model.timestamping), model.nic_clock.frequency_hz);
 }
 
-// Made-up but stable identities and addresses: 10.x.y.z and fd00::x:y:z from the node's index.
+// Made-up but stable identities from the node's index (addresses: node_address()).
 ClockIdentity identity_for(std::size_t index) {
   const auto n = static_cast<std::uint32_t>(index + 1);
   return ClockIdentity{{0x02, 0x00, 0x00, 0xFF, 0xFE, static_cast<std::uint8_t>(n >> 16U),
@@ -59,15 +59,9 @@ ClockIdentity identity_for(std::size_t index) {
 Result<sim::SimPtpNodeConfig, std::string> make_node_config(const NodeModel& model,
                                                             std::size_t index) {
   sim::SimPtpNodeConfig config;
-  const auto n = static_cast<std::uint32_t>(index + 1);
-  const auto b2 = static_cast<std::uint8_t>(n >> 16U);
-  const auto b1 = static_cast<std::uint8_t>(n >> 8U);
-  const auto b0 = static_cast<std::uint8_t>(n);
-  config.host.ipv4 = hal::IpAddress::v4(10, b2, b1, b0);
-  config.host.ipv6 = hal::IpAddress::v6({0xFD, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, b2, b1, b0});
-  config.family = model.options.port.network_transport.value == app::NetworkTransport::kUdpV6
-                      ? hal::AddressFamily::kIpv6
-                      : hal::AddressFamily::kIpv4;
+  config.host.ipv4 = node_address(index, hal::AddressFamily::kIpv4);
+  config.host.ipv6 = node_address(index, hal::AddressFamily::kIpv6);
+  config.family = node_family(model);
 
   config.host.host_crystal = to_sim(model.clock, SimDuration());
   config.host.counter_frequency_hz = model.counter_frequency_hz;
@@ -97,6 +91,9 @@ Result<sim::SimPtpNodeConfig, std::string> make_node_config(const NodeModel& mod
   auto port = app::to_port_config(model.options.clock, model.options.port, identity_for(index));
   if (!port) return unexpected(std::string(to_string(port.error())));
   config.port = *port;
+  auto unicast =
+      app::apply_unicast_master_table(model.options, model.options.port, config.port.unicast);
+  if (!unicast) return unexpected(unicast.error().message());
   TimePropertiesDataSet& time = config.port.local_time_properties;
   time.leap61 = model.time_properties.leap61;
   time.leap59 = model.time_properties.leap59;

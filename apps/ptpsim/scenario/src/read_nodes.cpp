@@ -1,10 +1,13 @@
 // [[node]] entries: name (or a group of `count` identical nodes), timestamping kind, transport,
-// clocks, timestamp paths, cross-timestamps and ptp4l options.
+// clocks, timestamp paths, cross-timestamps, ptp4l options and unicast masters.
 #include <array>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "ptp/app/linuxptp_config_parser.h"
 #include "readers.h"
@@ -52,7 +55,7 @@ void read_transport(TableReader& node, app::LinuxPtpConfig& options) {
 }
 
 // One [[node]] entry, before its expansion into `count` nodes.
-NodeModel read_node(TableReader& node) {
+NodeModel read_node(TableReader& node, std::optional<UnicastMastersKey>& unicast_masters) {
   NodeModel model;
   node.required_string("name", model.name);
   if (const auto kind = node.word("timestamping", kTimestampingWords)) {
@@ -118,6 +121,7 @@ NodeModel read_node(TableReader& node) {
     }
   }
   read_transport(node, model.options);
+  unicast_masters = read_unicast_masters(node);
   return model;
 }
 
@@ -125,10 +129,13 @@ NodeModel read_node(TableReader& node) {
 
 void read_nodes(TableReader& root, Scenario& scenario) {
   std::set<std::string, std::less<>> names;
+  // Each node's unicast masters, resolved once every name is known.
+  std::vector<std::pair<std::size_t, UnicastMastersKey>> unicast;
   for (TableReader& node : root.array_of_tables("node")) {
     std::int64_t count = 0;  // 0: a single node, named as given
     node.integer("count", count, 1, kMaxCount);
-    NodeModel model = read_node(node);
+    std::optional<UnicastMastersKey> unicast_masters;
+    NodeModel model = read_node(node, unicast_masters);
     node.finish();
     if (root.context().failed()) return;
     const std::string group = model.name;
@@ -147,8 +154,12 @@ void read_nodes(TableReader& root, Scenario& scenario) {
                   join({"duplicate node name '", model.name, "'"}));
         return;
       }
+      if (unicast_masters) unicast.emplace_back(scenario.nodes.size(), *unicast_masters);
       scenario.nodes.push_back(model);
     }
+  }
+  for (const auto& [index, key] : unicast) {
+    apply_unicast_masters(root.context(), scenario, index, key);
   }
 }
 

@@ -44,6 +44,13 @@ void read_node_options(TableReader& options, app::LinuxPtpConfig& config) {
                    join({"expected a string, a number or a boolean, got ", type_name(*value)}));
       return;
     }
+    if (key == "unicast_master_table") {
+      // A scenario has no [unicast_master_table] sections for the option to name.
+      options.fail(ScenarioErrorKind::kBadOption, key,
+                   "give the node's masters with its unicast_master_table key (node names or "
+                   "addresses)");
+      return;
+    }
     auto stored = app::set_option(config, key, *text, app::SettingOrigin::kGlobalSection);
     if (!stored) {
       options.fail(ScenarioErrorKind::kBadOption, key, stored.error().problem);

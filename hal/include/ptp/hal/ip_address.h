@@ -8,6 +8,7 @@
 #include <optional>
 #include <string_view>
 
+#include "ptp/core/peer_address.h"
 #include "ptp/hal/timestamp_capabilities.h"
 
 namespace ptp::hal {
@@ -74,5 +75,9 @@ constexpr IpAddress ptp_primary_multicast(AddressFamily family) {
 constexpr IpAddress ptp_pdelay_multicast(AddressFamily family) {
   return family == AddressFamily::kIpv4 ? kPtpPdelayIpv4 : kPtpPdelayIpv6;
 }
+
+// The core's opaque PeerAddress of an IP address (4 octets for IPv4, 16 for IPv6), and back.
+PeerAddress to_peer_address(const IpAddress& address);
+IpAddress to_ip_address(const PeerAddress& peer);
 
 }  // namespace ptp::hal

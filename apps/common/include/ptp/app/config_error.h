@@ -15,7 +15,6 @@ enum class ConfigErrorKind : std::uint8_t {
   kCannotReadFile,
   kNotInSection,                  // a setting before the first section header
   kMalformedSectionHeader,        // "[eth0", "[]", "[eth0] x"
-  kUnsupportedSection,            // linuxptp's [unicast_master_table]
   kMissingValue,                  // "priority1" alone, or "--priority1" last on the command line
   kUnknownOption,                 // neither ptpstack nor linuxptp knows it
   kUnsupportedOption,             // a linuxptp option that ptpstack does not implement
@@ -25,6 +24,14 @@ enum class ConfigErrorKind : std::uint8_t {
   kBadEnumValue,                  // not one of the option's spellings
   kUnsupportedValue,              // a valid linuxptp value that ptpstack does not implement
   kNotAnOption,                   // a command-line argument that does not start with "--"
+  // [unicast_master_table] sections and the unicast_master_table option
+  kMalformedTableLine,      // neither table_id, logQueryInterval nor "<transport> <address>"
+  kMissingTableId,          // an entry before the section's table_id line
+  kDuplicateTableId,        // a table_id that an earlier table has
+  kBadAddress,              // not an address of the line's transport (or a multicast one)
+  kTooManyTableEntries,     // more masters than the core's table holds (ptp::kMaxUnicastMasters)
+  kUnknownTableId,          // unicast_master_table names a table the configuration does not have
+  kTableTransportMismatch,  // a table address of another transport than the port's
 };
 
 // An option's problem, before a location is attached to it.

@@ -1,8 +1,10 @@
 // From ptp4l-style options to the protocol core's configuration: LinuxPtpConfig's ClockOptions and
-// PortOptions become a PortConfig (the ordinary clock and its port) and a ServoConfig. ptpsim and
-// ptp4win both build their clocks through these, so an option means the same in both.
+// PortOptions (and the unicast master tables) become a PortConfig (the ordinary clock and its port)
+// and a ServoConfig. ptpsim and ptp4win both build their clocks through these, so an option means
+// the same in both.
 #pragma once
 
+#include "ptp/app/config_error.h"
 #include "ptp/app/linuxptp_config.h"
 #include "ptp/core/port_config.h"
 #include "ptp/identity.h"
@@ -17,6 +19,15 @@ namespace ptp::app {
 Result<PortConfig, PortConfigError> to_port_config(const ClockOptions& clock,
                                                    const PortOptions& port,
                                                    const ClockIdentity& identity);
+
+// The masters of the [unicast_master_table] that `port` names (unicast_master_table), into
+// `unicast` with the table's logQueryInterval, each address as the driver's PeerAddress. Nothing
+// to do for table 0. Fails for a table the configuration does not have (the file's references
+// are checked when it is read; this catches --unicast_master_table) and for a master of another
+// transport than the port's network_transport.
+Result<void, ConfigError> apply_unicast_master_table(const LinuxPtpConfig& config,
+                                                     const PortOptions& port,
+                                                     UnicastConfig& unicast);
 
 // The servo configuration: clock_servo, the step thresholds (seconds in ptp4l, nanoseconds here),
 // max_frequency and the pi_* constants. `hardware_timestamps` picks the PI servo's default gains

@@ -8,10 +8,13 @@
 // [global] (the default for every interface) and in an [interface] section (that interface only).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "ptp/hal/ip_address.h"
 
 namespace ptp::app {
 
@@ -114,6 +117,13 @@ struct PortOptions {
   Setting<bool> master_only{false};  // masterOnly, or its newer linuxptp name serverOnly
   Setting<DelayFilter> delay_filter{DelayFilter::kMovingMedian};
   Setting<std::int32_t> delay_filter_length{10};  // in samples
+  // Unicast: the table_id of the [unicast_master_table] this port asks for service (0: none),
+  // whether it grants requests as a master, and the grant duration it asks for (seconds).
+  Setting<std::int32_t> unicast_master_table{0};
+  Setting<bool> unicast_listen{false};
+  Setting<std::int32_t> unicast_req_duration{3600};
+  // ptpstack's own: how many clients a unicast_listen port serves; it refuses the rest.
+  Setting<std::int32_t> unicast_max_clients{64};
 
   friend bool operator==(const PortOptions&, const PortOptions&) = default;
 };
@@ -127,10 +137,32 @@ struct InterfaceConfig {
   friend bool operator==(const InterfaceConfig&, const InterfaceConfig&) = default;
 };
 
+// One address line of a [unicast_master_table] ("UDPv4 192.0.2.1", "UDPv6 2001:db8::1").
+struct UnicastMasterAddress {
+  NetworkTransport transport = NetworkTransport::kUdpV4;
+  hal::IpAddress address;
+  std::size_t line = 0;  // where it was read (0: not from a file)
+
+  friend bool operator==(const UnicastMasterAddress&, const UnicastMasterAddress&) = default;
+};
+
+// One [unicast_master_table] section: the masters a port naming `table_id` asks for unicast
+// service, in the file's order.
+struct UnicastMasterTable {
+  std::int32_t table_id = 0;           // positive and unique in the configuration
+  std::int8_t log_query_interval = 0;  // logQueryInterval: ptp4l's default 0 (1 s)
+  std::vector<UnicastMasterAddress> addresses;
+  std::string source;    // the file it was read from (for errors found later)
+  std::size_t line = 0;  // of its table_id
+
+  friend bool operator==(const UnicastMasterTable&, const UnicastMasterTable&) = default;
+};
+
 struct LinuxPtpConfig {
   ClockOptions clock;
   PortOptions port;                         // as set in [global]: the default for every interface
   std::vector<InterfaceConfig> interfaces;  // in order of first appearance
+  std::vector<UnicastMasterTable> unicast_master_tables;  // in order of their table_id lines
 
   friend bool operator==(const LinuxPtpConfig&, const LinuxPtpConfig&) = default;
 };
@@ -142,5 +174,8 @@ const InterfaceConfig* find_interface(const LinuxPtpConfig& config, std::string_
 InterfaceConfig& add_interface(LinuxPtpConfig& config, std::string_view name);
 // The port options in force on `name`: its section's, or the [global] ones if it has none.
 PortOptions port_options_for(const LinuxPtpConfig& config, std::string_view name);
+// The unicast master table with `table_id`, or nullptr.
+const UnicastMasterTable* find_unicast_master_table(const LinuxPtpConfig& config,
+                                                    std::int32_t table_id);
 
 }  // namespace ptp::app

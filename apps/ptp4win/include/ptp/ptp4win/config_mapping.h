@@ -22,7 +22,7 @@ struct MappingError {
 };
 
 // The PortConfig of `interface_name`'s port: the clock options, and the port options in force on
-// that interface (its section's over [global]). Validated.
+// that interface (its section's over [global]) and the unicast master table it names. Validated.
 Result<PortConfig, MappingError> to_port_config(const app::LinuxPtpConfig& config,
                                                 std::string_view interface_name,
                                                 const ClockIdentity& identity);

@@ -6,6 +6,7 @@
 // default filled in and every reference checked: what parse_scenario() returns is runnable.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "ptp/app/linuxptp_config.h"
+#include "ptp/hal/ip_address.h"
 #include "ptp/sim/sim_time.h"
 
 namespace ptp::ptpsim {
@@ -138,6 +140,12 @@ struct NodeModel {
   app::LinuxPtpConfig options;
   friend bool operator==(const NodeModel&, const NodeModel&) = default;
 };
+
+// The node's addresses in the simulated network, from its index in Scenario::nodes: 10.x.y.z
+// and fd00::x:y:z with x.y.z the index plus one. Stable, so that a scenario can name them.
+hal::IpAddress node_address(std::size_t node_index, hal::AddressFamily family);
+// The family of the node's transport (its `transport` key, or options.network_transport).
+hal::AddressFamily node_family(const NodeModel& node);
 
 // -> sim::NoDelayVariation, NormalDelayVariation, ExponentialDelayVariation, ParetoDelayVariation
 struct NoDelayVariationSpec {
