@@ -144,7 +144,7 @@ TEST(UnicastMasterTable, ErrorsNameTheLine) {
 TEST(UnicastMasterTable, AtMostTheCoresTableSize) {
   std::string text = "[unicast_master_table]\ntable_id 1\n";
   for (std::size_t i = 1; i <= kMaxUnicastMasters; ++i) {
-    text += "UDPv4 10.0.0." + std::to_string(i) + "\n";
+    text.append("UDPv4 10.0.0.").append(std::to_string(i)).append("\n");
   }
   ASSERT_TRUE(parse(text)) << error_of(parse(text));
   text += "UDPv4 10.0.1.1\n";
