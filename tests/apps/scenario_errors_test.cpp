@@ -46,6 +46,34 @@ TEST_P(ScenarioBadFile, NamesFileLineKeyAndProblem) {
 }
 
 const ErrorCase kCases[] = {
+    {"Ptp4winWithoutCommandLine", kNetwork + "[[node]]\nname = \"win\"\nprogram = \"ptp4win\"\n",
+     ScenarioErrorKind::kMissingKey,
+     "bad.toml:16: node[2].command_line: a ptp4win node needs its command line "
+     "(\"-i Ethernet -m\")"},
+    {"CommandLineWithoutPtp4win", kNetwork + "[[node]]\nname = \"win\"\ncommand_line = \"-m\"\n",
+     ScenarioErrorKind::kBadValue,
+     "bad.toml:18: node[2].command_line: only a node with program = \"ptp4win\" takes a command "
+     "line"},
+    {"Ptp4winWithOptions",
+     kNetwork + "[[node]]\nname = \"win\"\nprogram = \"ptp4win\"\ncommand_line = \"-m\"\n"
+                "options = { priority1 = 1 }\n",
+     ScenarioErrorKind::kBadValue,
+     "bad.toml:20: node[2].options: a ptp4win node takes its settings from command_line (and a "
+     "-f file)"},
+    {"Ptp4winStartingLate",
+     kNetwork + "[[node]]\nname = \"win\"\nprogram = \"ptp4win\"\ncommand_line = \"-m\"\n"
+                "start_at = \"1 s\"\n",
+     ScenarioErrorKind::kBadValue,
+     "bad.toml:20: node[2].start_at: a ptp4win node starts with the run"},
+    {"Ptp4winOnAPhc",
+     kNetwork + "[[node]]\nname = \"win\"\nprogram = \"ptp4win\"\ncommand_line = \"-m\"\n"
+                "timestamping = \"hardware\"\n",
+     ScenarioErrorKind::kBadValue,
+     "bad.toml:20: node[2].timestamping: a ptp4win node runs on a Windows NIC: "
+     "\"windows-hardware\", \"software\" or \"none\""},
+    {"UnknownProgram", kNetwork + "[[node]]\nname = \"win\"\nprogram = \"ptp4l\"\n",
+     ScenarioErrorKind::kBadValue,
+     "bad.toml:18: node[2].program: 'ptp4l' is not one of \"library\", \"ptp4win\""},
     {"TomlSyntax", "[run]\nduration = = 5\n", ScenarioErrorKind::kSyntax,
      "bad.toml:2: TOML syntax error: bad format: unknown value appeared"},
     {"TomlDuplicateKey", "[run]\nseed = 1\nseed = 2\n", ScenarioErrorKind::kSyntax,

@@ -99,6 +99,15 @@ TEST(ScenarioFiles, DefaultScenarioIsIssue8s) {
   }
   EXPECT_FALSE(backup.options.clock.slave_only.value);
 
+  // The clocks that stand for Windows machines run ptp4win, slave only (-s), as their own log's
+  // tag names them.
+  for (std::size_t index = 2; index < scenario.nodes.size(); ++index) {
+    const NodeModel& windows = scenario.nodes[index];
+    EXPECT_EQ(windows.program, NodeProgram::kPtp4win) << windows.name;
+    EXPECT_NE(windows.command_line.find(" -s "), std::string::npos) << windows.name;
+    EXPECT_NE(windows.command_line.find("--message_tag " + windows.name), std::string::npos);
+  }
+
   // The grandmaster fails at minute 5, for good.
   ASSERT_EQ(scenario.events.size(), 1U);
   EXPECT_EQ(scenario.events[0].at, SimDuration::seconds(300));
@@ -123,8 +132,10 @@ TEST(ScenarioFiles, TheDocumentationsCompleteExampleParses) {
   ASSERT_FALSE(example.empty());
   const auto scenario = parse_scenario(example, "docs/scenarios.md");
   ASSERT_TRUE(scenario) << scenario.error().message();
-  EXPECT_EQ(scenario->nodes.size(), 4U);
-  EXPECT_EQ(scenario->links.size(), 4U);
+  EXPECT_EQ(scenario->nodes.size(), 5U);
+  EXPECT_EQ(scenario->links.size(), 5U);
+  EXPECT_EQ(scenario->nodes.back().program, NodeProgram::kPtp4win);
+  EXPECT_EQ(scenario->nodes.back().command_line, "-i Ethernet -m -s --message_tag [win]");
   EXPECT_EQ(scenario->events.size(), 2U);
 }
 

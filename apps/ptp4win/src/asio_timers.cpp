@@ -15,14 +15,6 @@ std::chrono::nanoseconds counter_distance(hal::CounterTicks now, hal::CounterTic
          std::chrono::nanoseconds(static_cast<std::int64_t>(rest_ns));
 }
 
-Nanoseconds counter_time(hal::CounterTicks ticks, std::uint64_t frequency_hz) {
-  if (frequency_hz == 0 || ticks.count < 0) return Nanoseconds(0);
-  const auto count = static_cast<std::uint64_t>(ticks.count);
-  const std::uint64_t ns = count / frequency_hz * 1'000'000'000ULL +
-                           count % frequency_hz * 1'000'000'000ULL / frequency_hz;
-  return Nanoseconds(static_cast<std::int64_t>(ns));
-}
-
 void AsioTimers::arm(hal::TimerId id, hal::CounterTicks deadline) {
   Entry& entry = entries_[id.value];
   if (!entry.timer) entry.timer = std::make_unique<boost::asio::steady_timer>(io_);

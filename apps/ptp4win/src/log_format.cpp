@@ -8,6 +8,14 @@
 
 namespace ptp::ptp4win {
 
+Nanoseconds counter_time(hal::CounterTicks ticks, std::uint64_t frequency_hz) {
+  if (frequency_hz == 0 || ticks.count < 0) return Nanoseconds(0);
+  const auto count = static_cast<std::uint64_t>(ticks.count);
+  const std::uint64_t ns = count / frequency_hz * 1'000'000'000ULL +
+                           count % frequency_hz * 1'000'000'000ULL / frequency_hz;
+  return Nanoseconds(static_cast<std::int64_t>(ns));
+}
+
 std::string format_log_line(std::string_view program, Nanoseconds monotonic,
                             std::string_view message_tag, std::string_view message) {
   const std::int64_t ns = monotonic.count() < 0 ? 0 : monotonic.count();

@@ -3,7 +3,9 @@
 // windows-hardware; OS timestamps only for software; nothing at all for none.
 #include "node_config.h"
 
+#include <array>
 #include <cstdint>
+#include <cstdio>
 
 #include "ptp/app/core_config.h"
 #include "ptp/sim/nic_capabilities.h"
@@ -104,6 +106,22 @@ Result<sim::SimPtpNodeConfig, std::string> make_node_config(const NodeModel& mod
       model.options.clock, hardware || model.timestamping == TimestampingKind::kWindowsHardware);
   config.driver.utc_offset = Nanoseconds(kUtcOffsetSeconds * kNanosecondsPerSecond);
   return config;
+}
+
+simwin::SimAdapterConfig windows_adapter(std::size_t index) {
+  const auto n = static_cast<std::uint32_t>(index + 1);
+  simwin::SimAdapterConfig adapter;
+  // A locally administered unicast MAC (02:...), as identity_for's identities are.
+  adapter.mac = {0x02,
+                 0x57,
+                 0x49,
+                 static_cast<std::uint8_t>(n >> 16U),
+                 static_cast<std::uint8_t>(n >> 8U),
+                 static_cast<std::uint8_t>(n)};
+  std::array<char, 16> digits{};
+  (void)std::snprintf(digits.data(), digits.size(), "%012X", n);
+  adapter.adapter_name = std::string("{5A1E0000-0000-4000-8000-") + digits.data() + "}";
+  return adapter;
 }
 
 }  // namespace ptp::ptpsim

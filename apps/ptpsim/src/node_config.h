@@ -9,11 +9,16 @@
 #include "ptp/ptpsim/scenario.h"
 #include "ptp/result.h"
 #include "ptp/sim/sim_ptp_node.h"
+#include "ptp/sim_win/sim_windows.h"
 
 namespace ptp::ptpsim {
 
 // `index` numbers the node within the world: it picks the node's IP addresses and clock identity.
 Result<sim::SimPtpNodeConfig, std::string> make_node_config(const NodeModel& model,
                                                             std::size_t index);
+
+// The adapter a ptp4win node's Windows reports: "Ethernet", with a MAC (so a clock identity) and
+// a GUID of its own from `index`.
+simwin::SimAdapterConfig windows_adapter(std::size_t index);
 
 }  // namespace ptp::ptpsim

@@ -78,7 +78,7 @@ Result<RunReport, std::string> run_scenario(const Scenario& input, const RunOpti
   if (options.seed) scenario.run.seed = *options.seed;
   if (options.duration) scenario.run.duration = *options.duration;
 
-  auto created = SimulatedWorld::create(scenario);
+  auto created = SimulatedWorld::create(scenario, options.log);
   if (!created) return unexpected(created.error());
   SimulatedWorld& world = **created;
   auto& nodes = world.nodes();
@@ -89,7 +89,9 @@ Result<RunReport, std::string> run_scenario(const Scenario& input, const RunOpti
   // grandmaster at all the offset is NaN, which ends a lock stretch.
   std::vector<std::vector<sim::TruthSample>> truth(nodes.size());
   for (WorldNode& node : nodes) {
-    logs.push_back(std::make_unique<NodeLog>(world.scheduler(), node.name, options.log));
+    // A ptp4win node writes ptp4win's own lines; the NodeLog only keeps its transitions.
+    std::ostream* lines = node.program == NodeProgram::kPtp4win ? nullptr : options.log;
+    logs.push_back(std::make_unique<NodeLog>(world.scheduler(), node.name, lines));
     node.node->set_observer(logs.back().get());
   }
 

@@ -14,6 +14,7 @@
 #include "ptp/hal/packet.h"
 #include "ptp/wire/management_tlv.h"
 #include "ptp/wire/message.h"
+#include "ptp4win_node.h"
 
 namespace ptp::ptpsim {
 namespace {
@@ -79,8 +80,8 @@ constexpr hal::IpAddress kManagerAddress = hal::IpAddress::v4(10, 255, 255, 254)
 
 }  // namespace
 
-SimulatedWorld::SimulatedWorld(std::uint64_t seed)
-    : random_(seed), network_(scheduler_, random_.fork(1'000'000'000)) {}
+SimulatedWorld::SimulatedWorld(std::uint64_t seed, std::ostream* log)
+    : random_(seed), network_(scheduler_, random_.fork(1'000'000'000)), log_(log) {}
 
 SimulatedWorld::~SimulatedWorld() {
   // The nodes cancel their scheduler events; the network and scheduler go after them.
@@ -88,8 +89,8 @@ SimulatedWorld::~SimulatedWorld() {
 }
 
 Result<std::unique_ptr<SimulatedWorld>, std::string> SimulatedWorld::create(
-    const Scenario& scenario) {
-  std::unique_ptr<SimulatedWorld> world(new SimulatedWorld(scenario.run.seed));
+    const Scenario& scenario, std::ostream* log) {
+  std::unique_ptr<SimulatedWorld> world(new SimulatedWorld(scenario.run.seed, log));
   if (auto built = world->build(scenario); !built) return unexpected(built.error());
   world->events_ = scenario.events;
   return world;
@@ -100,15 +101,13 @@ Result<void, std::string> SimulatedWorld::build(const Scenario& scenario) {
   nodes_.reserve(scenario.nodes.size());
   for (std::size_t index = 0; index < scenario.nodes.size(); ++index) {
     const NodeModel& model = scenario.nodes[index];
-    auto config = make_node_config(model, index);
-    if (!config) return unexpected("node " + model.name + ": " + config.error());
-    auto node = sim::SimPtpNode::create(scheduler_, network_, *config, random_.fork(index));
-    if (!node)
-      return unexpected("node " + model.name + ": " + std::string(to_string(node.error())));
+    auto node = make_node(model, index);
+    if (!node) return unexpected("node " + model.name + ": " + node.error());
     ends.emplace_back(model.name, (*node)->node_id());
     WorldNode added;
     added.name = model.name;
     added.timestamping = model.timestamping;
+    added.program = model.program;
     added.node = std::move(node.value());
     added.start_at = model.start_at;
     nodes_.push_back(std::move(added));
@@ -153,6 +152,25 @@ Result<void, std::string> SimulatedWorld::build(const Scenario& scenario) {
   return {};
 }
 
+Result<std::unique_ptr<ClockNode>, std::string> SimulatedWorld::make_node(const NodeModel& model,
+                                                                          std::size_t index) {
+  auto config = make_node_config(model, index);
+  if (!config) return unexpected(config.error());
+  if (model.program == NodeProgram::kPtp4win) {
+    Ptp4winNodeConfig ptp4win;
+    ptp4win.host = config->host;
+    ptp4win.command_line = model.command_line;
+    ptp4win.adapter = windows_adapter(index);
+    ptp4win.log = log_;
+    auto node = Ptp4winNode::create(scheduler_, network_, ptp4win, random_.fork(index));
+    if (!node) return unexpected(node.error());
+    return std::unique_ptr<ClockNode>(std::move(node).value());
+  }
+  auto node = sim::SimPtpNode::create(scheduler_, network_, *config, random_.fork(index));
+  if (!node) return unexpected(std::string(to_string(node.error())));
+  return std::unique_ptr<ClockNode>(std::make_unique<LibraryClockNode>(std::move(node).value()));
+}
+
 std::optional<sim::NodeId> SimulatedWorld::switch_node(const std::string& name) const {
   for (const auto& [switch_name, id] : switches_) {
     if (switch_name == name) return id;
@@ -188,7 +206,7 @@ Result<std::size_t, std::string> SimulatedWorld::start(sim::SimTime end) {
     }
     node.started = true;
     if (auto started = node.node->start(); !started) {
-      return unexpected("node " + node.name + ": " + std::string(to_string(started.error())));
+      return unexpected("node " + node.name + ": " + started.error());
     }
   }
   std::size_t left_out = 0;
@@ -294,17 +312,15 @@ Result<void, std::string> SimulatedWorld::schedule(const EventModel& event, std:
   if (const auto* change = std::get_if<CapabilityChangeEvent>(&event.action)) {
     auto node = need_node(change->node);
     if (!node) return unexpected(node.error());
-    sim::SimPtpNode& target = *nodes_[*node].node;
-    hal::InterfaceTimestampCapabilities capabilities = target.config().host.capabilities;
+    ClockNode& target = *nodes_[*node].node;
+    hal::InterfaceTimestampCapabilities capabilities = target.host_config().capabilities;
     capabilities.active = capabilities.supported;
     if (change->timestamping != TimestampSourceSpec::kHardware) {
       capabilities.active.hardware = {};
       capabilities.active.supports_cross_timestamp = false;
     }
     if (change->timestamping == TimestampSourceSpec::kNone) capabilities.active.software = {};
-    auto changed = target.host().timestamping().change_capabilities_at(when, capabilities);
-    if (!changed) return unexpected(std::string("cannot schedule the capability change"));
-    return {};
+    return target.change_capabilities_at(when, capabilities);
   }
   if (const auto* priority = std::get_if<PriorityChangeEvent>(&event.action)) {
     auto node = need_node(priority->node);

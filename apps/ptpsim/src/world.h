@@ -1,4 +1,5 @@
-// SimulatedWorld: a Scenario turned into hal-sim objects — one SimPtpNode per node, the switches
+// SimulatedWorld: a Scenario turned into hal-sim objects — one ClockNode per node (the library's
+// SimPtpNode, or ptp4win on a simulated Windows), the switches
 // and links of the network, and the fault timeline on the scheduler. It owns the scheduler, so a
 // run is a pure function of the scenario and its seed.
 #pragma once
@@ -6,9 +7,11 @@
 #include <cstddef>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
+#include "clock_node.h"
 #include "ptp/ptpsim/scenario.h"
 #include "ptp/result.h"
 #include "ptp/sim/network.h"
@@ -27,7 +30,8 @@ inline constexpr std::int64_t kUtcOffsetSeconds = 37;
 struct WorldNode {
   std::string name;
   TimestampingKind timestamping = TimestampingKind::kHardware;
-  std::unique_ptr<sim::SimPtpNode> node;
+  NodeProgram program = NodeProgram::kLibrary;
+  std::unique_ptr<ClockNode> node;
   bool crashed = false;
   // False until the node's start_at: offline, no protocol (its clocks run all along).
   bool started = false;
@@ -38,8 +42,10 @@ struct WorldNode {
 
 class SimulatedWorld {
  public:
-  // Builds the world; an error is a sentence naming the node, link or event that failed.
-  static Result<std::unique_ptr<SimulatedWorld>, std::string> create(const Scenario& scenario);
+  // Builds the world; an error is a sentence naming the node, link or event that failed. The log
+  // lines of nodes that write their own (ptp4win's) go to `log` (may be null).
+  static Result<std::unique_ptr<SimulatedWorld>, std::string> create(const Scenario& scenario,
+                                                                     std::ostream* log = nullptr);
   SimulatedWorld(const SimulatedWorld&) = delete;
   SimulatedWorld& operator=(const SimulatedWorld&) = delete;
   SimulatedWorld(SimulatedWorld&&) = delete;
@@ -62,8 +68,10 @@ class SimulatedWorld {
   [[nodiscard]] int grandmaster() const;
 
  private:
-  explicit SimulatedWorld(std::uint64_t seed);
+  explicit SimulatedWorld(std::uint64_t seed, std::ostream* log);
   Result<void, std::string> build(const Scenario& scenario);
+  Result<std::unique_ptr<ClockNode>, std::string> make_node(const NodeModel& model,
+                                                            std::size_t index);
   Result<void, std::string> schedule(const EventModel& event, std::size_t index, sim::SimTime end);
   void switch_on(std::size_t node);
   void crash(std::size_t node);
@@ -75,6 +83,7 @@ class SimulatedWorld {
   sim::Scheduler scheduler_;
   sim::Random random_;
   sim::Network network_;
+  std::ostream* log_;
   std::vector<WorldNode> nodes_;
   std::vector<std::pair<std::string, sim::NodeId>> switches_;
   std::vector<std::string> link_names_;

@@ -42,6 +42,20 @@ NodeModel node(std::string_view name, TimestampingKind timestamping, OscillatorM
   return model;
 }
 
+// A Windows machine running ptp4win with the options the other clocks get through `options`, on
+// its command line, and its node name as the log lines' tag.
+NodeModel ptp4win_node(std::string_view name, TimestampingKind timestamping,
+                       OscillatorModel clock) {
+  NodeModel model = node(name, timestamping, clock);
+  model.options = app::LinuxPtpConfig{};
+  model.program = NodeProgram::kPtp4win;
+  model.command_line =
+      "-i Ethernet -m -s --clock_servo kalman --logSyncInterval -3 --logMinDelayReqInterval -3 "
+      "--message_tag " +
+      std::string(name);
+  return model;
+}
+
 LinkModel cable(std::string_view node_name) {
   LinkModel link;
   link.a = std::string(node_name);
@@ -76,21 +90,15 @@ Scenario default_scenario() {
   set(hw.options, "priority1", "20");
   scenario.nodes.push_back(hw);
 
-  NodeModel win = node("oc-win", TimestampingKind::kWindowsHardware,
-                       crystal(12.0, SimDuration::milliseconds(-2)));
+  NodeModel win = ptp4win_node("oc-win", TimestampingKind::kWindowsHardware,
+                               crystal(12.0, SimDuration::milliseconds(-2)));
   win.nic_clock.crystal = crystal(-6.0, SimDuration::milliseconds(40));
-  set(win.options, "slaveOnly", "1");
   scenario.nodes.push_back(win);
 
-  NodeModel sw =
-      node("oc-sw", TimestampingKind::kSoftware, crystal(25.0, SimDuration::milliseconds(5)));
-  set(sw.options, "slaveOnly", "1");
-  scenario.nodes.push_back(sw);
-
-  NodeModel none =
-      node("oc-none", TimestampingKind::kNone, crystal(-30.0, SimDuration::milliseconds(-1)));
-  set(none.options, "slaveOnly", "1");
-  scenario.nodes.push_back(none);
+  scenario.nodes.push_back(ptp4win_node("oc-sw", TimestampingKind::kSoftware,
+                                        crystal(25.0, SimDuration::milliseconds(5))));
+  scenario.nodes.push_back(ptp4win_node("oc-none", TimestampingKind::kNone,
+                                        crystal(-30.0, SimDuration::milliseconds(-1))));
 
   SwitchModel switch_model;
   switch_model.name = "sw";

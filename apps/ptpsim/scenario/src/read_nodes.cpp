@@ -1,5 +1,6 @@
 // [[node]] entries: name (or a group of `count` identical nodes), timestamping kind, transport,
-// clocks, timestamp paths, cross-timestamps, ptp4l options and unicast masters.
+// the program it runs (and ptp4win's command line), clocks, timestamp paths, cross-timestamps,
+// ptp4l options and unicast masters.
 #include <array>
 #include <cstdint>
 #include <limits>
@@ -20,6 +21,8 @@ constexpr std::array<std::string_view, 4> kTimestampingWords{"hardware", "window
 constexpr std::array<TimestampingKind, 4> kTimestampingKinds{
     TimestampingKind::kHardware, TimestampingKind::kWindowsHardware, TimestampingKind::kSoftware,
     TimestampingKind::kNone};
+constexpr std::array<std::string_view, 2> kProgramWords{"library", "ptp4win"};
+constexpr std::array<NodeProgram, 2> kPrograms{NodeProgram::kLibrary, NodeProgram::kPtp4win};
 constexpr std::array<std::string_view, 2> kTransportWords{"udpv4", "udpv6"};
 constexpr std::array<std::string_view, 2> kTransportOptionValues{"UDPv4", "UDPv6"};
 
@@ -54,15 +57,50 @@ void read_transport(TableReader& node, app::LinuxPtpConfig& options) {
   (void)stored;  // a value of the option's own table: cannot fail
 }
 
+// program = "ptp4win" takes its whole configuration from command_line, as ptp4win.exe does, and
+// runs on a Windows NIC: no ptp4l `options`, no `transport`, no adjustable NIC clock.
+void check_program(TableReader& node, NodeModel& model) {
+  node.string("command_line", model.command_line);
+  if (model.program != NodeProgram::kPtp4win) {
+    if (node.has("command_line")) {
+      node.fail(ScenarioErrorKind::kBadValue, "command_line",
+                "only a node with program = \"ptp4win\" takes a command line");
+    }
+    return;
+  }
+  if (!node.has("command_line")) {
+    node.fail(ScenarioErrorKind::kMissingKey, "command_line",
+              "a ptp4win node needs its command line (\"-i Ethernet -m\")");
+  }
+  for (const std::string_view key : {"options", "transport", "start_at", "unicast_master_table"}) {
+    if (node.has(key)) {
+      node.fail(ScenarioErrorKind::kBadValue, key,
+                key == "start_at"
+                    ? "a ptp4win node starts with the run"
+                    : "a ptp4win node takes its settings from command_line (and a -f file)");
+    }
+  }
+  if (model.timestamping == TimestampingKind::kHardware) {
+    node.fail(ScenarioErrorKind::kBadValue, "timestamping",
+              "a ptp4win node runs on a Windows NIC: \"windows-hardware\", \"software\" or "
+              "\"none\"");
+  }
+}
+
 // One [[node]] entry, before its expansion into `count` nodes.
 NodeModel read_node(TableReader& node, std::optional<UnicastMastersKey>& unicast_masters) {
   NodeModel model;
   node.required_string("name", model.name);
+  if (const auto program = node.word("program", kProgramWords)) model.program = kPrograms[*program];
+  // A Windows machine's NIC, unless the scenario says otherwise.
+  if (model.program == NodeProgram::kPtp4win)
+    model.timestamping = TimestampingKind::kWindowsHardware;
   if (const auto kind = node.word("timestamping", kTimestampingWords)) {
     model.timestamping = kTimestampingKinds[*kind];
   }
   model.nic_clock.frequency_hz =
       model.timestamping == TimestampingKind::kHardware ? 1'000'000'000 : 125'000'000;
+  check_program(node, model);
   node.duration("start_at", model.start_at, DurationRule::kNonNegative);
   node.unsigned_integer("counter_frequency_hz", model.counter_frequency_hz, 1);
   node.integer("max_frequency_adjustment_ppb", model.max_frequency_adjustment_ppb, 1,

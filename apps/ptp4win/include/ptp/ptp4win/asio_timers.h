@@ -15,15 +15,13 @@
 #include "ptp/hal/clocks.h"
 #include "ptp/hal/timers.h"
 #include "ptp/nanoseconds.h"
+#include "ptp/ptp4win/log_format.h"  // counter_time, used with these timers
 
 namespace ptp::ptp4win {
 
 // The wait from `now` to `deadline` at `frequency_hz`, never negative, overflow-safe.
 std::chrono::nanoseconds counter_distance(hal::CounterTicks now, hal::CounterTicks deadline,
                                           std::uint64_t frequency_hz);
-
-// A counter reading as nanoseconds since the counter's zero (the [time] of the log lines).
-Nanoseconds counter_time(hal::CounterTicks ticks, std::uint64_t frequency_hz);
 
 class AsioTimers final : public hal::Timers {
  public:

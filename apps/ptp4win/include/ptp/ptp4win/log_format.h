@@ -13,6 +13,7 @@
 
 #include "ptp/core/data_sets.h"
 #include "ptp/core/port_io.h"
+#include "ptp/hal/clock_readings.h"
 #include "ptp/identity.h"
 #include "ptp/nanoseconds.h"
 
@@ -26,6 +27,9 @@ enum class LogLevel : std::uint8_t {
   kInfo = 6,
   kDebug = 7,
 };
+
+// A counter reading as nanoseconds since the counter's zero: the [time] of the log lines (QPC).
+Nanoseconds counter_time(hal::CounterTicks ticks, std::uint64_t frequency_hz);
 
 // "ptp4win[12345.678]: " + (tag empty ? "" : tag + " ") + message.
 std::string format_log_line(std::string_view program, Nanoseconds monotonic,

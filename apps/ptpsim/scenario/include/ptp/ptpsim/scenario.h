@@ -68,6 +68,12 @@ enum class TimestampingKind : std::uint8_t {
   kNone,             // no timestamps: the application reads its own clock
 };
 
+// What runs on the node.
+enum class NodeProgram : std::uint8_t {
+  kLibrary,  // the library's clock assembly, configured by ptp4l's `options`
+  kPtp4win,  // ptp4win's own code (its parser, Session, the Windows HAL) on a simulated Windows
+};
+
 // -> the NIC part of sim::SimHostConfig: has_nic_clock, nic_crystal, nic_clock
 // (SimHardwareClockConfig; adjustable follows from the kind: kHardware only).
 struct NicClockModel {
@@ -138,6 +144,10 @@ struct NodeModel {
   // ptp4l's options, checked through ptp_app_common's option table. The transport
   // (options.port.network_transport) is the node's `transport` key.
   app::LinuxPtpConfig options;
+  NodeProgram program = NodeProgram::kLibrary;
+  // kPtp4win: ptp4win's arguments without the program name ("-i Ethernet -m -s"), split at
+  // blanks (double quotes group); parsed by ptp4win's own parser when the world is built.
+  std::string command_line;
   friend bool operator==(const NodeModel&, const NodeModel&) = default;
 };
 
