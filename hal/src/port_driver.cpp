@@ -241,6 +241,9 @@ void PortDriver::execute(const PortActions& actions, Nanoseconds now,
                        observer_->on_peer_delay_input_rejected(rejected, now);
                      }
                    },
+                   [&](const UnicastNotice& notice) {
+                     if (observer_ != nullptr) observer_->on_unicast_notice(notice, now);
+                   },
                },
                action);
   }

@@ -156,7 +156,11 @@ TEST(Metrics, ExportsEveryCounterThePortAndDriverKeep) {
          syncs_expired, follow_ups_evicted, follow_ups_expired, delay_requests_unanswered,
          delay_requests_evicted, pdelay_requests_unanswered, pdelay_follow_ups_not_sent,
          peer_delay_out_of_range, multiple_peer_faults, measurements_not_capable, holdovers,
-         measurements, clock_steps, management_replies, actions_dropped] = snapshot.port_counters;
+         measurements, clock_steps, management_replies, unicast_queries_unanswered,
+         unicast_grants_refused, unicast_grants_unrequested, unicast_grants_expired,
+         unicast_cancels_received, unicast_tlvs_ignored, unicast_grants_given,
+         unicast_requests_refused, unicast_client_grants_expired, actions_dropped] =
+      snapshot.port_counters;
   std::uint64_t next = 100'001;
   std::vector<std::uint64_t> expected;
   for (std::uint64_t* scalar : {&announce_receipt_timeouts,
@@ -180,6 +184,15 @@ TEST(Metrics, ExportsEveryCounterThePortAndDriverKeep) {
                                 &measurements,
                                 &clock_steps,
                                 &management_replies,
+                                &unicast_queries_unanswered,
+                                &unicast_grants_refused,
+                                &unicast_grants_unrequested,
+                                &unicast_grants_expired,
+                                &unicast_cancels_received,
+                                &unicast_tlvs_ignored,
+                                &unicast_grants_given,
+                                &unicast_requests_refused,
+                                &unicast_client_grants_expired,
                                 &actions_dropped}) {
     *scalar = next;
     expected.push_back(next++);

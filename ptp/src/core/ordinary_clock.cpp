@@ -54,7 +54,9 @@ OrdinaryClock::OrdinaryClock(const PortConfig& config, servo::Servo& servo)
       foreign_masters_(foreign_master_config(config)),
       delay_filter_(delay_filter_config(config)),
       random_state_(seed_from(config)),
-      peer_delay_(peer_delay_config(config)) {
+      peer_delay_(peer_delay_config(config)),
+      unicast_clients_(config.unicast.max_clients) {
+  reset_unicast();
   // Until a decision says otherwise, the clock is its own grandmaster (Table 30's values).
   const auto initial = update_data_sets(DecisionCode::kM2, clock_ds_, default_ds_, std::nullopt,
                                         config_.local_time_properties);
@@ -88,6 +90,7 @@ void OrdinaryClock::dispatch(PortEvent event, bool new_parent, Nanoseconds now, 
   };
   if (follows(from) && !follows(to)) hold_frequency(out);
   enter_state(to, now, out);
+  update_unicast_selection(now, out);
 }
 
 void OrdinaryClock::enter_state(PortState state, Nanoseconds now, PortActions& out) {
@@ -98,6 +101,7 @@ void OrdinaryClock::enter_state(PortState state, Nanoseconds now, PortActions& o
     }
     pdelay_timer_running_ = false;
     pending_pdelay_responses_.clear();
+    reset_unicast();
   };
   // 11.4: a P2P port measures its link in every state but INITIALIZING, FAULTY and DISABLED,
   // master or slave; the first request goes out at a random point of the first interval.
@@ -108,6 +112,10 @@ void OrdinaryClock::enter_state(PortState state, Nanoseconds now, PortActions& o
         core_detail::fraction_of(log_interval_duration(config_.log_min_pdelay_req_interval),
                                  next_random_fraction()),
         out);
+  }
+  if (state != PortState::kInitializing && state != PortState::kFaulty &&
+      state != PortState::kDisabled) {
+    start_unicast(now, out);
   }
   switch (state) {
     case PortState::kInitializing:
@@ -163,6 +171,7 @@ void OrdinaryClock::enter_state(PortState state, Nanoseconds now, PortActions& o
       arm(PortTimer::kAnnounceTransmit, now, log_interval_duration(port_ds_.log_announce_interval),
           out);
       arm(PortTimer::kSyncTransmit, now, log_interval_duration(port_ds_.log_sync_interval), out);
+      arm_unicast_transmit(now, out);  // clients granted meanwhile are served at once
       break;
     case PortState::kUncalibrated:
       cancel(PortTimer::kAnnounceTransmit, out);
@@ -317,6 +326,14 @@ void OrdinaryClock::handle_message(const ReceivedMessage& received, Nanoseconds 
     drop(DropReason::kWrongDelayMechanism);
     return;
   }
+  // A unicast master table names the masters (16.1, ptp4l): Announces from others are ignored.
+  if (type == wire::MessageType::kAnnounce && config_.unicast.has_master_table() &&
+      unicast_master_at(received.source) == nullptr) {
+    drop(DropReason::kNotInMasterTable);
+    notice(UnicastNoticeKind::kNotInMasterTable, received.source, UnicastService::kAnnounce,
+           unicast_notices_given_, out);
+    return;
+  }
   switch (type) {
     case wire::MessageType::kAnnounce: handle_announce(message, now, out); break;
     case wire::MessageType::kSync: handle_sync(message, received, now, out); break;
@@ -329,7 +346,7 @@ void OrdinaryClock::handle_message(const ReceivedMessage& received, Nanoseconds 
     case wire::MessageType::kPdelayRespFollowUp:
       handle_pdelay_response_follow_up(message, now, out);
       break;
-    case wire::MessageType::kSignaling: drop(DropReason::kUnsupported); break;
+    case wire::MessageType::kSignaling: handle_signaling(message, received, now, out); break;
   }
 }
 
@@ -377,6 +394,12 @@ void OrdinaryClock::handle_timer(PortTimer timer, Nanoseconds now, PortActions& 
     case PortTimer::kPdelayRequest:
       if (pdelay_timer_running_) send_pdelay_request(now, out);
       break;
+    case PortTimer::kUnicastQuery:
+      if (unicast_query_running_) handle_unicast_query(now, out);
+      break;
+    case PortTimer::kUnicastTransmit:
+      if (config_.unicast.listen) handle_unicast_transmit(now, out);
+      break;
   }
 }
 
@@ -401,9 +424,9 @@ void OrdinaryClock::handle_tx_timestamp(TxTimestampId id, Nanoseconds transmit_t
              })) {
     request->transmit_time = transmit_time;
     complete_delay_measurement(id);
-  } else if (handle_pdelay_tx_timestamp(id, transmit_time, out)) {
-    // the peer delay mechanism's
-  } else {
+  } else if (!handle_pdelay_tx_timestamp(id, transmit_time, out) &&
+             !handle_unicast_sync_tx_timestamp(id, transmit_time, out)) {
+    // Neither the peer delay mechanism's nor a unicast client's Sync.
     ++counters_.tx_timestamps_unknown;
   }
   (void)now;
@@ -420,8 +443,8 @@ void OrdinaryClock::handle_tx_timestamp_lost(TxTimestampId id, Nanoseconds now, 
                  [id](const auto& pending) { return pending.timestamp_id == id; })) {
     // Its Delay_Resp, if it came, can never complete a measurement.
     if (request->receive_time) drop(DropReason::kUnmatchedSequence);
-  } else {
-    (void)handle_pdelay_tx_timestamp_lost(id);
+  } else if (!handle_pdelay_tx_timestamp_lost(id)) {
+    (void)handle_unicast_sync_tx_timestamp_lost(id);
   }
   (void)now;
   (void)out;
@@ -480,6 +503,8 @@ std::string_view to_string(PortTimer timer) {
     case PortTimer::kDelayRequest: return "delay_request";
     case PortTimer::kFaultReset: return "fault_reset";
     case PortTimer::kPdelayRequest: return "pdelay_request";
+    case PortTimer::kUnicastQuery: return "unicast_query";
+    case PortTimer::kUnicastTransmit: return "unicast_transmit";
   }
   return "unknown";
 }
@@ -501,6 +526,8 @@ std::string_view to_string(DropReason reason) {
     case DropReason::kManagementError: return "management_error";
     case DropReason::kWrongDelayMechanism: return "wrong_delay_mechanism";
     case DropReason::kSecondPeer: return "second_peer";
+    case DropReason::kUnicastDisabled: return "unicast_disabled";
+    case DropReason::kNotInMasterTable: return "not_in_master_table";
   }
   return "unknown";
 }

@@ -65,6 +65,8 @@ void OrdinaryClock::run_state_decision(Nanoseconds now, PortActions& out) {
     followed_parent_ = parent;
   }
   dispatch(port_event_for(decision), new_parent, now, out);
+  // A new parent in the same state: its Sync and Delay_Resp still have to be negotiated.
+  if (new_parent) update_unicast_selection(now, out);
 }
 
 void OrdinaryClock::handle_announce_receipt_timeout(Nanoseconds now, PortActions& out) {

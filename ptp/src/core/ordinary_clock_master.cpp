@@ -5,10 +5,10 @@
 
 namespace ptp {
 
-void OrdinaryClock::send_announce(PortActions& out) {
+wire::Message OrdinaryClock::announce_message(std::uint16_t sequence_id,
+                                              std::int8_t log_interval) const {
   const TimePropertiesDataSet& time = clock_ds_.time_properties;
-  wire::Header header = make_header(wire::MessageType::kAnnounce, announce_sequence_id_++,
-                                    port_ds_.log_announce_interval);
+  wire::Header header = make_header(wire::MessageType::kAnnounce, sequence_id, log_interval);
   header.flags.set(wire::HeaderFlags::kLeap61, time.leap61)
       .set(wire::HeaderFlags::kLeap59, time.leap59)
       .set(wire::HeaderFlags::kCurrentUtcOffsetValid, time.current_utc_offset_valid)
@@ -23,8 +23,12 @@ void OrdinaryClock::send_announce(PortActions& out) {
   announce.grandmaster_identity = clock_ds_.parent.grandmaster_identity;
   announce.steps_removed = clock_ds_.current.steps_removed;
   announce.time_source = time.time_source;
-  send(wire::Message{header, announce, {}}, MessageChannel::kGeneral, std::nullopt, std::nullopt,
-       out);
+  return wire::Message{header, announce, {}};
+}
+
+void OrdinaryClock::send_announce(PortActions& out) {
+  send(announce_message(announce_sequence_id_++, port_ds_.log_announce_interval),
+       MessageChannel::kGeneral, std::nullopt, std::nullopt, out);
 }
 
 void OrdinaryClock::send_sync(PortActions& out) {
@@ -58,8 +62,14 @@ void OrdinaryClock::handle_delay_request(const wire::Message& message,
     drop(DropReason::kBadTimestamp);
     return;
   }
-  wire::Header header = make_header(wire::MessageType::kDelayResp, message.header.sequence_id,
-                                    port_ds_.log_min_delay_req_interval);
+  // A unicast client is told the interval of its own Delay_Resp grant (16.1).
+  std::int8_t log_interval = port_ds_.log_min_delay_req_interval;
+  if (const UnicastClient* client = unicast_clients_.find(received.source);
+      client != nullptr && client->grant(UnicastService::kDelayResp).active) {
+    log_interval = client->grant(UnicastService::kDelayResp).log_interval;
+  }
+  wire::Header header =
+      make_header(wire::MessageType::kDelayResp, message.header.sequence_id, log_interval);
   // A transparent clock's residence time in the request travels back to the slave (11.3.2).
   header.correction_field = message.header.correction_field;
   const bool unicast = message.header.flags.unicast();

@@ -265,7 +265,11 @@ void OrdinaryClock::send_delay_request(Nanoseconds now, PortActions& out) {
   wire::Header header =
       make_header(wire::MessageType::kDelayReq, sequence_id, kUnspecifiedLogInterval);
   std::optional<PeerAddress> destination;
-  if (config_.hybrid_e2e && master_address_) {
+  if (const UnicastMaster* master = selected_unicast_master()) {
+    // A unicast master table's parent answers Delay_Reqs unicast (16.1).
+    header.flags.set(wire::HeaderFlags::kUnicast);
+    destination = master->address;
+  } else if (config_.hybrid_e2e && master_address_) {
     header.flags.set(wire::HeaderFlags::kUnicast);
     destination = master_address_;
   }

@@ -1,7 +1,8 @@
 // OrdinaryClock's per-packet paths allocate nothing: a steady-state slave handling Sync,
 // Follow_Up, Announce, Delay_Req/Delay_Resp, TX timestamps and timers, and a master handling
-// Delay_Req, its transmit timers, TX timestamps and a management GET. It links the heap
-// allocation counter (a replaced operator new), so it is its own executable; the servo is a
+// Delay_Req, its transmit timers, TX timestamps and a management GET; and unicast negotiation
+// on both sides (requests, grants, the query tick, unicast Announce/Sync/Follow_Up). It links the
+// heap allocation counter (a replaced operator new), so it is its own executable; the servo is a
 // plain fake (GoogleMock records calls on the heap).
 #include <gtest/gtest.h>
 
@@ -11,6 +12,7 @@
 
 #include "heap_allocation_counter.h"
 #include "ordinary_clock_test_support.h"
+#include "ptp/wire/unicast_negotiation_tlv.h"
 
 namespace ptp::clock_test {
 namespace {
@@ -192,6 +194,69 @@ TEST(OrdinaryClockAllocationTest, MasterAllocatesNothing) {
   EXPECT_EQ(h.counters().management_replies, std::uint64_t{kRounds});
   EXPECT_EQ(h.counters().total_drops(), 0U);
   EXPECT_EQ(h.counters().actions_dropped, 0U);
+}
+
+Bytes negotiation(const PortIdentity& sender, const wire::UnicastNegotiationTlv& first,
+                  const wire::UnicastNegotiationTlv& second) {
+  std::array<std::byte, 64> area{};
+  wire::TlvWriter writer(area);
+  EXPECT_TRUE(wire::append_unicast_negotiation_tlv(writer, first));
+  EXPECT_TRUE(wire::append_unicast_negotiation_tlv(writer, second));
+  wire::Header h = header(wire::MessageType::kSignaling, sender, 1, 0x7F);
+  return encode(wire::Message{h, wire::Signaling{kOurPort}, writer.written()});
+}
+
+TEST(OrdinaryClockAllocationTest, UnicastGrantorAndGranteeAllocateNothing) {
+  PortConfig grantor_config = base_config();
+  grantor_config.unicast.listen = true;
+  FakeHarness grantor(grantor_config);
+  PortConfig grantee_config = base_config();
+  grantee_config.unicast.masters[0] = kAddressA;
+  grantee_config.unicast.master_count = 1;
+  FakeHarness grantee(grantee_config);
+  const Nanoseconds start = seconds(1000);
+  grantor.start(start);
+  grantor.timer(PortTimer::kAnnounceReceipt, start + seconds(7));
+  ASSERT_EQ(grantor.state(), PortState::kMaster);
+  grantee.start(start);
+  const Bytes requests = negotiation(
+      port_id(0x60, 1), wire::RequestUnicastTransmissionTlv{wire::MessageType::kAnnounce, 1, 60},
+      wire::RequestUnicastTransmissionTlv{wire::MessageType::kSync, 0, 60});
+  const Bytes grants = negotiation(
+      kMasterA, wire::GrantUnicastTransmissionTlv{wire::MessageType::kAnnounce, 1, 60, true},
+      wire::GrantUnicastTransmissionTlv{wire::MessageType::kSync, 0, 60, true});
+
+  PortActions out;
+  std::uint64_t follow_ups = 0;
+  const std::int64_t before = allocations_now();
+  for (int i = 0; i < 20; ++i) {
+    const Nanoseconds now = start + seconds(8 + i);
+    ReceivedMessage received;
+    received.source = kAddressSlave;
+    received.bytes = requests.span();
+    out.clear();
+    grantor.clock().handle_message(received, now, out);
+    out.clear();
+    grantor.clock().handle_timer(PortTimer::kUnicastTransmit, now + ms(1), out);
+    if (const SendMessage* sync_send = timestamped_send(out)) {
+      const TxTimestampId id = *sync_send->timestamp_id;
+      out.clear();
+      grantor.clock().handle_tx_timestamp(id, seconds(1'700'000'000 + i), now + ms(1), out);
+      follow_ups += out.size();
+    }
+    received.source = kAddressA;
+    received.bytes = grants.span();
+    out.clear();
+    grantee.clock().handle_message(received, now, out);
+    out.clear();
+    grantee.clock().handle_timer(PortTimer::kUnicastQuery, now + ms(2), out);
+  }
+  EXPECT_EQ(allocations_now() - before, 0);
+  EXPECT_EQ(follow_ups, 20U);
+  EXPECT_EQ(grantor.counters().unicast_grants_given, 40U);
+  EXPECT_EQ(grantee.clock().unicast_masters()[0].stage, UnicastMasterStage::kAnnounced);
+  EXPECT_EQ(grantee.counters().unicast_grants_unrequested, 20U);  // Sync: not the parent
+  EXPECT_EQ(grantor.counters().actions_dropped + grantee.counters().actions_dropped, 0U);
 }
 
 }  // namespace

@@ -83,6 +83,11 @@ class PortDriverObserver {
     (void)measurement;
     (void)now;
   }
+  // A unicast negotiation event worth one log line (the core gives each once per kind and peer).
+  virtual void on_unicast_notice(const UnicastNotice& notice, Nanoseconds now) {
+    (void)notice;
+    (void)now;
+  }
   // The UTC offset added to the system clock changed (`time_properties`: what it follows).
   virtual void on_utc_offset_changed(Nanoseconds applied,
                                      const TimePropertiesDataSet& time_properties,

@@ -2,9 +2,9 @@
 // It owns the data sets (clause 8), the foreign master table and BMCA (9.3), the port state
 // machine (9.2.5), the master's Announce/Sync/Follow_Up/Delay_Resp, the slave's Sync/Follow_Up
 // matching, Delay_Req and offset/delay computation (11.3, two-step and one-step masters), and
-// the peer-to-peer delay mechanism on both sides (11.4, with PeerDelay), and the management
-// responder (clause 15). The servo is injected; the clock feeds it offsets and
-// turns its decisions into clock actions.
+// the peer-to-peer delay mechanism on both sides (11.4, with PeerDelay), unicast negotiation
+// as grantee of a master table and as grantor (16.1), and the management responder (clause 15). The
+// servo is injected; the clock feeds it offsets and turns its decisions into clock actions.
 //
 // Every handler takes `now` (monotonic) and appends actions to `out` (see port_io.h for the
 // vocabulary and the time domains). Handlers never allocate and never read a clock, so a run is
@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 
 #include "ptp/core/data_sets.h"
 #include "ptp/core/foreign_master_table.h"
@@ -24,12 +25,14 @@
 #include "ptp/core/port_counters.h"
 #include "ptp/core/port_io.h"
 #include "ptp/core/state_decision.h"
+#include "ptp/core/unicast_negotiation.h"
 #include "ptp/nanoseconds.h"
 #include "ptp/result.h"
 #include "ptp/servo/path_delay_filter.h"
 #include "ptp/servo/servo.h"
 #include "ptp/time_interval.h"
 #include "ptp/wire/message.h"
+#include "ptp/wire/unicast_negotiation_tlv.h"
 
 namespace ptp {
 
@@ -98,6 +101,12 @@ class OrdinaryClock {
   // The peer delay mechanism's state (P2P ports; idle on E2E ones).
   [[nodiscard]] const PeerDelay& peer_delay() const { return peer_delay_; }
   [[nodiscard]] const PortConfig& config() const { return config_; }
+  // Unicast negotiation: the grantee's view of each table master (master_count of them) and
+  // the grantor's clients.
+  [[nodiscard]] std::span<const UnicastMaster> unicast_masters() const {
+    return std::span<const UnicastMaster>(unicast_masters_).first(config_.unicast.master_count);
+  }
+  [[nodiscard]] const UnicastClientTable& unicast_clients() const { return unicast_clients_; }
   // The last state decision's code (M1..P2), for logs and tests.
   [[nodiscard]] DecisionCode last_decision() const { return last_decision_; }
 
@@ -177,6 +186,8 @@ class OrdinaryClock {
   void handle_announce_receipt_timeout(Nanoseconds now, PortActions& out);
 
   // Master (ordinary_clock_master.cpp).
+  [[nodiscard]] wire::Message announce_message(std::uint16_t sequence_id,
+                                               std::int8_t log_interval) const;
   void send_announce(PortActions& out);
   void send_sync(PortActions& out);
   void handle_delay_request(const wire::Message& message, const ReceivedMessage& received,
@@ -223,6 +234,45 @@ class OrdinaryClock {
   }
   // The delay the offset subtracts: the link delay (P2P) or the mean path delay (E2E).
   [[nodiscard]] std::optional<Nanoseconds> path_delay_estimate() const;
+
+  // Unicast negotiation (ordinary_clock_unicast.cpp).
+  [[nodiscard]] bool unicast_enabled() const {
+    return config_.unicast.has_master_table() || config_.unicast.listen;
+  }
+  void start_unicast(Nanoseconds now, PortActions& out);
+  void reset_unicast();
+  void handle_signaling(const wire::Message& message, const ReceivedMessage& received,
+                        Nanoseconds now, PortActions& out);
+  void handle_unicast_query(Nanoseconds now, PortActions& out);
+  void handle_unicast_transmit(Nanoseconds now, PortActions& out);
+  // Brings each table master's Sync/Delay_Resp grants in line with who the parent is now.
+  void update_unicast_selection(Nanoseconds now, PortActions& out);
+  // Grantee: one master's negotiation on a query tick, or on a selection change (no queries).
+  void reconcile_unicast_master(UnicastMaster& master, bool tick, Nanoseconds now,
+                                PortActions& out);
+  // A CANCEL from a table master or a client; true if it is to be acknowledged.
+  bool handle_cancel(UnicastMaster* master, const wire::CancelUnicastTransmissionTlv& cancel,
+                     const PeerAddress& source, PortActions& out);
+  void handle_grant(UnicastMaster& master, const wire::GrantUnicastTransmissionTlv& grant,
+                    const wire::Message& message, Nanoseconds now, PortActions& out);
+  // Grantor: the GRANT answering one REQUEST (a refusal has duration 0).
+  wire::GrantUnicastTransmissionTlv answer_request(
+      const wire::RequestUnicastTransmissionTlv& request, const wire::Message& message,
+      const ReceivedMessage& received, Nanoseconds now, PortActions& out);
+  void send_unicast_announce(UnicastClient& client, PortActions& out);
+  void send_unicast_sync(UnicastClient& client, PortActions& out);
+  void arm_unicast_transmit(Nanoseconds now, PortActions& out);
+  bool handle_unicast_sync_tx_timestamp(TxTimestampId id, Nanoseconds transmit_time,
+                                        PortActions& out);
+  bool handle_unicast_sync_tx_timestamp_lost(TxTimestampId id);
+  void send_signaling(const PeerAddress& to, const PortIdentity& target,
+                      std::span<const wire::UnicastNegotiationTlv> tlvs, PortActions& out);
+  [[nodiscard]] UnicastMaster* unicast_master_at(const PeerAddress& address);
+  // The table master the port follows, if it follows one.
+  [[nodiscard]] const UnicastMaster* selected_unicast_master() const;
+  // Gives `kind` once per bit set in `given` (a master's, or the port's own).
+  static void notice(UnicastNoticeKind kind, const PeerAddress& peer,
+                     std::optional<UnicastService> service, std::uint16_t& given, PortActions& out);
 
   // Management (ordinary_clock_management.cpp).
   void handle_management(const wire::Message& message, const ReceivedMessage& received,
@@ -279,6 +329,12 @@ class OrdinaryClock {
   // The servo's decisions have set the clock's frequency since the port last held it.
   bool frequency_steered_ = false;
   std::optional<PeerAddress> master_address_;  // where the parent's Syncs come from (hybrid)
+  std::array<UnicastMaster, kMaxUnicastMasters> unicast_masters_{};
+  UnicastClientTable unicast_clients_;
+  bool unicast_query_running_ = false;
+  std::size_t unicast_query_cursor_ = 0;  // the next master of a tick split over several events
+  std::uint16_t signaling_sequence_id_ = 0;
+  std::uint16_t unicast_notices_given_ = 0;  // the port's own notices (not about a table master)
   // The last foreign parent this clock followed: its delay filter and servo history belong to it.
   std::optional<PortIdentity> followed_parent_;
 };

@@ -26,9 +26,11 @@ enum class DropReason : std::uint8_t {
   kManagementError,     // a management request the responder could not encode a reply for
   // Delay_Req/Delay_Resp on a P2P port, Pdelay_* on an E2E port (ptp4l ignores them too).
   kWrongDelayMechanism,
-  kSecondPeer,  // a Pdelay reply from a second port to the same request (a P2P link has one)
+  kSecondPeer,        // a Pdelay reply from a second port to the same request (a P2P link has one)
+  kUnicastDisabled,   // unicast negotiation TLVs on a port with no master table and no listen
+  kNotInMasterTable,  // an Announce or a grant from an address not in the unicast master table
 };
-inline constexpr std::size_t kDropReasonCount = 15;
+inline constexpr std::size_t kDropReasonCount = 17;
 std::string_view to_string(DropReason reason);
 
 // Indexed by wire::MessageType's nibble (0x0..0xF).
@@ -63,7 +65,19 @@ struct PortCounters {
   std::uint64_t measurements = 0;  // offsets handed to the servo
   std::uint64_t clock_steps = 0;
   std::uint64_t management_replies = 0;
-  std::uint64_t actions_dropped = 0;  // PortActions overflowed: a bug if ever nonzero
+  // Unicast negotiation (16.1), as grantee of the master table's masters.
+  std::uint64_t unicast_queries_unanswered = 0;  // Announce requests a table master left unanswered
+  std::uint64_t unicast_grants_refused = 0;      // zero-duration grants (refusals) received
+  std::uint64_t unicast_grants_unrequested = 0;  // grants for a service not asked of that master
+  std::uint64_t unicast_grants_expired = 0;      // grants held that lapsed without renewal
+  std::uint64_t unicast_cancels_received = 0;    // grants a master cancelled (each acknowledged)
+  std::uint64_t unicast_tlvs_ignored =
+      0;  // REQUEST on a port not listening, CANCEL from a stranger
+  // ... and as grantor (unicast_listen).
+  std::uint64_t unicast_grants_given = 0;           // non-zero grants sent (renewals included)
+  std::uint64_t unicast_requests_refused = 0;       // zero-duration grants sent
+  std::uint64_t unicast_client_grants_expired = 0;  // clients' grants that lapsed unrenewed
+  std::uint64_t actions_dropped = 0;                // PortActions overflowed: a bug if ever nonzero
 
   [[nodiscard]] std::uint64_t drops(DropReason reason) const {
     return dropped[static_cast<std::size_t>(reason)];

@@ -22,6 +22,8 @@
 //                     RS_SLAVE"),
 //   OffsetMeasured    one slave measurement and what the servo made of it (for "master offset
 //                     ... s2 freq ... path delay ..."),
+//   UnicastNotice     a unicast negotiation event worth one log line (given once per kind and
+//                     peer),
 //   TimescaleChanged  the timescale of the time the clock follows changed (timePropertiesDS's
 //                     ptpTimescale, currentUtcOffset or currentUtcOffsetValid: another parent,
 //                     the parent's new properties, the clock's own as grandmaster): a driver
@@ -42,6 +44,7 @@
 #include "ptp/core/peer_address.h"
 #include "ptp/core/port_event.h"
 #include "ptp/core/port_state.h"
+#include "ptp/core/unicast_negotiation.h"
 #include "ptp/identity.h"
 #include "ptp/nanoseconds.h"
 #include "ptp/servo/servo.h"
@@ -66,8 +69,12 @@ enum class PortTimer : std::uint8_t {
   kDelayRequest,   // next Delay_Req (9.5.11.2)
   kFaultReset,     // FAULTY -> FAULT_CLEARED after fault_reset_interval
   kPdelayRequest,  // next Pdelay_Req (11.4, P2P ports only)
+  // Unicast negotiation (16.1): the grantee's query/renewal tick every 2^logQueryInterval s,
+  // and the grantor's next unicast Announce or Sync to a client (or grant expiry).
+  kUnicastQuery,
+  kUnicastTransmit,
 };
-inline constexpr std::size_t kPortTimerCount = 7;
+inline constexpr std::size_t kPortTimerCount = 9;
 std::string_view to_string(PortTimer timer);
 
 // A received datagram. `bytes` is valid only during the call.
@@ -167,9 +174,17 @@ struct PeerDelayInputRejected {
   std::optional<Nanoseconds> link_delay;  // kNeighborDelayOutOfRange: the filtered link delay
 };
 
+// Something about unicast negotiation worth one log line (a master that never answers, a
+// refused or unrequested grant, ...). Given once per kind and peer; the counters count each.
+struct UnicastNotice {
+  UnicastNoticeKind kind = UnicastNoticeKind::kMasterSilent;
+  PeerAddress peer;
+  std::optional<UnicastService> service;  // the service concerned, when there is one
+};
+
 using PortAction =
     std::variant<SendMessage, ArmTimer, CancelTimer, StepClock, SetClockFrequency, StateChanged,
-                 OffsetMeasured, TimescaleChanged, PeerDelayInputRejected>;
+                 OffsetMeasured, TimescaleChanged, PeerDelayInputRejected, UnicastNotice>;
 
 // The actions of one event, in the order the caller must execute them. Fixed capacity: no event
 // produces more than about 15 (a fault-reset cascade); a full list drops the action and counts it
