@@ -50,7 +50,7 @@ bool reads_as_unset(const app::LinuxPtpConfig& config) {
 // ptp4win reads "not set" as something else, the spelling that means that.
 std::string effective_default(const app::OptionDescriptor& option) {
   // ptp4l's spelling ("0xFE", "0.00002"), as its default.cfg has it.
-  const std::string ptp4l_default(option.default_text);
+  std::string ptp4l_default(option.default_text);
   app::LinuxPtpConfig config;
   if (app::set_option(config, option.name, ptp4l_default, app::SettingOrigin::kGlobalSection) &&
       reads_as_unset(config)) {

@@ -120,13 +120,15 @@ void OrdinaryClock::handle_sync(const wire::Message& message, const ReceivedMess
   const Nanoseconds age_limit{sync_interval_of(log_interval).count() * kPendingAgeLimitIntervals};
   const PendingSync sync{message.header.source_port_identity,
                          message.header.sequence_id,
+                         message.header.flags.unicast(),
                          *received.receive_time,
                          message.header.correction_field,
                          log_interval,
                          received.timestamp_kind,
                          now.checked_add(age_limit).value_or(Nanoseconds::max())};
   const auto same_exchange = [&sync](const auto& pending) {
-    return pending.sequence_id == sync.sequence_id && pending.source == sync.source;
+    return pending.sequence_id == sync.sequence_id && pending.source == sync.source &&
+           pending.unicast == sync.unicast;
   };
   if (const auto follow_up = pending_follow_ups_.take(same_exchange)) {
     pair_sync(sync, *follow_up, now, out);  // the Follow_Up overtook its Sync
@@ -152,11 +154,13 @@ void OrdinaryClock::handle_follow_up(const wire::Message& message, Nanoseconds n
   expire_pending(now);
   const Nanoseconds age_limit{sync_interval_of(message.header.log_message_interval).count() *
                               kPendingAgeLimitIntervals};
-  const PendingFollowUp follow_up{message.header.source_port_identity, message.header.sequence_id,
-                                  *origin, message.header.correction_field,
-                                  now.checked_add(age_limit).value_or(Nanoseconds::max())};
+  const PendingFollowUp follow_up{
+      message.header.source_port_identity, message.header.sequence_id,
+      message.header.flags.unicast(),      *origin,
+      message.header.correction_field,     now.checked_add(age_limit).value_or(Nanoseconds::max())};
   const auto same_exchange = [&follow_up](const auto& pending) {
-    return pending.sequence_id == follow_up.sequence_id && pending.source == follow_up.source;
+    return pending.sequence_id == follow_up.sequence_id && pending.source == follow_up.source &&
+           pending.unicast == follow_up.unicast;
   };
   if (const auto sync = pending_syncs_.take(same_exchange)) {
     pair_sync(*sync, follow_up, now, out);

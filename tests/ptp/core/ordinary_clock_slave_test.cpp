@@ -347,6 +347,33 @@ TEST(OrdinaryClockSlaveTest, FollowUpIsMatchedBySequenceIdOnly) {
             master.now + seconds(1));
 }
 
+// A master serving unicast clients also sends multicast, and the two streams number their
+// sequenceIds apart: a unicast Follow_Up never completes a multicast Sync of the same number.
+TEST(OrdinaryClockSlaveTest, UnicastAndMulticastStreamsPairOnlyWithinTheirStream) {
+  Harness h;
+  ON_CALL(h.servo(), sample).WillByDefault(Return(locked(0)));
+  MasterAScript<Harness> master{h};
+  master.start_and_qualify();
+  master.sync_exchange();
+  master.delay_exchange();
+  EXPECT_CALL(h.servo(), sample).Times(0);
+  SyncSpec spec;
+  spec.sequence_id = 700;
+  h.event(sync(spec), master.master_time, master.now);
+  EXPECT_TRUE(
+      h.general(follow_up(kMasterA, 700, ts(master.master_time - seconds(3)), {}, true), master.now)
+          .empty());
+  testing::Mock::VerifyAndClearExpectations(&h.servo());
+  EXPECT_CALL(h.servo(), sample).WillOnce(Return(locked(0)));
+  h.general(follow_up(kMasterA, 700, ts(master.master_time - master.delay)), master.now);
+  testing::Mock::VerifyAndClearExpectations(&h.servo());
+  // The unicast Follow_Up waits for its own Sync and completes it.
+  EXPECT_CALL(h.servo(), sample).WillOnce(Return(locked(0)));
+  spec.unicast = true;
+  h.event(sync(spec), master.master_time, master.now + ms(1));
+  EXPECT_EQ(h.counters().drops(DropReason::kUnmatchedSequence), 0U);
+}
+
 TEST(OrdinaryClockSlaveTest, SyncWithoutReceiveTimeIsDropped) {
   Harness h;
   qualify(h);

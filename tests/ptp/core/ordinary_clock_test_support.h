@@ -174,20 +174,23 @@ struct SyncSpec {
   TimeInterval correction;
   std::int8_t log_interval = 0;
   std::uint8_t domain = 0;
+  bool unicast = false;
 };
 
 inline Bytes sync(const SyncSpec& spec) {
   wire::Header h = header(wire::MessageType::kSync, spec.sender, spec.sequence_id,
                           spec.log_interval, spec.domain);
   h.flags.set(wire::HeaderFlags::kTwoStep, spec.two_step);
+  h.flags.set(wire::HeaderFlags::kUnicast, spec.unicast);
   h.correction_field = spec.correction;
   return encode(wire::Message{h, wire::Sync{spec.origin}, {}});
 }
 
 inline Bytes follow_up(const PortIdentity& sender, std::uint16_t sequence_id, Timestamp origin,
-                       TimeInterval correction = {}) {
+                       TimeInterval correction = {}, bool unicast = false) {
   wire::Header h = header(wire::MessageType::kFollowUp, sender, sequence_id, 0);
   h.correction_field = correction;
+  h.flags.set(wire::HeaderFlags::kUnicast, unicast);
   return encode(wire::Message{h, wire::FollowUp{origin}, {}});
 }
 

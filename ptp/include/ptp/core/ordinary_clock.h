@@ -112,9 +112,12 @@ class OrdinaryClock {
 
  private:
   // A two-step Sync waiting for its Follow_Up; t2 = receive time. `expires_at` is monotonic.
+  // A Sync or Follow_Up pairs only with one of the same stream: the same sender and unicast
+  // flag, since a master's multicast and unicast streams number their sequenceIds apart (7.3.7.2).
   struct PendingSync {
     PortIdentity source;
     std::uint16_t sequence_id = 0;
+    bool unicast = false;
     Nanoseconds receive_time;
     TimeInterval correction;
     std::int8_t log_interval = 0;
@@ -125,6 +128,7 @@ class OrdinaryClock {
   struct PendingFollowUp {
     PortIdentity source;
     std::uint16_t sequence_id = 0;
+    bool unicast = false;
     Nanoseconds origin_time;
     TimeInterval correction;
     Nanoseconds expires_at;
