@@ -356,6 +356,13 @@ double KalmanServo::horizon_s() const {
   return intervals * sync_interval_s_ * (gap_mean_square_ / gap_mean_);
 }
 
+double KalmanServo::steer() {
+  const double wanted = control_ppb();
+  applied_frequency_ppb_ = clamp_frequency(wanted);
+  saturated_ = applied_frequency_ppb_ != wanted;
+  return applied_frequency_ppb_;
+}
+
 double KalmanServo::control_ppb() const {
   // Cancel the oscillator's error, and steer the estimated offset to zero over the chosen number
   // of intervals (1 = dead-beat: with a filtered estimate, the least-squares best). The phase
@@ -484,11 +491,8 @@ ServoDecision KalmanServo::decide(Nanoseconds offset_from_master, Nanoseconds lo
       for (std::size_t i = 0; i < bank_size_; ++i)
         predict(bank_[i], applied_frequency_ppb_, interval);
       last_local_time_ = local_time;
-      const double wanted = control_ppb();
-      applied_frequency_ppb_ = clamp_frequency(wanted);
-      saturated_ = applied_frequency_ppb_ != wanted;
       decision.state = ServoState::kLocked;
-      decision.frequency_ppb = applied_frequency_ppb_;
+      decision.frequency_ppb = steer();
       return decision;
     }
     // Un-project the frequency term: the filters weigh it with their own frequency uncertainty.
@@ -513,11 +517,8 @@ ServoDecision KalmanServo::decide(Nanoseconds offset_from_master, Nanoseconds lo
     relearn(offset_ns, local_time);
     slewing_ = true;
     count(samples_);
-    const double wanted = control_ppb();
-    applied_frequency_ppb_ = clamp_frequency(wanted);
-    saturated_ = applied_frequency_ppb_ != wanted;
     decision.state = ServoState::kLocked;
-    decision.frequency_ppb = applied_frequency_ppb_;
+    decision.frequency_ppb = steer();
     return decision;
   }
   for (std::size_t i = 0; i < bank_size_; ++i) predict(bank_[i], applied_frequency_ppb_, dt);
@@ -613,11 +614,8 @@ ServoDecision KalmanServo::decide(Nanoseconds offset_from_master, Nanoseconds lo
   } else {
     decision.state = ServoState::kLocked;
   }
-  const double wanted = control_ppb();
-  applied_frequency_ppb_ = clamp_frequency(wanted);
-  saturated_ = applied_frequency_ppb_ != wanted;
+  decision.frequency_ppb = steer();
   slewing_ = false;
-  decision.frequency_ppb = applied_frequency_ppb_;
   return decision;
 }
 

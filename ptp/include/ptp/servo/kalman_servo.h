@@ -89,6 +89,9 @@ class KalmanServo final : public ServoBase {
   void learn_floor_consistency(const DelayFloorFilter::Estimate& floor);
   // The frequency the control wants, before the clock's limit is applied.
   [[nodiscard]] double control_ppb() const;
+  // Applies the control law, clamped to the frequency limit: sets applied_frequency_ppb_ and
+  // saturated_ and returns the applied frequency.
+  double steer();
   void learn_gaps(double interval_s);
   // A measurement noise sample from the offsets' second differences (the applied control
   // removed), which needs no filter and so is right from the start; none until there are two
