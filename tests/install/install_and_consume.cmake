@@ -1,11 +1,13 @@
-# cmake -P script run by the install_and_consume test (see CMakeLists.txt here for the -D inputs):
+# cmake -P script run by the install_and_consume and install_and_run_examples tests (see
+# CMakeLists.txt here for the -D inputs):
 #   1. cmake --install <build> --component ptpstack --prefix <prefix>   (into a fresh prefix)
-#   2. configure tests/install/consumer with -DCMAKE_PREFIX_PATH=<prefix>, same compiler, build
-#      type and sanitizer link flags as the main build
-#   3. build it and run the consumer.
+#   2. configure the project (tests/install/consumer, examples/) with -DCMAKE_PREFIX_PATH=<prefix>,
+#      same compiler, build type and sanitizer flags as the main build
+#   3. build it and run PTP_PROGRAM with PTP_PROGRAM_ARGS; with PTP_PROGRAM_FAILING_ARGS set, run
+#      it once more with those and require exit code 1 (its verdict can fail).
 # Any failing step fails the test.
 foreach(var PTP_BUILD_DIR PTP_PREFIX PTP_CONSUMER_SOURCE_DIR PTP_CONSUMER_BINARY_DIR
-            PTP_GENERATOR PTP_CXX_COMPILER)
+            PTP_GENERATOR PTP_CXX_COMPILER PTP_PROGRAM)
   if(NOT DEFINED ${var} OR "${${var}}" STREQUAL "")
     message(FATAL_ERROR "install_and_consume.cmake: ${var} is not set")
   endif()
@@ -51,10 +53,21 @@ run_step("configure the consumer" "${CMAKE_COMMAND}" ${configure_args})
 run_step("build the consumer"
   "${CMAKE_COMMAND}" --build "${PTP_CONSUMER_BINARY_DIR}" --parallel 2 ${config_args})
 
-find_program(consumer_exe NAMES ptpstack_consumer
+find_program(program_exe NAMES "${PTP_PROGRAM}"
   PATHS "${PTP_CONSUMER_BINARY_DIR}" "${PTP_CONSUMER_BINARY_DIR}/${PTP_BUILD_TYPE}"
   NO_DEFAULT_PATH NO_CACHE)
-if(NOT consumer_exe)
-  message(FATAL_ERROR "install_and_consume: ptpstack_consumer not built")
+if(NOT program_exe)
+  message(FATAL_ERROR "install_and_consume: ${PTP_PROGRAM} not built")
 endif()
-run_step("run the consumer" "${consumer_exe}")
+separate_arguments(program_args UNIX_COMMAND "${PTP_PROGRAM_ARGS}")
+run_step("run ${PTP_PROGRAM}" "${program_exe}" ${program_args})
+
+if(NOT "${PTP_PROGRAM_FAILING_ARGS}" STREQUAL "")
+  separate_arguments(failing_args UNIX_COMMAND "${PTP_PROGRAM_FAILING_ARGS}")
+  message(STATUS "install_and_consume: run ${PTP_PROGRAM} where it must fail")
+  execute_process(COMMAND "${program_exe}" ${failing_args} RESULT_VARIABLE rc COMMAND_ECHO STDOUT)
+  if(NOT rc EQUAL 1)
+    message(FATAL_ERROR
+      "install_and_consume: ${PTP_PROGRAM} ${PTP_PROGRAM_FAILING_ARGS} exited ${rc}, not 1")
+  endif()
+endif()

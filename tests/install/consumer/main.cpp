@@ -1,17 +1,28 @@
 // Embeds the installed ptpstack: encodes and decodes a Sync with the wire codec, selects a
-// timestamp source through the HAL, and runs the simulator's scheduler. Exits non-zero on any
-// mismatch. Includes installed headers only (it is built against the install prefix).
+// timestamp source through the HAL, runs the simulator's scheduler, and runs an ordinary clock
+// (the simulator's node, built by the one assembly) that follows a grandmaster to a lock. Exits
+// non-zero on any mismatch. Includes installed headers only (it is built against the install
+// prefix).
 #include <array>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <memory>
 #include <span>
 #include <variant>
+#include <vector>
 
+#include "ptp/core/port_state.h"
 #include "ptp/hal/timestamp_capabilities.h"
 #include "ptp/identity.h"
 #include "ptp/result.h"
+#include "ptp/sim/lock_statistics.h"
+#include "ptp/sim/network.h"
+#include "ptp/sim/nic_capabilities.h"
+#include "ptp/sim/random.h"
 #include "ptp/sim/scheduler.h"
+#include "ptp/sim/sim_ptp_node.h"
 #include "ptp/sim/sim_time.h"
 #include "ptp/time_interval.h"
 #include "ptp/timestamp.h"
@@ -118,12 +129,60 @@ void scheduler_run() {
   check(scheduler.pending_events() == 0, "nothing is left pending");
 }
 
+// A clock with software timestamps on a crystal 20 ppm fast, cabled to a grandmaster.
+ptp::sim::SimPtpNodeConfig software_clock(std::uint8_t index, std::uint8_t priority1,
+                                          double frequency_error_ppm) {
+  ptp::sim::SimPtpNodeConfig config;
+  config.host.ipv4 = ptp::hal::IpAddress::v4(10, 1, 0, index);
+  config.host.ipv6 =
+      ptp::hal::IpAddress::v6({0xFD, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, index});
+  config.host.has_nic_clock = false;
+  config.host.host_crystal.initial_frequency_error_ppm = frequency_error_ppm;
+  config.host.capabilities = ptp::sim::nic_capabilities(ptp::sim::SimNicKind::kSoftware, 0);
+  config.port.clock_identity.octets = {0x02, 0x01, 0x00, 0xFF, 0xFE, 0x00, 0x00, index};
+  config.port.priority1 = priority1;
+  return config;
+}
+
+void ordinary_clock_run() {
+  using ptp::sim::SimDuration;
+  ptp::sim::Scheduler scheduler;
+  ptp::sim::Random random(7);
+  ptp::sim::Network network(scheduler, random.fork(1));
+  auto master =
+      ptp::sim::SimPtpNode::create(scheduler, network, software_clock(1, 100, 0), random.fork(2));
+  auto slave =
+      ptp::sim::SimPtpNode::create(scheduler, network, software_clock(2, 128, 20), random.fork(3));
+  check(master.has_value() && slave.has_value(), "SimPtpNode::create builds both clocks");
+  if (!master || !slave) return;
+  ptp::sim::LinkDirectionConfig cable;
+  cable.delay.propagation = SimDuration::nanoseconds(500);
+  check(network.add_link((*master)->node_id(), (*slave)->node_id(), cable, cable).has_value(),
+        "the network links the two clocks");
+  check((*master)->start().has_value() && (*slave)->start().has_value(), "both clocks start");
+
+  std::vector<ptp::sim::TruthSample> truth;
+  for (int step = 1; step <= 60 * 4; ++step) {
+    check(scheduler.run_for(SimDuration::milliseconds(250)).has_value(), "the world runs");
+    truth.push_back({step * 0.25, (*slave)->true_offset_ns() - (*master)->true_offset_ns()});
+  }
+  check((*master)->clock().state() == ptp::PortState::kMaster, "the grandmaster is MASTER");
+  check((*slave)->clock().state() == ptp::PortState::kSlave, "the other clock is SLAVE");
+  // Software timestamps: locked within 10 us (the project's lock rule, docs/accuracy.md).
+  const auto stats = ptp::sim::lock_statistics(truth, ptp::sim::LockRule{10'000});
+  check(stats.lock_time_s.has_value(), "the slave locks within 10 us");
+  check(std::abs(truth.back().offset_ns) < 10'000, "and is within 10 us at the end");
+  std::printf("ptpstack_consumer: slave locked at %.2f s, true offset at 60 s %.0f ns\n",
+              stats.lock_time_s.value_or(-1), truth.back().offset_ns);
+}
+
 }  // namespace
 
 int main() {
   sync_round_trip();
   timestamp_source_selection();
   scheduler_run();
+  ordinary_clock_run();
   if (failures != 0) {
     std::fprintf(stderr, "ptpstack_consumer: %d check(s) failed\n", failures);
     return 1;
