@@ -74,13 +74,15 @@ Result<NodeId, NetworkSetupError> Network::add_host(WireReceiver& receiver,
 }
 
 Result<NodeId, NetworkSetupError> Network::add_switch(const DelayModelConfig& residence,
-                                                      const TransparentClockConfig& transparent) {
+                                                      const TransparentClockConfig& transparent,
+                                                      SwitchOrder order) {
   auto model = DelayModel::create(residence);
   if (!model) return unexpected(NetworkSetupError(model.error()));
   const auto node_index = static_cast<std::uint32_t>(nodes_.size());
   nodes_.push_back(
       Node{NodeKind::kSwitch, static_cast<std::uint32_t>(switches_.size()), {}, node_index});
-  switches_.push_back(Switch{*model, stream(kSwitchStreamBase + switches_.size()), transparent});
+  switches_.push_back(
+      Switch{*model, stream(kSwitchStreamBase + switches_.size()), transparent, order});
   routes_stale_ = true;
   return NodeId{node_index};
 }

@@ -196,8 +196,9 @@ void Network::forward(std::uint32_t slot, std::uint32_t switch_node, std::uint32
 void Network::leave_switch(std::uint32_t slot, Switch& from, std::uint32_t directed_link,
                            std::uint32_t arrived_on, SimTime now) {
   DirectedLink& link = links_[directed_link];
+  const SimTime alone = now + from.residence.sample(from.random, now);
   const SimTime departure =
-      link.egress_queue.deliver(now + from.residence.sample(from.random, now));
+      from.order == SwitchOrder::kFifo ? link.egress_queue.deliver(alone) : alone;
   const std::uint32_t leaving = transparent_copy(slot, from, arrived_on, now, departure);
   schedule_departure(leaving, directed_link, departure, now);
   if (leaving != slot) drop_reference(leaving);  // the copy's own reference

@@ -156,6 +156,17 @@ TEST(ScenarioParser, CountDeclaresAGroupOfIdenticalNodesWithGeneratedNames) {
   EXPECT_EQ(thousand->nodes[999].name, "n-1000");
 }
 
+TEST(ScenarioParser, SwitchPortsQueueInOrderUnlessInOrderIsFalse) {
+  const auto scenario = parse(
+      "[[switch]]\nname = \"fifo\"\n"
+      "[[switch]]\nname = \"loose\"\nin_order = false\n");
+  ASSERT_TRUE(scenario) << error_of(scenario);
+  ASSERT_EQ(scenario->switches.size(), 2U);
+  EXPECT_TRUE(scenario->switches[0].in_order);
+  EXPECT_FALSE(scenario->switches[1].in_order);
+  EXPECT_FALSE(parse("[[switch]]\nname = \"s\"\nin_order = \"no\"\n").has_value());
+}
+
 TEST(ScenarioParser, LinkKeysSetBothDirectionsAndDirectionTablesOverrideThem) {
   const auto scenario = parse(R"(
 [[node]]

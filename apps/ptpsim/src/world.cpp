@@ -116,7 +116,8 @@ Result<void, std::string> SimulatedWorld::build(const Scenario& scenario) {
     sim::TransparentClockConfig transparent;
     transparent.kind = static_cast<sim::TransparentClockKind>(model.transparent_clock);
     transparent.timestamp_noise = model.transparent_clock_noise;
-    const auto id = network_.add_switch(to_sim(model.residence), transparent);
+    const auto order = model.in_order ? sim::SwitchOrder::kFifo : sim::SwitchOrder::kIndependent;
+    const auto id = network_.add_switch(to_sim(model.residence), transparent, order);
     if (!id) return unexpected("switch " + model.name + ": " + describe(id.error()));
     ends.emplace_back(model.name, *id);
     switches_.emplace_back(model.name, *id);

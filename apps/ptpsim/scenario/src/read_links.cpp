@@ -135,6 +135,7 @@ void read_switches(TableReader& root, Scenario& scenario) {
       model.transparent_clock = static_cast<TransparentClockSpec>(*kind);
     }
     entry.duration("tc_timestamp_noise", model.transparent_clock_noise, DurationRule::kNonNegative);
+    entry.boolean("in_order", model.in_order);
     entry.finish();
     if (root.context().failed()) return;
     scenario.switches.push_back(model);

@@ -6,7 +6,8 @@
 //
 // A packet is carried hop by hop on the scheduler: each link direction decides its loss,
 // duplication and delay at the moment the packet is sent on it, and a switch holds each outgoing
-// copy for its residence delay behind the packets queued ahead of it on that port. Faults (link
+// copy for its residence delay behind the packets queued ahead of it on that port (or, in a switch
+// of SwitchOrder::kIndependent, for its residence alone). Faults (link
 // down, delay spikes, loss bursts, hosts crashing and coming back) are windows on the timeline,
 // judged at the moment each packet is sent or arrives, so a fault starting at the same instant
 // as a packet event never races it. Ground truth (every delivery's true departure and arrival)
@@ -54,6 +55,13 @@ struct LinkId {
 
 // One direction of a link, named after the order of the nodes given to add_link(a, b, ...).
 enum class Direction : std::uint8_t { kAToB, kBToA };
+
+// How a switch's output port orders the packets it sends. kFifo is a real port's single queue:
+// a packet leaves after its own residence and never before the one queued ahead of it, so a
+// packet sent just behind one that drew a long residence waits for it. kIndependent gives every
+// packet its own residence and nothing else, so packets may leave out of order: the model of
+// simulators that delay each packet independently (clknetsim, on which linuxptp-testsuite runs).
+enum class SwitchOrder : std::uint8_t { kFifo, kIndependent };
 
 struct HostAddresses {
   hal::IpAddress ipv4;  // unicast
@@ -132,8 +140,11 @@ class Network final : public Wire {
   Result<NodeId, NetworkSetupError> add_host(WireReceiver& receiver,
                                              const HostAddresses& addresses);
   // A switch; with `transparent` an E2E or P2P transparent clock (transparent_clock.h).
+  // `order` says whether a port's residence draws queue behind one another (kFifo) or stand
+  // alone (kIndependent).
   Result<NodeId, NetworkSetupError> add_switch(const DelayModelConfig& residence,
-                                               const TransparentClockConfig& transparent = {});
+                                               const TransparentClockConfig& transparent = {},
+                                               SwitchOrder order = SwitchOrder::kFifo);
   Result<LinkId, NetworkSetupError> add_link(NodeId a, NodeId b, const LinkDirectionConfig& a_to_b,
                                              const LinkDirectionConfig& b_to_a);
 
@@ -225,6 +236,7 @@ class Network final : public Wire {
     DelayModel residence;
     Random random;
     TransparentClockConfig transparent;
+    SwitchOrder order = SwitchOrder::kFifo;
   };
 
   struct SpikeWindow {

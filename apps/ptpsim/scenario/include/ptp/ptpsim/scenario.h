@@ -228,6 +228,9 @@ struct SwitchModel {
   DelayModelSpec residence{SimDuration::microseconds(1), {}, {}};
   TransparentClockSpec transparent_clock = TransparentClockSpec::kNone;
   SimDuration transparent_clock_noise;  // tc_timestamp_noise: its timestamp error (std dev)
+  // in_order: each port one queue (sim::SwitchOrder::kFifo); false: each packet's residence
+  // stands alone and packets may overtake (kIndependent).
+  bool in_order = true;
   friend bool operator==(const SwitchModel&, const SwitchModel&) = default;
 };
 
