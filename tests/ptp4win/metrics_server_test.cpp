@@ -1,6 +1,8 @@
 // Tests of ptp4win's MetricsServer (under Wine, on the loopback interface): GET /metrics answers
-// the rendered text; other paths 404, other methods 405; an oversized request gets no answer. The
-// client runs on the same io_context, which runs until the client's last handler stops it.
+// the rendered text; other paths 404, other methods 405; an oversized request gets no answer; a
+// port already taken is refused with the address and the OS's error, and ptp4win then exits 1
+// before PTP starts. The client runs on the same io_context, which runs until the client's last
+// handler stops it.
 #include "ptp/ptp4win/metrics_server.h"
 
 #include <gtest/gtest.h>
@@ -12,6 +14,13 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
+
+#include "ptp/app/linuxptp_config.h"
+#include "ptp/ptp4win/logger.h"
+#include "ptp/ptp4win/ptp4win_app.h"
+#include "ptp/win/win_api.h"
 
 namespace ptp::ptp4win {
 namespace {
@@ -107,22 +116,67 @@ TEST_F(MetricsServerTest, StopsAnswering) {
   EXPECT_EQ(renders_, 0);
 }
 
-TEST(MetricsServer, SaysWhyItCannotListen) {
+TEST(MetricsServer, RefusesAHostName) {
   boost::asio::io_context io;
-  auto first =
-      MetricsServer::start(io, app::MetricsAddress{"127.0.0.1", 0}, [] { return std::string(); });
-  ASSERT_TRUE(first.has_value());
-  const std::string address = (*first)->local_address();
-  const auto port = static_cast<std::uint16_t>(std::stoi(address.substr(address.rfind(':') + 1)));
-  auto second = MetricsServer::start(io, app::MetricsAddress{"127.0.0.1", port},
-                                     [] { return std::string(); });
-  ASSERT_FALSE(second.has_value());
-  EXPECT_NE(second.error().find("cannot listen on " + address), std::string::npos)
-      << second.error();
   auto not_ip = MetricsServer::start(io, app::MetricsAddress{"localhost", 9120},
                                      [] { return std::string(); });
   ASSERT_FALSE(not_ip.has_value());
   EXPECT_NE(not_ip.error().find("not an IP address"), std::string::npos) << not_ip.error();
+}
+
+// A loopback port some other program holds: a plain listening socket the test opens itself.
+class OccupiedPortTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const tcp::endpoint any_port(boost::asio::ip::make_address("127.0.0.1"), 0);
+    occupier_.open(any_port.protocol());
+    occupier_.bind(any_port);
+    occupier_.listen();
+    port_ = occupier_.local_endpoint().port();
+    address_ = "127.0.0.1:" + std::to_string(port_);
+  }
+
+  boost::asio::io_context io_;
+  tcp::acceptor occupier_{io_};
+  std::uint16_t port_ = 0;
+  std::string address_;
+};
+
+// WSAEADDRINUSE: what Windows (and Wine) report for a bind to a port in use.
+constexpr int kAddressInUse = 10048;
+
+TEST_F(OccupiedPortTest, TheServerSaysWhereAndTheOsError) {
+  auto server = MetricsServer::start(io_, app::MetricsAddress{"127.0.0.1", port_},
+                                     [] { return std::string(); });
+  ASSERT_FALSE(server.has_value());
+  EXPECT_NE(server.error().find("cannot listen on " + address_ + ": "), std::string::npos)
+      << server.error();
+  EXPECT_NE(server.error().find("(error " + std::to_string(kAddressInUse) + ")"), std::string::npos)
+      << server.error();
+}
+
+TEST_F(OccupiedPortTest, Ptp4winExitsBeforePtpStarts) {
+  std::vector<std::pair<LogLevel, std::string>> lines;
+  const Logger logger(
+      LoggerConfig{},
+      [&lines](LogLevel level, std::string_view line) {
+        lines.emplace_back(level, std::string(line));
+      },
+      [] { return Nanoseconds(0); });
+  app::LinuxPtpConfig config;
+  config.clock.metrics_address.value = address_;
+  // No such interface: had PTP started first, it would have failed on this and said so.
+  const int exit_code = run_ordinary_clock(io_, win::load_win_api(), config, "no-such-adapter",
+                                           logger, [] { ADD_FAILURE() << "PTP ran"; });
+  EXPECT_EQ(exit_code, 1);
+  ASSERT_EQ(lines.size(), 1U);
+  EXPECT_EQ(lines[0].first, LogLevel::kError);
+  EXPECT_NE(lines[0].second.find("metrics_address: cannot listen on " + address_ + ": "),
+            std::string::npos)
+      << lines[0].second;
+  EXPECT_NE(lines[0].second.find("(error " + std::to_string(kAddressInUse) + ")"),
+            std::string::npos)
+      << lines[0].second;
 }
 
 }  // namespace

@@ -129,8 +129,10 @@ Result<std::unique_ptr<MetricsServer>, std::string> MetricsServer::start(
   auto state = std::make_shared<State>(io, std::move(render));
   const auto failed =
       [&](std::string_view step) -> Result<std::unique_ptr<MetricsServer>, std::string> {
+    // The OS's text and its number (10048 is WSAEADDRINUSE), as the README's troubleshooting
+    // table and a search engine know them.
     return unexpected("cannot " + std::string(step) + " " + format_endpoint(endpoint) + ": " +
-                      error.message());
+                      error.message() + " (error " + std::to_string(error.value()) + ")");
   };
   state->acceptor.open(endpoint.protocol(), error);
   if (error) return failed("open a socket for");

@@ -38,25 +38,22 @@ int run_ordinary_clock(boost::asio::io_context& io, const win::WinApi& api,
                        const Logger& logger, const std::function<void()>& on_running) {
   AsioLoopShell loop(io, api);
   Session session(loop, logger);
-  g_session = &session;
-  int started = session.start(api, config, interface_name);
-  std::unique_ptr<MetricsServer> metrics;
-  if (started == 0) {
-    auto server = start_metrics(io, config.clock.metrics_address.value, session, logger);
-    if (server) {
-      metrics = std::move(server.value());
-    } else {
-      logger.log(LogLevel::kError, server.error());
-      started = 1;
-    }
+  // The metrics the administrator asked for are bound before PTP starts: a clock that runs
+  // without them would look healthy to everything but the monitoring, so ptp4win exits instead
+  // (as ptp4l does when it cannot open its sockets), having touched neither NIC nor clock.
+  auto metrics = start_metrics(io, config.clock.metrics_address.value, session, logger);
+  if (!metrics) {
+    logger.log(LogLevel::kError, metrics.error());
+    return 1;
   }
-  if (started != 0) {
+  g_session = &session;
+  if (const int started = session.start(api, config, interface_name); started != 0) {
     g_session = nullptr;
     return started;
   }
   if (on_running) on_running();
   io.run();
-  if (metrics) metrics->stop();
+  if (*metrics) (*metrics)->stop();
   session.shutdown();
   g_session = nullptr;
   logger.log(LogLevel::kInfo, "stopped");

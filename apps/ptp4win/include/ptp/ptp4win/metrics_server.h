@@ -27,7 +27,8 @@ class MetricsServer {
 
   using Render = std::function<std::string()>;
 
-  // Binds and starts accepting; the error says why not ("cannot listen on 127.0.0.1:9120: ...").
+  // Binds and starts accepting; the error says where and why not, with the OS's own text and
+  // code ("cannot listen on 127.0.0.1:9120: <the OS's message> (error 10048)").
   static Result<std::unique_ptr<MetricsServer>, std::string> start(
       boost::asio::io_context& io, const app::MetricsAddress& address, Render render);
 

@@ -18,8 +18,9 @@
 namespace ptp::ptp4win {
 
 // Runs until stopped (Ctrl+C, console close, service stop: request_stop()); returns the process
-// exit code: 0 after a clean stop, 1 when the interface, the configuration or the HAL refused to
-// start. `on_running` (if set) is called once the port has started, before the loop runs.
+// exit code: 0 after a clean stop, 1 when the metrics address cannot be bound (checked first,
+// before PTP starts) or the interface, the configuration or the HAL refused to start. `on_running`
+// (if set) is called once the port has started, before the loop runs.
 int run_ordinary_clock(boost::asio::io_context& io, const win::WinApi& api,
                        const app::LinuxPtpConfig& config, const std::string& interface_name,
                        const Logger& logger, const std::function<void()>& on_running = {});
