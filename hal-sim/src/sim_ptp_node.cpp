@@ -75,4 +75,10 @@ void SimPtpNode::on_peer_delay_input_rejected(const PeerDelayInputRejected& reje
   if (observer_ != nullptr) observer_->on_peer_delay_input_rejected(rejected, now);
 }
 
+void SimPtpNode::on_utc_offset_changed(Nanoseconds applied,
+                                       const TimePropertiesDataSet& time_properties,
+                                       Nanoseconds now) {
+  if (observer_ != nullptr) observer_->on_utc_offset_changed(applied, time_properties, now);
+}
+
 }  // namespace ptp::sim

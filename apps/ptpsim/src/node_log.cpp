@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "ptp/core/port_event.h"
+#include "ptp/ptp4win/log_format.h"
 #include "ptp/servo/servo.h"
 #include "text_format.h"
 
@@ -17,9 +18,8 @@ void NodeLog::on_state_changed(const StateChanged& change, Nanoseconds now) {
   (void)now;  // the host's own counter: the log shows simulated (true) time instead
   transitions_.push_back(StateTransition{seconds(), change.from, change.to});
   if (out_ == nullptr) return;
-  *out_ << "ptpsim[" << format_seconds(seconds()) << "]: " << name_
-        << " port 1: " << to_string(change.from) << " to " << to_string(change.to) << " on "
-        << to_string(change.event) << '\n';
+  write("port 1: " + std::string(to_string(change.from)) + " to " +
+        std::string(to_string(change.to)) + " on " + std::string(to_string(change.event)));
 }
 
 void NodeLog::on_offset_measured(const OffsetMeasured& measurement, Nanoseconds now) {
@@ -27,25 +27,28 @@ void NodeLog::on_offset_measured(const OffsetMeasured& measurement, Nanoseconds 
   if (out_ == nullptr) return;
   std::array<char, 160> line{};
   std::snprintf(line.data(), line.size(),
-                " master offset %" PRId64 " %s freq %+.0f path delay %" PRId64,
+                "master offset %" PRId64 " %s freq %+.0f path delay %" PRId64,
                 measurement.offset_from_master.count(),
                 std::string(servo::to_string(measurement.servo_state)).c_str(),
                 measurement.frequency_ppb, measurement.mean_path_delay.count());
-  *out_ << "ptpsim[" << format_seconds(seconds()) << "]: " << name_ << line.data() << '\n';
+  write(line.data());
 }
 
 void NodeLog::on_peer_delay_input_rejected(const PeerDelayInputRejected& rejected,
                                            Nanoseconds now) {
   (void)now;
+  write(ptp4win::format_peer_delay_rejected(1, rejected));
+}
+
+void NodeLog::on_utc_offset_changed(Nanoseconds applied,
+                                    const TimePropertiesDataSet& time_properties, Nanoseconds now) {
+  (void)now;
+  write(ptp4win::format_utc_offset(1, applied, time_properties));
+}
+
+void NodeLog::write(const std::string& text) const {
   if (out_ == nullptr) return;
-  const auto& o = rejected.source.clock_identity.octets;
-  std::array<char, 64> source{};
-  std::snprintf(source.data(), source.size(), "%02x%02x%02x.%02x%02x.%02x%02x%02x-%u", o[0], o[1],
-                o[2], o[3], o[4], o[5], o[6], o[7], unsigned{rejected.source.port_number});
-  *out_ << "ptpsim[" << format_seconds(seconds()) << "]: " << name_
-        << " port 1: " << to_string(rejected.problem) << " (from " << source.data();
-  if (rejected.link_delay) *out_ << ", " << rejected.link_delay->count() << " ns";
-  *out_ << "); further ones are counted only\n";
+  *out_ << "ptpsim[" << format_seconds(seconds()) << "]: " << name_ << ' ' << text << '\n';
 }
 
 }  // namespace ptp::ptpsim

@@ -1,7 +1,8 @@
 // NodeLog: one node's driver observer. It writes ptp4l-style log lines when asked to
 // ("ptpsim[12.250]: oc-hw port 1: LISTENING to UNCALIBRATED on RS_SLAVE",
 // "ptpsim[12.375]: oc-hw master offset -23 s2 freq +1234 path delay 5678"), stamped with
-// simulated seconds, and keeps the node's state transitions for the report.
+// simulated seconds, and keeps the node's state transitions for the report. The UTC offset and
+// peer-delay lines are ptp4win's (ptp/ptp4win/log_format.h): one wording for both programs.
 #pragma once
 
 #include <ostream>
@@ -23,11 +24,15 @@ class NodeLog final : public hal::PortDriverObserver {
   void on_offset_measured(const OffsetMeasured& measurement, Nanoseconds now) override;
   void on_peer_delay_input_rejected(const PeerDelayInputRejected& rejected,
                                     Nanoseconds now) override;
+  void on_utc_offset_changed(Nanoseconds applied, const TimePropertiesDataSet& time_properties,
+                             Nanoseconds now) override;
 
   [[nodiscard]] const std::vector<StateTransition>& transitions() const { return transitions_; }
 
  private:
   [[nodiscard]] double seconds() const;
+  // "ptpsim[<seconds>]: <name> <text>", when lines are asked for.
+  void write(const std::string& text) const;
 
   const sim::Scheduler* scheduler_;
   std::string name_;

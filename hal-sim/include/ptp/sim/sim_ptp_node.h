@@ -99,6 +99,8 @@ class SimPtpNode final : public hal::PortDriverObserver {
   void on_offset_measured(const OffsetMeasured& measurement, Nanoseconds now) override;
   void on_peer_delay_input_rejected(const PeerDelayInputRejected& rejected,
                                     Nanoseconds now) override;
+  void on_utc_offset_changed(Nanoseconds applied, const TimePropertiesDataSet& time_properties,
+                             Nanoseconds now) override;
 
  private:
   SimPtpNode(const SimPtpNodeConfig& config, std::unique_ptr<SimHost> host);
