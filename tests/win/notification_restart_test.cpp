@@ -2,7 +2,9 @@
 // notification fires on an OS thread (a std::thread here), only posts to the loop; when the loop
 // runs, the WinHost's interface re-reads its capabilities, the transport and the PortDriver
 // re-select the timestamp source, and the driver restarts the NIC-to-QPC correlation so that no
-// cross-timestamp from before the change is used after it.
+// cross-timestamp from before the change is used after it. The clock is the one assembly's
+// (hal::OrdinaryClockAssembly, as ptp4win builds it); its cross-timestamp sampling runs when the
+// test fires the sampling timer.
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -12,10 +14,9 @@
 #include "fake_ip_helper.h"
 #include "fake_winsock.h"
 #include "manual_loop.h"
-#include "ptp/core/ordinary_clock.h"
 #include "ptp/hal/nic_counter_correlation.h"
+#include "ptp/hal/ordinary_clock_assembly.h"
 #include "ptp/hal/port_driver.h"
-#include "ptp/servo/servo_factory.h"
 #include "ptp/win/win_host.h"
 
 namespace ptp::win {
@@ -25,11 +26,18 @@ constexpr std::uint64_t kLuid = 77;
 constexpr std::uint64_t kNicHz = 1'000'000'000;
 constexpr std::int64_t kQpcHz = 10'000'000;
 
-class NoTimers : public hal::Timers {
+// Timers that fire only when the test says so.
+class ManualTimers : public hal::Timers {
  public:
-  void set_listener(hal::TimerListener*) override {}
+  void set_listener(hal::TimerListener* listener) override { listener_ = listener; }
   void arm(hal::TimerId, hal::CounterTicks) override {}
   void cancel(hal::TimerId) override {}
+  void fire(hal::TimerId id) {
+    if (listener_ != nullptr) listener_->on_timer(id);
+  }
+
+ private:
+  hal::TimerListener* listener_ = nullptr;
 };
 
 IfTimestampCapabilities hardware_with_cross_timestamps() {
@@ -70,6 +78,8 @@ class NotificationRestartTest : public ::testing::Test {
     winsock_.install(api_);
   }
 
+  // Opens the host and starts the assembly's clock, whose first cross-timestamp is taken at
+  // once: the fit has one point afterwards.
   void open() {
     WinHostConfig config;
     config.interface_name = "Ethernet 2";
@@ -77,40 +87,45 @@ class NotificationRestartTest : public ::testing::Test {
     auto host = WinHost::open(api_, config, loop_.hook(), {});
     ASSERT_TRUE(host) << host.error().message;
     host_ = std::move(*host);
-    servo::ClockCorrelationConfig correlation;
-    correlation.hardware_frequency_hz = kNicHz;
-    correlation.counter_frequency_hz = static_cast<std::uint64_t>(kQpcHz);
-    correlation_ = std::make_unique<hal::NicCounterCorrelation>(host_->timestamping(), correlation);
-
-    auto made = servo::make_servo(servo::ServoConfig{}, 0);
-    ASSERT_TRUE(made);
-    servo_ = std::move(*made);
-    PortConfig port;
+    hal::OrdinaryClockSettings settings;
     const auto identity = host_->clock_identity();
     ASSERT_TRUE(identity);
-    port.clock_identity = *identity;
-    auto clock = OrdinaryClock::create(port, *servo_);
-    ASSERT_TRUE(clock);
-    clock_ = std::make_unique<OrdinaryClock>(std::move(*clock));
+    settings.port.clock_identity = *identity;
+    settings.driver.read_only = true;
     hal_host_ = std::make_unique<hal::Host>(host_->hal_host(timers_));
-    hal::PortDriverConfig driver_config;
-    driver_config.read_only = true;
-    driver_ = std::make_unique<hal::PortDriver>(*hal_host_, *clock_, driver_config);
-    driver_->set_nic_counter_mapping(correlation_.get());
-    ASSERT_TRUE(driver_->start());
+    auto assembly = hal::OrdinaryClockAssembly::create(*hal_host_, settings, nullptr);
+    ASSERT_TRUE(assembly) << hal::to_string(assembly.error());
+    assembly_ = std::move(*assembly);
+    ASSERT_NE(assembly_->correlation(), nullptr);
+    next_cross_timestamp();
+    ASSERT_TRUE(assembly_->start());
+    ASSERT_EQ(correlation().point_count(), 1U);
   }
 
-  // Cross-timestamps 1 s apart, the NIC at exactly 100 ticks per QPC tick; returns how many
-  // the correlation took.
+  hal::PortDriver& driver() { return assembly_->driver(); }
+  const servo::ClockCorrelation& correlation() const {
+    return assembly_->correlation()->correlation();
+  }
+  const hal::NicCounterCorrelationCounters& correlation_counters() const {
+    return assembly_->correlation()->counters();
+  }
+
+  // The next cross-timestamp the OS gives: 1 s after the last, the NIC at exactly 100 ticks per
+  // QPC tick.
+  void next_cross_timestamp() {
+    const auto qpc = static_cast<std::uint64_t>(next_qpc_);
+    ip_helper_.cross_timestamp = IfHardwareCrossTimestamp{qpc, qpc * 100 + 50, qpc + 1};
+    next_qpc_ += kQpcHz;
+  }
+
+  // `count` turns of the assembly's sampling timer; returns how many captures succeeded.
   int sample(int count) {
-    int accepted = 0;
+    const auto before = correlation_counters().samples;
     for (int i = 0; i < count; ++i) {
-      const auto qpc = static_cast<std::uint64_t>(next_qpc_);
-      ip_helper_.cross_timestamp = IfHardwareCrossTimestamp{qpc, qpc * 100 + 50, qpc + 1};
-      next_qpc_ += kQpcHz;
-      if (correlation_->sample()) ++accepted;
+      next_cross_timestamp();
+      timers_.fire(hal::kCrossTimestampTimer);
     }
-    return accepted;
+    return static_cast<int>(correlation_counters().samples - before);
   }
 
   // What the OS does when the NIC's timestamping is reconfigured: the new active set, and the
@@ -126,39 +141,36 @@ class NotificationRestartTest : public ::testing::Test {
   test::FakeWinsock winsock_;
   WinApi api_;
   test::ManualLoop loop_;
-  NoTimers timers_;
+  ManualTimers timers_;
   std::int64_t next_qpc_ = 1'000'000;
   std::unique_ptr<WinHost> host_;
-  std::unique_ptr<hal::NicCounterCorrelation> correlation_;
-  std::unique_ptr<servo::Servo> servo_;
-  std::unique_ptr<OrdinaryClock> clock_;
   std::unique_ptr<hal::Host> hal_host_;
-  std::unique_ptr<hal::PortDriver> driver_;
+  std::unique_ptr<hal::OrdinaryClockAssembly> assembly_;
 };
 
 TEST_F(NotificationRestartTest, ChangeFromAnOsThreadReselectsAndRestartsTheCorrelationOnTheLoop) {
   open();
   ASSERT_NE(host_->hardware_clock(), nullptr);
-  EXPECT_EQ(driver_->timestamp_source(), hal::TimestampSource::kHardware);
+  EXPECT_EQ(driver().timestamp_source(), hal::TimestampSource::kHardware);
   EXPECT_EQ(host_->transport().timestamp_source(), hal::TimestampSource::kHardware);
-  EXPECT_EQ(sample(4), 4);
-  ASSERT_EQ(correlation_->correlation().point_count(), 4U);
+  EXPECT_EQ(sample(3), 3);
+  ASSERT_EQ(correlation().point_count(), 4U);  // with the one taken at start
 
   reconfigure_from_os_thread(software_only());
   // The OS thread only posted: nothing was re-read or re-selected, the fit is untouched.
   EXPECT_EQ(loop_.queued(), 1U);
-  EXPECT_EQ(driver_->counters().capability_changes, 0U);
-  EXPECT_EQ(driver_->timestamp_source(), hal::TimestampSource::kHardware);
-  EXPECT_EQ(correlation_->correlation().point_count(), 4U);
+  EXPECT_EQ(driver().counters().capability_changes, 0U);
+  EXPECT_EQ(driver().timestamp_source(), hal::TimestampSource::kHardware);
+  EXPECT_EQ(correlation().point_count(), 4U);
 
   EXPECT_EQ(loop_.run_pending(), 1U);
-  EXPECT_EQ(driver_->counters().capability_changes, 1U);
-  EXPECT_EQ(driver_->timestamp_source(), hal::TimestampSource::kSoftware);
+  EXPECT_EQ(driver().counters().capability_changes, 1U);
+  EXPECT_EQ(driver().timestamp_source(), hal::TimestampSource::kSoftware);
   EXPECT_EQ(host_->transport().timestamp_source(), hal::TimestampSource::kSoftware);
-  EXPECT_EQ(correlation_->correlation().point_count(), 0U);  // restarted
+  EXPECT_EQ(correlation().point_count(), 0U);  // restarted
   // Without cross-timestamps in the active set there is nothing to sample.
   EXPECT_EQ(sample(1), 0);
-  EXPECT_EQ(correlation_->counters().capture_failures, 1U);
+  EXPECT_EQ(correlation_counters().capture_failures, 1U);
 }
 
 TEST_F(NotificationRestartTest, BackToHardwareTheFitStartsAfreshFromTheNewSamples) {
@@ -166,17 +178,17 @@ TEST_F(NotificationRestartTest, BackToHardwareTheFitStartsAfreshFromTheNewSample
   EXPECT_EQ(sample(3), 3);
   reconfigure_from_os_thread(software_only());
   loop_.run_pending();
-  ASSERT_EQ(correlation_->correlation().point_count(), 0U);
+  ASSERT_EQ(correlation().point_count(), 0U);
 
   reconfigure_from_os_thread(hardware_with_cross_timestamps());
   loop_.run_pending();
-  EXPECT_EQ(driver_->counters().capability_changes, 2U);
-  EXPECT_EQ(driver_->timestamp_source(), hal::TimestampSource::kHardware);
-  EXPECT_EQ(correlation_->correlation().point_count(), 0U);
+  EXPECT_EQ(driver().counters().capability_changes, 2U);
+  EXPECT_EQ(driver().timestamp_source(), hal::TimestampSource::kHardware);
+  EXPECT_EQ(correlation().point_count(), 0U);
   EXPECT_EQ(sample(2), 2);
-  EXPECT_EQ(correlation_->correlation().point_count(), 2U);
+  EXPECT_EQ(correlation().point_count(), 2U);
   // The fit made of the new points maps a NIC reading back to its QPC time.
-  const auto converted = correlation_->to_counter(
+  const auto converted = assembly_->correlation()->to_counter(
       hal::NicTicks{static_cast<std::uint64_t>(next_qpc_ - kQpcHz) * 100 + 50});
   ASSERT_TRUE(converted);
   EXPECT_NEAR(static_cast<double>(converted->whole.count) + converted->fraction,
@@ -190,9 +202,9 @@ TEST_F(NotificationRestartTest, AChangeThatKeepsTheSourceStillRestartsTheCorrela
   EXPECT_EQ(sample(3), 3);
   reconfigure_from_os_thread(hardware_with_cross_timestamps());
   loop_.run_pending();
-  EXPECT_EQ(driver_->timestamp_source(), hal::TimestampSource::kHardware);
-  EXPECT_EQ(driver_->counters().capability_changes, 1U);
-  EXPECT_EQ(correlation_->correlation().point_count(), 0U);
+  EXPECT_EQ(driver().timestamp_source(), hal::TimestampSource::kHardware);
+  EXPECT_EQ(driver().counters().capability_changes, 1U);
+  EXPECT_EQ(correlation().point_count(), 0U);
 }
 
 }  // namespace

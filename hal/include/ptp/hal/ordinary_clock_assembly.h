@@ -80,6 +80,7 @@ class OrdinaryClockAssembly final : private TimerListener {
   servo::Servo& servo() { return *servo_; }
   [[nodiscard]] const OrdinaryClockSettings& settings() const { return settings_; }
   // The NIC-to-counter correlation, when this clock uses one.
+  NicCounterCorrelation* correlation() { return correlation_.get(); }
   [[nodiscard]] const NicCounterCorrelation* correlation() const { return correlation_.get(); }
 
  private:
