@@ -1,4 +1,6 @@
-// Running one scenario in the simulator and reducing its samples to figures.
+// Running one scenario in the simulator and reducing its samples to figures. The slave is the
+// library's assembly (run_once) or ptp4win itself on a simulated Windows (run_once_ptp4win); both
+// are sampled by the same loop against the same master.
 #include "accuracy_run.h"
 
 #include <algorithm>
@@ -8,10 +10,13 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <utility>
 
 #include "accuracy_network.h"
+#include "clock_node.h"
 #include "ptp/sim/network.h"
 #include "ptp/sim/scheduler.h"
+#include "ptp4win_node.h"
 
 namespace ptp::accuracy {
 namespace {
@@ -29,6 +34,83 @@ constexpr double kBoundStartSeconds = 20;
 
 sim::SimDuration seconds(double value) {
   return sim::SimDuration::picoseconds(static_cast<std::int64_t>(value * 1e12));
+}
+
+// The lower bound on the run's own packets, where the figures are: outside the spike windows,
+// from kBoundStartSeconds after the slave follows the master (start-up is no estimator's
+// business).
+void add_bound(const ScenarioSpec& spec, RunSamples& samples, const PathDelays& to_slave,
+               const PathDelays& to_master) {
+  // Through transparent clocks the corrected delay has no floor (the TCs' error is Gaussian), so
+  // the bound's bracketing by the lowest-delay exchanges does not apply: no bound.
+  if (spec.transparent_clock != sim::TransparentClockKind::kNone) return;
+  std::vector<double> instants;
+  for (std::size_t i = 0; i < samples.truth.size(); ++i) {
+    const double t = static_cast<double>(i + 1) * samples.sample_interval_s;
+    if (t >= samples.following_since_s + kBoundStartSeconds && !samples.excluded[i]) {
+      instants.push_back(t);
+    }
+  }
+  constexpr double kNsPerS2PerPpmPerMinute = 1'000.0 / 60;
+  samples.bound = lower_bound(to_slave, to_master, instants, frequency_diffusion_ppb2_per_s(),
+                              spec.ramp_ppm_per_minute * kNsPerS2PerPpmPerMinute);
+}
+
+// Records the true delay of every event message on `network`, for the lower bound.
+void observe_delays(sim::Network& network, sim::NodeId master, PathDelays& to_slave,
+                    PathDelays& to_master) {
+  constexpr std::uint16_t kEventPort = 319;
+  network.set_delivery_observer([master, &to_slave, &to_master](const sim::DeliveryTruth& truth) {
+    if (truth.destination_port != kEventPort) return;
+    PathDelays& delays = truth.from == master ? to_slave : to_master;
+    delays.sent_s.push_back(static_cast<double>(truth.departure.since_start().picoseconds()) *
+                            1e-12);
+    delays.delay_ns.push_back(static_cast<double>((truth.arrival - truth.departure).picoseconds()) *
+                              1e-3);
+  });
+}
+
+// Samples ground truth at every Sync interval, then the lower bound, for a master and a slave
+// already on `network` and started.
+RunSamples sample_run(const ScenarioSpec& spec, sim::Scheduler& scheduler, sim::Network& network,
+                      sim::SimPtpNode& master, ptpsim::ClockNode& slave,
+                      const ConnectedPath& path) {
+  PathDelays to_slave;
+  PathDelays to_master;
+  observe_delays(network, master.node_id(), to_slave, to_master);
+  RunSamples samples;
+  samples.sample_interval_s = std::ldexp(1.0, spec.log_sync_interval);
+  const auto count = static_cast<std::size_t>(spec.duration_s / samples.sample_interval_s);
+  for (const auto& [start, end] : path.spikes) samples.spikes.push_back(Spike{start, end});
+  const auto true_offset_ns = [&] { return slave.true_offset_ns() - master.true_offset_ns(); };
+  double following_since = -1;
+  samples.truth.reserve(count);
+  samples.excluded.reserve(count);
+  for (std::size_t i = 1; i <= count; ++i) {
+    const double t = static_cast<double>(i) * samples.sample_interval_s;
+    if (!scheduler.run_until(sim::SimTime::from_start(seconds(t - kFrequencyWindowSeconds)))) {
+      fail("run");
+    }
+    const double earlier_ns = true_offset_ns();
+    if (!scheduler.run_until(sim::SimTime::from_start(seconds(t)))) fail("run");
+    const double offset_ns = true_offset_ns();
+    samples.truth.push_back(
+        sim::TruthSample{t, offset_ns, (offset_ns - earlier_ns) / kFrequencyWindowSeconds});
+    const PortState state = slave.clock().state();
+    if (following_since < 0 && (state == PortState::kUncalibrated || state == PortState::kSlave)) {
+      following_since = t;
+    }
+    bool excluded = false;
+    for (const Spike& spike : samples.spikes) {
+      excluded = excluded || (t >= spike.start_s && t < spike.end_s + kRecoverySeconds);
+    }
+    samples.excluded.push_back(excluded);
+  }
+  samples.reached_slave = slave.clock().state() == PortState::kSlave;
+  samples.following_since_s = std::max(following_since, 0.0);
+  network.set_delivery_observer(nullptr);
+  add_bound(spec, samples, to_slave, to_master);
+  return samples;
 }
 
 }  // namespace
@@ -51,72 +133,44 @@ RunSamples run_once(const ScenarioSpec& spec, const servo::ServoConfig& servo, s
   const auto path =
       connect(network, spec, switches, (*master)->node_id(), (*slave)->node_id(), seed);
   if (!path.ok) fail(path.failure);
+  ptpsim::LibraryClockNode slave_node(std::move(slave).value());
+  if (!(*master)->start() || !slave_node.start()) fail("start");
+  return sample_run(spec, scheduler, network, **master, slave_node, path);
+}
 
-  // The true delay of every event message, for the lower bound.
-  PathDelays to_slave;
-  PathDelays to_master;
-  constexpr std::uint16_t kEventPort = 319;
-  const sim::NodeId master_id = (*master)->node_id();
-  network.set_delivery_observer([&](const sim::DeliveryTruth& truth) {
-    if (truth.destination_port != kEventPort) return;
-    PathDelays& delays = truth.from == master_id ? to_slave : to_master;
-    delays.sent_s.push_back(static_cast<double>(truth.departure.since_start().picoseconds()) *
-                            1e-12);
-    delays.delay_ns.push_back(static_cast<double>((truth.arrival - truth.departure).picoseconds()) *
-                              1e-3);
-  });
+bool ptp4win_runs(const ScenarioSpec& spec) {
+  return spec.slave_timestamping != Timestamping::kHardware &&
+         spec.transparent_clock == sim::TransparentClockKind::kNone;
+}
 
-  RunSamples samples;
-  samples.sample_interval_s = std::ldexp(1.0, spec.log_sync_interval);
-  const auto count = static_cast<std::size_t>(spec.duration_s / samples.sample_interval_s);
-  for (const auto& [start, end] : path.spikes) samples.spikes.push_back(Spike{start, end});
-  if (!(*master)->start() || !(*slave)->start()) fail("start");
-  const auto true_offset_ns = [&] {
-    return (*slave)->true_offset_ns() - (*master)->true_offset_ns();
-  };
-  double following_since = -1;
-  samples.truth.reserve(count);
-  samples.excluded.reserve(count);
-  for (std::size_t i = 1; i <= count; ++i) {
-    const double t = static_cast<double>(i) * samples.sample_interval_s;
-    if (!scheduler.run_until(sim::SimTime::from_start(seconds(t - kFrequencyWindowSeconds)))) {
-      fail("run");
-    }
-    const double earlier_ns = true_offset_ns();
-    if (!scheduler.run_until(sim::SimTime::from_start(seconds(t)))) fail("run");
-    const double offset_ns = true_offset_ns();
-    samples.truth.push_back(
-        sim::TruthSample{t, offset_ns, (offset_ns - earlier_ns) / kFrequencyWindowSeconds});
-    const PortState state = (*slave)->clock().state();
-    if (following_since < 0 && (state == PortState::kUncalibrated || state == PortState::kSlave)) {
-      following_since = t;
-    }
-    bool excluded = false;
-    for (const Spike& spike : samples.spikes) {
-      excluded = excluded || (t >= spike.start_s && t < spike.end_s + kRecoverySeconds);
-    }
-    samples.excluded.push_back(excluded);
-  }
-  samples.reached_slave = (*slave)->clock().state() == PortState::kSlave;
-  samples.following_since_s = std::max(following_since, 0.0);
-  network.set_delivery_observer(nullptr);
+std::string ptp4win_command_line(const ScenarioSpec& spec) {
+  return "-i Ethernet --logSyncInterval " + std::to_string(spec.log_sync_interval) +
+         " --logMinDelayReqInterval " + std::to_string(spec.log_delay_req_interval);
+}
 
-  // The bound is evaluated where the figures are: outside the spike windows, from
-  // kBoundStartSeconds after the slave follows the master (start-up is no estimator's business).
-  std::vector<double> instants;
-  for (std::size_t i = 0; i < count; ++i) {
-    const double t = static_cast<double>(i + 1) * samples.sample_interval_s;
-    if (t >= samples.following_since_s + kBoundStartSeconds && !samples.excluded[i]) {
-      instants.push_back(t);
-    }
-  }
-  // Through transparent clocks the corrected delay has no floor (the TCs' error is Gaussian), so
-  // the bound's bracketing by the lowest-delay exchanges does not apply: no bound.
-  if (spec.transparent_clock != sim::TransparentClockKind::kNone) return samples;
-  constexpr double kNsPerS2PerPpmPerMinute = 1'000.0 / 60;
-  samples.bound = lower_bound(to_slave, to_master, instants, frequency_diffusion_ppb2_per_s(),
-                              spec.ramp_ppm_per_minute * kNsPerS2PerPpmPerMinute);
-  return samples;
+RunSamples run_once_ptp4win(const ScenarioSpec& spec, std::uint64_t seed) {
+  if (!ptp4win_runs(spec)) fail("ptp4win runs only where the slave is a Windows machine");
+  sim::Scheduler scheduler;
+  sim::Random random(seed);
+  sim::Network network(scheduler, random.fork(1000));
+  const auto switches = add_switches(network, spec);
+  if (switches.empty()) fail("switch");
+
+  // The library run's world: the same hosts, crystals and draws; only the slave's program differs.
+  const WorldConfigs configs = world_configs(spec, servo::ServoConfig{}, seed);
+  auto master = sim::SimPtpNode::create(scheduler, network, configs.master, random.fork(1));
+  if (!master) fail(sim::to_string(master.error()).data());
+  ptpsim::Ptp4winNodeConfig ptp4win;
+  ptp4win.host = configs.slave.host;
+  ptp4win.command_line = ptp4win_command_line(spec);
+  auto slave = ptpsim::Ptp4winNode::create(scheduler, network, ptp4win, random.fork(2));
+  if (!slave) fail(slave.error().c_str());
+  const auto path =
+      connect(network, spec, switches, (*master)->node_id(), (*slave)->node_id(), seed);
+  if (!path.ok) fail(path.failure);
+  if (!(*master)->start()) fail("start");
+  if (auto started = (*slave)->start(); !started) fail(started.error().c_str());
+  return sample_run(spec, scheduler, network, **master, **slave, path);
 }
 
 RunFigures figures(const ScenarioSpec& spec, const RunSamples& samples) {

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "accuracy_bound.h"
@@ -40,6 +41,16 @@ struct RunSamples {
 // defaults unless a run explores others (ptp_accuracy --cross-timestamp-hz, --fit-length).
 RunSamples run_once(const ScenarioSpec& spec, const servo::ServoConfig& servo, std::uint64_t seed,
                     const hal::CorrelationSettings& correlation = {});
+
+// Whether ptp4win can be the slave of `spec`: a Windows machine's timestamping (hw-windows, sw,
+// none) on a plain E2E path.
+bool ptp4win_runs(const ScenarioSpec& spec);
+// ptp4win's command line for `spec`: its own defaults but for the scenario's message rates.
+std::string ptp4win_command_line(const ScenarioSpec& spec);
+// The same run with ptp4win as the slave: its parser (with ptp4win_command_line(spec)), Session,
+// Windows HAL and assembly on a simulated Windows over the slave's host (apps/ptpsim's
+// Ptp4winNode, as ptpsim's program = "ptp4win" nodes). Only where ptp4win_runs(spec).
+RunSamples run_once_ptp4win(const ScenarioSpec& spec, std::uint64_t seed);
 
 struct RunFigures {
   bool locked = false;

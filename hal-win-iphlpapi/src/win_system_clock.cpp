@@ -14,13 +14,6 @@ namespace {
 // 1601-01-01 to 1970-01-01 in 100 ns units.
 constexpr std::uint64_t kUnixEpochAsFileTime = 116'444'736'000'000'000ULL;
 
-// counter ticks -> ns without overflowing for any realistic span (whole seconds first).
-std::int64_t ticks_to_ns(std::int64_t ticks, std::int64_t frequency_hz) {
-  const std::int64_t seconds = ticks / frequency_hz;
-  const std::int64_t rest = ticks % frequency_hz;
-  return seconds * kNanosecondsPerSecond + rest * kNanosecondsPerSecond / frequency_hz;
-}
-
 Result<SYSTEMTIME, hal::HalError> to_system_time(hal::SystemTime time) {
   using namespace std::chrono;
   // SetSystemTime takes milliseconds: round to the nearest one.
@@ -87,25 +80,41 @@ Result<hal::SystemTime, hal::HalError> WinSystemClock::now() {
 Result<hal::SystemTime, hal::HalError> WinSystemClock::at_counter(hal::CounterTicks counter) {
   const std::int64_t frequency = api_.query_performance_frequency();
   if (frequency <= 0) return unexpected(hal::HalError{hal::HalErrorCode::kOsError, 0});
-  // The pair whose QPC readings bracket the system-time read most tightly relates them best.
-  std::int64_t best_window = std::numeric_limits<std::int64_t>::max();
-  std::int64_t best_counter = 0;
-  std::uint64_t best_file_time = 0;
+  if (!map_ || map_frequency_hz_ != frequency) {
+    map_.emplace(frequency);
+    map_frequency_hz_ = frequency;
+  }
+  follow_adjustment();
+  // The pair whose QPC readings bracket the system-time read most tightly bounds the map best.
+  std::optional<SystemTimeRead> best;
   for (int i = 0; i < std::max(1, config_.correlation_samples); ++i) {
     const std::int64_t before = api_.query_performance_counter();
     const std::uint64_t file_time = api_.get_system_time_precise_as_file_time();
     const std::int64_t after = api_.query_performance_counter();
-    if (after - before < best_window) {
-      best_window = after - before;
-      best_counter = before + (after - before) / 2;
-      best_file_time = file_time;
+    if (!best || after - before < best->qpc_after - best->qpc_before) {
+      best = SystemTimeRead{before, system_time_from_file_time(file_time), after};
     }
   }
-  const hal::SystemTime reference = system_time_from_file_time(best_file_time);
-  const auto shifted = reference.since_epoch.checked_add(
-      Nanoseconds(ticks_to_ns(counter.count - best_counter, frequency)));
-  if (!shifted) return unexpected(hal::HalError{hal::HalErrorCode::kInvalidArgument, 0});
-  return hal::SystemTime{*shifted};
+  map_->add(*best);
+  const auto time = map_->at(counter.count);
+  if (!time) return unexpected(hal::HalError{hal::HalErrorCode::kInvalidArgument, 0});
+  return *time;
+}
+
+double WinSystemClock::rate_of(const Adjustment& adjustment) {
+  if (adjustment.disabled) return 1.0;  // the OS's own discipline: nominal as far as we know
+  return static_cast<double>(adjustment.adjustment) / static_cast<double>(adjustment.increment);
+}
+
+void WinSystemClock::follow_adjustment() {
+  // Someone else (w32time, an administrator) may have changed the adjustment since we last set
+  // or read it; the moment is unknown, so the reads taken before no longer bound the line.
+  const auto current = read_adjustment();
+  if (!current) return;
+  const double rate = rate_of(*current);
+  if (rate == map_->rate()) return;
+  map_->set_rate(api_.query_performance_counter(), rate);
+  map_->forget_reads();
 }
 
 Result<WinSystemClock::Adjustment, hal::HalError> WinSystemClock::read_adjustment() const {
@@ -185,7 +194,13 @@ Result<void, hal::HalError> WinSystemClock::adjust_frequency(hal::PartsPerBillio
   increment_ = current->increment;
   // Absolute: relative to the nominal increment, never to the previous adjustment.
   const double scaled = static_cast<double>(current->increment) * (1.0 + adjustment.value * 1e-9);
-  return write_adjustment(static_cast<std::uint64_t>(std::llround(scaled)), false);
+  const auto written = static_cast<std::uint64_t>(std::llround(scaled));
+  if (auto done = write_adjustment(written, false); !done) return done;
+  // The system time's slope changes now, and the map's line with it: the rate as written, which
+  // is also what the OS reads back (checked at the next conversion).
+  if (map_)
+    map_->set_rate(api_.query_performance_counter(), rate_of({written, current->increment, false}));
+  return {};
 }
 
 Result<hal::PartsPerBillion, hal::HalError> WinSystemClock::frequency_adjustment() {
@@ -208,6 +223,7 @@ Result<void, hal::HalError> WinSystemClock::step(Nanoseconds offset) {
   const auto time = to_system_time(hal::SystemTime{*target});
   if (!time) return unexpected(time.error());
   if (api_.set_system_time(&*time) == 0) return unexpected(last_error());
+  if (map_) map_->forget();  // the new time is known to the millisecond only: read it afresh
   return {};
 }
 

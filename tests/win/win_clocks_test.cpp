@@ -53,10 +53,11 @@ TEST_F(WinSystemClockTest, AtCounterUsesTheNarrowestQpcBracket) {
   const auto clock = make(true);
   // Three (before, after) brackets around the same system-time read: 100, 10 and 50 ticks wide.
   clocks_.counter_readings = {1000, 1100, 2000, 2010, 3000, 3050};
-  // The middle bracket's midpoint (2005) is "now"; 10 000 ticks at 10 MHz later is +1 ms.
+  // The middle bracket's midpoint (2005) is "now"; 10 000 ticks at 10 MHz later is +1 ms, and
+  // the read, truncated to 100 ns, was the system time 50 ns ago on average.
   const auto time = clock->at_counter(hal::CounterTicks{12'005});
   ASSERT_TRUE(time);
-  EXPECT_EQ(time->since_epoch.count(), 1'795'600'800LL * kNanosecondsPerSecond + 1'000'000);
+  EXPECT_EQ(time->since_epoch.count(), 1'795'600'800LL * kNanosecondsPerSecond + 1'000'050);
 }
 
 TEST_F(WinSystemClockTest, AtCounterFarInThePastDoesNotOverflow) {
@@ -64,7 +65,8 @@ TEST_F(WinSystemClockTest, AtCounterFarInThePastDoesNotOverflow) {
   clocks_.counter = 10'000'000LL * 86'400 * 365;  // a year of uptime
   const auto time = clock->at_counter(hal::CounterTicks{0});
   ASSERT_TRUE(time);
-  EXPECT_EQ(time->since_epoch.count(), (1'795'600'800LL - 86'400LL * 365) * kNanosecondsPerSecond);
+  EXPECT_EQ(time->since_epoch.count(),
+            (1'795'600'800LL - 86'400LL * 365) * kNanosecondsPerSecond + 50);
 }
 
 TEST_F(WinSystemClockTest, PreciseAdjustmentIsAbsoluteAndReadsBack) {

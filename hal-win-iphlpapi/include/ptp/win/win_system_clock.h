@@ -1,12 +1,12 @@
 // WinSystemClock: the Windows system clock as hal::SystemClock. Reads with
-// GetSystemTimePreciseAsFileTime; maps counter readings to system time by sampling QPC around it;
-// disciplines the frequency with SetSystemTimeAdjustmentPrecise (kernelbase.dll, Windows 10+) or
-// the legacy SetSystemTimeAdjustment where the precise pair is missing; steps with SetSystemTime.
-// Changing the clock needs SE_SYSTEMTIME_NAME: without it adjust/step fail with kPermissionDenied
-// (and say so once in the log), they never abort. A running Windows Time service, which would
-// fight the adjustments, is reported once in the log at the first change. The adjustment found at
-// the first change is restored on destruction. Read-only mode never touches the clock
-// (free-running, tests).
+// GetSystemTimePreciseAsFileTime; maps counter readings to system time through a SystemTimeMap fed
+// by QPC/system-time reads (finer than FILETIME's 100 ns); disciplines the frequency with
+// SetSystemTimeAdjustmentPrecise (kernelbase.dll, Windows 10+) or the legacy
+// SetSystemTimeAdjustment where the precise pair is missing; steps with SetSystemTime. Changing the
+// clock needs SE_SYSTEMTIME_NAME: without it adjust/step fail with kPermissionDenied (and say so
+// once in the log), they never abort. A running Windows Time service, which would fight the
+// adjustments, is reported once in the log at the first change. The adjustment found at the first
+// change is restored on destruction. Read-only mode never touches the clock (free-running, tests).
 #pragma once
 
 #include <cstdint>
@@ -14,6 +14,7 @@
 
 #include "ptp/hal/clocks.h"
 #include "ptp/win/loop_hooks.h"
+#include "ptp/win/system_time_map.h"
 #include "ptp/win/win_api.h"
 
 namespace ptp::win {
@@ -21,7 +22,7 @@ namespace ptp::win {
 struct WinSystemClockConfig {
   bool read_only = false;
   double max_frequency_adjustment_ppb = 500'000;  // 500 ppm, like ptp4l's usual system clock
-  int correlation_samples = 3;  // QPC/system-time pairs taken by at_counter; the narrowest wins
+  int correlation_samples = 3;  // QPC/system-time reads taken by at_counter; the narrowest counts
 };
 
 class WinSystemClock final : public hal::SystemClock {
@@ -56,7 +57,9 @@ class WinSystemClock final : public hal::SystemClock {
     std::uint64_t increment = 0;
     bool disabled = true;
   };
+  static double rate_of(const Adjustment& adjustment);
   Result<Adjustment, hal::HalError> read_adjustment() const;
+  void follow_adjustment();
   Result<void, hal::HalError> write_adjustment(std::uint64_t adjustment, bool disabled);
   Result<void, hal::HalError> check_may_change();
   void warn_if_w32time_runs();
@@ -70,6 +73,9 @@ class WinSystemClock final : public hal::SystemClock {
   bool w32time_checked_ = false;
   std::optional<Adjustment> original_;
   std::optional<std::uint64_t> increment_;
+  // QPC -> system time finer than FILETIME's 100 ns, built at the first conversion (QPF).
+  std::optional<SystemTimeMap> map_;
+  std::int64_t map_frequency_hz_ = 0;
 };
 
 // FILETIME (100 ns since 1601-01-01 UTC) <-> ns since the Unix epoch.
