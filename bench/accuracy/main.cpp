@@ -30,7 +30,7 @@ namespace {
 using ptp::accuracy::ScenarioSpec;
 
 // "floor": kalman with its lucky-packet stage (KalmanConfig::delay_floor).
-constexpr std::string_view kServos[] = {"pi", "linreg", "kalman", "floor", "oracle"};
+constexpr std::string_view kServos[] = {"pi", "linreg", "kalman", "envelope", "floor", "oracle"};
 // The project's default servo: the library row ptp4win (whose default it is) is held against.
 constexpr const char* kDefaultServoName = "kalman";
 

@@ -350,7 +350,7 @@ TEST(LinuxPtpConfigOptionErrors, ReadAsDocumented) {
             "software, auto)");
   EXPECT_EQ(error_of(parse_global("clock_servo", "ntpshm")),
             "t.cfg:2: clock_servo: ntpshm is not supported by ptpstack (supported: pi, linreg, "
-            "kalman)");
+            "kalman, envelope)");
   EXPECT_EQ(error_of(parse_global("delay_filter", "moving_average")),
             "t.cfg:2: delay_filter: moving_average is not supported by ptpstack (supported: "
             "moving_median)");

@@ -209,6 +209,7 @@ std::string_view to_string(ServoChoice servo) {
     case ServoChoice::kBaseline: return "baseline";
     case ServoChoice::kKalman: return "kalman";
     case ServoChoice::kKalmanFloor: return "kalman-floor";
+    case ServoChoice::kEnvelope: return "envelope";
   }
   return "?";
 }
@@ -233,7 +234,9 @@ Result<CaseResult, std::string> run_case(const ConformanceCase& conformance_case
   if (!scenario) return unexpected(scenario.error().message());
   if (servo != ServoChoice::kBaseline) {
     for (ptpsim::NodeModel& node : scenario->nodes) {
-      node.options.clock.clock_servo = {app::ClockServo::kKalman, app::SettingOrigin::kCommandLine};
+      node.options.clock.clock_servo = {
+          servo == ServoChoice::kEnvelope ? app::ClockServo::kEnvelope : app::ClockServo::kKalman,
+          app::SettingOrigin::kCommandLine};
       if (servo == ServoChoice::kKalmanFloor) {
         node.options.clock.kalman_delay_floor = {true, app::SettingOrigin::kCommandLine};
       }
@@ -291,6 +294,7 @@ Result<CaseResult, std::string> run_case(const ConformanceCase& conformance_case
         case app::ClockServo::kPi: result.servo_name = "pi"; break;
         case app::ClockServo::kLinreg: result.servo_name = "linreg"; break;
         case app::ClockServo::kKalman: result.servo_name = "kalman"; break;
+        case app::ClockServo::kEnvelope: result.servo_name = "envelope"; break;
       }
     }
     SyncLimits limits = conformance_case.limits;

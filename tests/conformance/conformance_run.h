@@ -17,8 +17,8 @@ namespace ptp::conformance {
 // Which servo a case runs with: the scenario file's own (pi, as ptp4l's default, unless the file
 // says linreg) or ours, kalman, set on every node.
 // kKalmanFloor: kalman with its lucky-packet stage (kalman_delay_floor 1), for ptp_conformance
-// --floor.
-enum class ServoChoice : std::uint8_t { kBaseline, kKalman, kKalmanFloor };
+// --floor; kEnvelope: the envelope servo, for ptp_conformance --envelope.
+enum class ServoChoice : std::uint8_t { kBaseline, kKalman, kKalmanFloor, kEnvelope };
 std::string_view to_string(ServoChoice servo);
 
 struct ConformanceCase {

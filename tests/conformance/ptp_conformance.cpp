@@ -1,7 +1,8 @@
 // ptp_conformance: runs the conformance scenarios with the baseline servo and with kalman and
 // prints their figures side by side (docs/conformance.md's table); with --floor, kalman with its
-// lucky-packet stage (kalman_delay_floor 1) instead of kalman.
-//   ptp_conformance [--seed N] [--floor] [SCENARIOS_DIR] [CASE...]  (no case: all; seed 1)
+// lucky-packet stage (kalman_delay_floor 1) instead of kalman; with --envelope, the envelope servo.
+//   ptp_conformance [--seed N] [--floor|--envelope] [SCENARIOS_DIR] [CASE...]  (no case: all; seed
+//   1)
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
@@ -29,6 +30,8 @@ int main(int argc, char** argv) {
       }
     } else if (argument == "--floor") {
       challenger = ServoChoice::kKalmanFloor;
+    } else if (argument == "--envelope") {
+      challenger = ServoChoice::kEnvelope;
     } else if (argument.find('/') != std::string::npos) {
       dir = argument;
     } else {

@@ -16,7 +16,8 @@ namespace {
 std::uint64_t allocations() { return ptp::test::heap_allocations(); }
 
 TEST(ServoAllocation, SamplingAllocatesNothing) {
-  for (const ServoKind kind : {ServoKind::kPi, ServoKind::kLinreg, ServoKind::kKalman}) {
+  for (const ServoKind kind :
+       {ServoKind::kPi, ServoKind::kLinreg, ServoKind::kKalman, ServoKind::kEnvelope}) {
     ServoConfig config;
     config.kind = kind;
     config.sync_interval = Nanoseconds(125'000'000);
@@ -33,6 +34,25 @@ TEST(ServoAllocation, SamplingAllocatesNothing) {
     (*servo)->set_sync_interval(Nanoseconds(1'000'000'000));
     EXPECT_EQ(allocations(), before) << to_string(kind);
   }
+}
+
+TEST(ServoAllocation, EnvelopeWithDelayRequestsAllocatesNothing) {
+  ServoConfig config;
+  config.kind = ServoKind::kEnvelope;
+  config.sync_interval = Nanoseconds(125'000'000);
+  auto servo = make_servo(config, 0.0);
+  ASSERT_TRUE(servo.has_value());
+  const std::uint64_t before = allocations();
+  std::int64_t local = 1'000'000'000'000;
+  for (int i = 0; i < 500; ++i, local += 125'000'000) {
+    const ServoSample sample{Nanoseconds(300 + (i % 7) * 13 - 40), Nanoseconds(local),
+                             TimestampKind::kHardware, Nanoseconds(1000),
+                             DelayRequestSample{Nanoseconds(local - 60'000'000),
+                                                Nanoseconds(1000 - 300 + (i % 5) * 11)}};
+    (void)(*servo)->sample_measurement(sample);
+  }
+  (*servo)->reset();
+  EXPECT_EQ(allocations(), before);
 }
 
 TEST(ServoAllocation, FilterAndCorrelationAllocateNothing) {

@@ -16,16 +16,19 @@ TEST(ServoFactory, ParsesTheClockServoNames) {
   EXPECT_EQ(parse_servo_kind("pi"), ServoKind::kPi);
   EXPECT_EQ(parse_servo_kind("linreg"), ServoKind::kLinreg);
   EXPECT_EQ(parse_servo_kind("kalman"), ServoKind::kKalman);
+  EXPECT_EQ(parse_servo_kind("envelope"), ServoKind::kEnvelope);
   for (const std::string_view bad : {"", "PI", "nullf", "ntpshm", "pi ", "kalm"}) {
     EXPECT_EQ(parse_servo_kind(bad), unexpected(ServoError::kUnknownServoName)) << bad;
   }
-  for (const ServoKind kind : {ServoKind::kPi, ServoKind::kLinreg, ServoKind::kKalman}) {
+  for (const ServoKind kind :
+       {ServoKind::kPi, ServoKind::kLinreg, ServoKind::kKalman, ServoKind::kEnvelope}) {
     EXPECT_EQ(parse_servo_kind(to_string(kind)), kind);
   }
 }
 
 TEST(ServoFactory, BuildsEachKind) {
-  for (const ServoKind kind : {ServoKind::kPi, ServoKind::kLinreg, ServoKind::kKalman}) {
+  for (const ServoKind kind :
+       {ServoKind::kPi, ServoKind::kLinreg, ServoKind::kKalman, ServoKind::kEnvelope}) {
     ServoConfig config;
     config.kind = kind;
     auto servo = make_servo(config, 1234.0);
@@ -121,7 +124,8 @@ TEST(ServoFactory, EveryServoSurvivesExtremeInputs) {
   constexpr std::int64_t kMin = std::numeric_limits<std::int64_t>::min();
   const std::int64_t offsets[] = {kMax, kMin, 0, kMax, -1, kMin, 1, 1'000'000'000, kMax, kMin};
   const std::int64_t times[] = {kMin, 0, kMax, kMax, kMax - 1, kMin, 0, 1, kMax, kMin + 1};
-  for (const ServoKind kind : {ServoKind::kPi, ServoKind::kLinreg, ServoKind::kKalman}) {
+  for (const ServoKind kind :
+       {ServoKind::kPi, ServoKind::kLinreg, ServoKind::kKalman, ServoKind::kEnvelope}) {
     ServoConfig config;
     config.kind = kind;
     config.step_threshold = Nanoseconds(1000);

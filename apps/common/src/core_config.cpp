@@ -22,6 +22,7 @@ servo::ServoKind to_servo_kind(ClockServo servo) {
     case ClockServo::kPi: return servo::ServoKind::kPi;
     case ClockServo::kLinreg: return servo::ServoKind::kLinreg;
     case ClockServo::kKalman: return servo::ServoKind::kKalman;
+    case ClockServo::kEnvelope: return servo::ServoKind::kEnvelope;
   }
   return servo::ServoKind::kPi;
 }

@@ -171,7 +171,8 @@ constexpr std::int64_t kUnused = -1;
 constexpr std::array kClockServoSpellings{
     EnumSpelling{"pi", static_cast<std::int64_t>(ClockServo::kPi)},
     EnumSpelling{"linreg", static_cast<std::int64_t>(ClockServo::kLinreg)},
-    EnumSpelling{"kalman", static_cast<std::int64_t>(ClockServo::kKalman)},  // ptpstack's own
+    EnumSpelling{"kalman", static_cast<std::int64_t>(ClockServo::kKalman)},      // ptpstack's own
+    EnumSpelling{"envelope", static_cast<std::int64_t>(ClockServo::kEnvelope)},  // ptpstack's own
     EnumSpelling{"ntpshm", kUnused, false},
     EnumSpelling{"nullf", kUnused, false},
     EnumSpelling{"refclock_sock", kUnused, false},

@@ -113,7 +113,7 @@ void OrdinaryClock::handle_sync(const wire::Message& message, const ReceivedMess
       return;
     }
     complete_sync(SyncExchange{*origin, *received.receive_time, message.header.correction_field,
-                               received.timestamp_kind},
+                               received.timestamp_kind, now},
                   log_interval, now, out);
     return;
   }
@@ -125,7 +125,8 @@ void OrdinaryClock::handle_sync(const wire::Message& message, const ReceivedMess
                          message.header.correction_field,
                          log_interval,
                          received.timestamp_kind,
-                         now.checked_add(age_limit).value_or(Nanoseconds::max())};
+                         now.checked_add(age_limit).value_or(Nanoseconds::max()),
+                         now};
   const auto same_exchange = [&sync](const auto& pending) {
     return pending.sequence_id == sync.sequence_id && pending.source == sync.source &&
            pending.unicast == sync.unicast;
@@ -181,9 +182,9 @@ void OrdinaryClock::pair_sync(const PendingSync& sync, const PendingFollowUp& fo
     drop(DropReason::kBadTimestamp);
     return;
   }
-  complete_sync(
-      SyncExchange{follow_up.origin_time, sync.receive_time, *correction, sync.timestamp_kind},
-      sync.log_interval, now, out);
+  complete_sync(SyncExchange{follow_up.origin_time, sync.receive_time, *correction,
+                             sync.timestamp_kind, sync.received_at},
+                sync.log_interval, now, out);
 }
 
 void OrdinaryClock::complete_sync(const SyncExchange& exchange, std::int8_t log_interval,
@@ -222,9 +223,9 @@ void OrdinaryClock::complete_sync(const SyncExchange& exchange, std::int8_t log_
   }
 
   servo_->set_sync_interval(sync_interval_of(log_interval));
-  const servo::ServoDecision decision = servo_->sample_measurement(
-      servo::ServoSample{*offset_from_master, exchange.receive_time, exchange.timestamp_kind,
-                         *mean_path_delay, unsampled_delay_request_});
+  const servo::ServoDecision decision = servo_->sample_measurement(servo::ServoSample{
+      *offset_from_master, exchange.receive_time, exchange.timestamp_kind, *mean_path_delay,
+      unsampled_delay_request_, now.checked_sub(exchange.received_at).value_or(Nanoseconds(0))});
   unsampled_delay_request_.reset();
   measured.servo_state = decision.state;
   measured.frequency_ppb = decision.frequency_ppb;

@@ -217,6 +217,12 @@ double KalmanServo::measurement_noise_ns() const { return std::sqrt(measurement_
 double KalmanServo::frequency_wander_ppb2_per_s() const { return best().wander_ppb2_per_s; }
 double KalmanServo::frequency_error_ppb() const { return best().frequency_error_ppb; }
 double KalmanServo::phase_uncertainty_ns() const { return std::sqrt(best().p_phase); }
+double KalmanServo::phase_ns() const { return best().phase_ns; }
+
+void KalmanServo::assume_applied(double frequency_ppb) {
+  applied_frequency_ppb_ = frequency_ppb;
+  saturated_ = false;  // another estimator's control: no slew of this servo's to relearn from
+}
 
 void KalmanServo::start(double offset_ns, Nanoseconds local_time) {
   // The first sample fixes the phase; the frequency keeps its old estimate, but uncertain enough

@@ -53,6 +53,7 @@ std::string_view to_string(ServoKind kind) {
     case ServoKind::kPi: return "pi";
     case ServoKind::kLinreg: return "linreg";
     case ServoKind::kKalman: return "kalman";
+    case ServoKind::kEnvelope: return "envelope";
   }
   return "unknown";
 }
@@ -75,7 +76,8 @@ std::string_view to_string(ServoError error) {
 }
 
 Result<ServoKind, ServoError> parse_servo_kind(std::string_view name) {
-  for (const ServoKind kind : {ServoKind::kPi, ServoKind::kLinreg, ServoKind::kKalman}) {
+  for (const ServoKind kind :
+       {ServoKind::kPi, ServoKind::kLinreg, ServoKind::kKalman, ServoKind::kEnvelope}) {
     if (name == to_string(kind)) return kind;
   }
   return unexpected(ServoError::kUnknownServoName);
@@ -93,7 +95,7 @@ double effective_max_frequency_ppb(const ServoConfig& config) {
 
 Result<void, ServoError> validate(const ServoConfig& config) {
   if (config.kind != ServoKind::kPi && config.kind != ServoKind::kLinreg &&
-      config.kind != ServoKind::kKalman) {
+      config.kind != ServoKind::kKalman && config.kind != ServoKind::kEnvelope) {
     return unexpected(ServoError::kUnknownServoKind);
   }
   if (config.step_threshold < Nanoseconds(0)) {

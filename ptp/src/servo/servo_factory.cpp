@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "ptp/servo/envelope_servo.h"
 #include "ptp/servo/kalman_servo.h"
 #include "ptp/servo/linreg_servo.h"
 #include "ptp/servo/pi_servo.h"
@@ -24,6 +25,9 @@ Result<std::unique_ptr<Servo>, ServoError> make_servo(const ServoConfig& config,
       break;
     case ServoKind::kKalman:
       servo = std::make_unique<KalmanServo>(config, initial_frequency_ppb);
+      break;
+    case ServoKind::kEnvelope:
+      servo = std::make_unique<EnvelopeServo>(config, initial_frequency_ppb);
       break;
   }
   if (!servo) return unexpected(ServoError::kUnknownServoKind);

@@ -123,6 +123,7 @@ class OrdinaryClock {
     std::int8_t log_interval = 0;
     servo::TimestampKind timestamp_kind = servo::TimestampKind::kUnknown;
     Nanoseconds expires_at;
+    Nanoseconds received_at{0};  // monotonic, when the Sync arrived
   };
   // A Follow_Up that overtook its Sync; t1 = origin time.
   struct PendingFollowUp {
@@ -139,6 +140,7 @@ class OrdinaryClock {
     Nanoseconds receive_time;  // t2
     TimeInterval correction;   // Sync's + Follow_Up's correctionField
     servo::TimestampKind timestamp_kind = servo::TimestampKind::kUnknown;  // t2's
+    Nanoseconds received_at{0};  // monotonic, when the Sync arrived
   };
   struct PendingDelayRequest {
     std::uint16_t sequence_id = 0;

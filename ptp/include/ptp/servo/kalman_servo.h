@@ -47,6 +47,11 @@ class KalmanServo final : public ServoBase {
   [[nodiscard]] double frequency_wander_ppb2_per_s() const;
   // The estimated free-running frequency error of the clock, ppb (positive = the clock runs fast).
   [[nodiscard]] double frequency_error_ppb() const;
+  // The steering filter's phase estimate after the last sample, ns (local - master).
+  [[nodiscard]] double phase_ns() const;
+  // The clock was given `frequency_ppb` instead of this servo's last decision (a servo that runs
+  // this one beside another estimator and steers with that one): the model's control input.
+  void assume_applied(double frequency_ppb);
   // 1 sigma of the steering filter's phase estimate after the last sample, ns.
   [[nodiscard]] double phase_uncertainty_ns() const;
   // Samples not used because they were far outside the prediction, since construction.

@@ -68,6 +68,9 @@ struct ServoSample {
   // The Delay_Req exchange completed since the previous sample, if one was: offset + path delay
   // is the Sync's own t2 - t1 - correction, so with it a servo sees each direction's raw delay.
   std::optional<DelayRequestSample> delay_request;
+  // How long after the Sync's arrival the port decides on the sample (the Follow_Up's arrival
+  // with a two-step master; monotonic time): the decision takes effect then, not at local_time.
+  Nanoseconds decision_delay{0};
 };
 
 class Servo {

@@ -12,9 +12,9 @@
 
 namespace ptp::servo {
 
-enum class ServoKind : std::uint8_t { kPi, kLinreg, kKalman };
+enum class ServoKind : std::uint8_t { kPi, kLinreg, kKalman, kEnvelope };
 
-// The clock_servo name: "pi", "linreg", "kalman".
+// The clock_servo name: "pi", "linreg", "kalman", "envelope".
 std::string_view to_string(ServoKind kind);
 
 enum class ServoError : std::uint8_t {
@@ -35,7 +35,7 @@ enum class ServoError : std::uint8_t {
 
 std::string_view to_string(ServoError error);
 
-// "pi", "linreg" or "kalman" (exactly, as ptp4l's clock_servo); anything else is
+// "pi", "linreg", "kalman" or "envelope" (exactly, as ptp4l's clock_servo); anything else is
 // kUnknownServoName.
 Result<ServoKind, ServoError> parse_servo_kind(std::string_view name);
 

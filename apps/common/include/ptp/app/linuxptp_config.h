@@ -44,7 +44,7 @@ enum class TimeStamping : std::uint8_t {
 };
 
 // clock_servo. linuxptp's ntpshm, nullf and refclock_sock are rejected as not supported.
-enum class ClockServo : std::uint8_t { kPi, kLinreg, kKalman };
+enum class ClockServo : std::uint8_t { kPi, kLinreg, kKalman, kEnvelope };
 
 // delay_mechanism: end-to-end and peer-to-peer (Auto, COMMON_P2P, NONE rejected).
 enum class DelayMechanism : std::uint8_t { kE2E, kP2P };

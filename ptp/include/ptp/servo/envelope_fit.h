@@ -1,0 +1,75 @@
+// EnvelopeFit: the maximum-likelihood line under both directions' delay envelopes. Network delay
+// has a hard floor and a one-sided queueing tail, so each Sync measures the free-running phase x
+// plus the floor plus a non-negative excess (A = x + floor + q) and each Delay_Req measures minus
+// the phase plus the floor plus its excess (B = -x + floor + q'). For exponential tails, the most
+// likely straight phase trajectory x(t) = x0 + f t over a window is the one that minimises the
+// summed excesses: for a trial frequency f the best intercepts are the lower envelopes
+// c1(f) = min(A - f t) and c2(f) = min(B + f t), and the summed excess is convex and
+// piecewise-linear in f, with its minimum where a Sync hull vertex and a Delay_Req hull vertex
+// balance the points' mean times. So the fit is a walk along the two lower convex hulls.
+// The fit is computed over a ladder of windows (a wandering clock bends the line; a short window
+// has fewer lucky packets), all in one pass from the newest point back, and the caller chooses.
+#pragma once
+
+#include <array>
+#include <cstddef>
+
+#include "ptp/nanoseconds.h"
+
+namespace ptp::servo {
+
+class EnvelopeFit {
+ public:
+  // Points kept per direction.
+  static constexpr std::size_t kCapacity = 256;
+  // The windows, in sync intervals: half-octave steps from 8 (a ramp of 1 ppm/min bends the phase
+  // by a few ns over 8 intervals at 8 Hz) to the capacity.
+  static constexpr std::size_t kWindows = 11;
+  static constexpr std::array<double, kWindows> kWindowIntervals = {8,  11, 16,  23,  32, 45,
+                                                                    64, 91, 128, 181, 256};
+  // The fewest points per direction a window is fitted with.
+  static constexpr std::size_t kMinPoints = 4;
+
+  // One window's fit at `at`: the free-running phase (ns, local - master) and frequency error (ppb)
+  // there, and the one-way floor (ns).
+  struct Line {
+    bool valid = false;
+    Nanoseconds at{0};
+    double phase_ns = 0;
+    double frequency_ppb = 0;
+    double floor_ns = 0;
+    // The phase the line gives at `time`.
+    [[nodiscard]] double phase_at(Nanoseconds time) const;
+  };
+  using Lines = std::array<Line, kWindows>;
+
+  // A Sync's t2 - t1 - correction minus the phase the control added by its receive time `time`.
+  void add_sync(Nanoseconds time, double value_ns);
+  // A Delay_Req's t4 - t3 - correction plus the phase the control added by its send time `time`.
+  // Points older than the newest one are accepted (they arrive with the next Sync).
+  void add_request(Nanoseconds time, double value_ns);
+  void clear();
+  [[nodiscard]] std::size_t syncs() const { return syncs_.count; }
+  [[nodiscard]] std::size_t requests() const { return requests_.count; }
+
+  // Fits every window ending at `now`; window k spans kWindowIntervals[k] * interval.
+  void fit(Nanoseconds now, Nanoseconds interval, Lines& lines) const;
+
+ private:
+  struct Point {
+    Nanoseconds time{0};
+    double value_ns = 0;
+  };
+  struct Direction {
+    std::array<Point, kCapacity> points{};
+    std::size_t count = 0;
+    std::size_t next = 0;
+    void add(const Point& point);
+    // The i-th newest point (0 = newest by arrival).
+    [[nodiscard]] const Point& newest(std::size_t i) const;
+  };
+  Direction syncs_;
+  Direction requests_;
+};
+
+}  // namespace ptp::servo

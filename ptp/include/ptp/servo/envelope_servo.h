@@ -1,0 +1,120 @@
+// EnvelopeServo ("envelope"): steers with the maximum-likelihood phase and frequency under the
+// delay's lower envelopes (EnvelopeFit) instead of an average of the port's offsets. It removes
+// the phase its own control added from every raw one-way measurement, so the points describe the
+// free-running clock, a line up to its wander; the fit's window is the one whose one-step
+// predictions of the next exchange have been best (a wandering clock wants a short window, a
+// stable one a long window with luckier packets). The control is dead-beat on the fit's phase.
+// It needs each direction's raw delay (E2E: the port passes every Delay_Req exchange). Until the
+// window holds enough of both, and whenever the envelope stops explaining the packets (a phase
+// jump of the master, a step), an inner Kalman servo acquires and steers; without Delay_Req
+// exchanges (P2P) the Kalman servo steers throughout.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <optional>
+
+#include "ptp/nanoseconds.h"
+#include "ptp/servo/envelope_fit.h"
+#include "ptp/servo/kalman_servo.h"
+#include "ptp/servo/servo_base.h"
+#include "ptp/servo/servo_config.h"
+
+namespace ptp::servo {
+
+class EnvelopeServo final : public ServoBase {
+ public:
+  // Precondition: validate(config) succeeded; `initial_frequency_ppb` within the limit.
+  EnvelopeServo(const ServoConfig& config, double initial_frequency_ppb);
+
+  // Keeps the measurement's raw delays, then runs sample().
+  ServoDecision sample_measurement(const ServoSample& measurement) override;
+  void set_sync_interval(Nanoseconds interval) override;
+  void reset() override;
+  [[nodiscard]] double frequency_ppb() const override;
+  [[nodiscard]] std::string_view name() const override { return "envelope"; }
+
+  // Whether the envelope steers (false: the inner Kalman servo does).
+  [[nodiscard]] bool envelope_steering() const { return steering_; }
+  // The window the envelope steers with, in sync intervals (0 while it does not steer).
+  [[nodiscard]] double window_intervals() const;
+  // How often the points fell below the envelope and the window started over, since
+  // construction.
+  [[nodiscard]] std::uint64_t fallbacks() const { return fallbacks_; }
+
+ protected:
+  ServoDecision decide(Nanoseconds offset_from_master, Nanoseconds local_time) override;
+
+ private:
+  // The phase the control has added by `time` (ns), from the recent decisions.
+  [[nodiscard]] double control_phase_at(Nanoseconds time) const;
+  // A decision takes effect at `time`: the frequency in force from then, and a step's phase.
+  void note_decision(const ServoDecision& decision, Nanoseconds time);
+  // Adds this sample's raw points (control removed) and scores every window's last fit on them.
+  void add_points(Nanoseconds local_time);
+  void score_windows(double sync_value_ns, Nanoseconds sync_time, double request_value_ns,
+                     Nanoseconds request_time);
+  // Whether this sample's points lie below the steering line by more than queueing can explain
+  // (their excess over the floor is never negative): counts such samples in a row.
+  [[nodiscard]] bool below_envelope(double value_ns, Nanoseconds time, double sign) const;
+  [[nodiscard]] std::size_t steering_window() const;
+  // When the decision takes effect: the port's decision time when it is plausible.
+  [[nodiscard]] Nanoseconds decision_time(Nanoseconds local_time) const;
+  // Whether the envelope steers this sample: the Kalman servo has locked (it acquires and
+  // steps), both directions have enough points, and the window predicts better than the Kalman
+  // filter does.
+  [[nodiscard]] bool envelope_usable(const ServoDecision& kalman_decision, double phase_ns) const;
+  // The Kalman servo's estimate after this sample as a line of the free-running phase, for
+  // scoring its next prediction beside the windows'.
+  void remember_kalman(Nanoseconds local_time);
+  // Forgets the points, fits and window scores.
+  void clear_envelope();
+  void learn_gap(Nanoseconds local_time);
+  [[nodiscard]] double horizon_s() const;
+
+  ServoConfig config_;
+  double sync_interval_s_;
+  Nanoseconds sync_interval_;
+  std::optional<KalmanServo> kalman_;
+  bool steering_ = false;
+  EnvelopeFit fit_;
+  EnvelopeFit::Lines lines_{};
+  std::size_t steering_window_ = 0;
+  std::array<double, EnvelopeFit::kWindows> scores_{};
+  int scored_ = 0;
+  double noise_scale_ns_ = 0;  // mean |paired one-step error| of the steering window, ns
+  int below_run_ = 0;
+  EnvelopeFit::Line kalman_line_;
+  double kalman_score_ns2_ = 0;
+  // The decisions of the recent past: from `time` on, frequency `frequency_ppb` was in force,
+  // and the control had added `phase_ns` by then.
+  struct Control {
+    Nanoseconds time{0};
+    double phase_ns = 0;
+    double frequency_ppb = 0;
+  };
+  static constexpr std::size_t kControlHistory = 32;
+  std::array<Control, kControlHistory> controls_{};
+  std::size_t control_count_ = 0;
+  std::size_t control_next_ = 0;
+  double applied_frequency_ppb_;
+  double frequency_estimate_ppb_;
+  // Points before this time belong to a timescale that ended (a step): dropped.
+  Nanoseconds epoch_{std::numeric_limits<std::int64_t>::min()};
+  // This sample's raw delays (sample_measurement).
+  struct RawDelays {
+    double master_to_slave_ns = 0;
+    std::optional<DelayRequestSample> delay_request;
+  };
+  std::optional<RawDelays> raw_;
+  std::optional<ServoSample> measurement_;
+  std::optional<Nanoseconds> last_time_;
+  double gap_mean_ = 1;
+  double gap_mean_square_ = 1;
+  int gap_samples_ = 0;
+  std::uint64_t fallbacks_ = 0;
+};
+
+}  // namespace ptp::servo

@@ -1,0 +1,325 @@
+// EnvelopeServo: the control bookkeeping that turns raw one-way delays into points of the
+// free-running clock, the window choice by one-step prediction, the dead-beat control and the
+// hand-over to and from the inner Kalman servo (model in docs/servo.md).
+#include "ptp/servo/envelope_servo.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace ptp::servo {
+namespace {
+
+constexpr double kNanosecondsPerSecondD = 1e9;
+
+double seconds(Nanoseconds interval) {
+  return static_cast<double>(interval.count()) / kNanosecondsPerSecondD;
+}
+
+// later - earlier in seconds; exact for nearby times (PTP times are ~1.7e18 ns: their
+// difference must be taken in integers), and without overflow for extreme ones.
+double seconds_between(Nanoseconds later, Nanoseconds earlier) {
+  if (const auto difference = later.checked_sub(earlier)) {
+    return static_cast<double>(difference->count()) / kNanosecondsPerSecondD;
+  }
+  return (static_cast<double>(later.count()) - static_cast<double>(earlier.count())) /
+         kNanosecondsPerSecondD;
+}
+
+// The envelope takes over once both directions have this many points since the last clear.
+constexpr std::size_t kHandOverPoints = 4;
+// Window scores average equally over their first samples, then forget with this weight: a
+// paired comparison whose common queueing noise is far larger than the differences it resolves.
+constexpr double kScoreSamples = 256.0;
+// The scores decide (which window, envelope or Kalman) after this many scored samples; before,
+// the envelope steers with all its points (since the last step they span seconds, over which
+// any usual wander is small). Past it, the envelope steers only while its window's score is
+// below the Kalman servo's (on the same paired errors): wander beyond what 8 intervals follow
+// leaves the Kalman servo steering.
+constexpr int kMinScored = 16;
+// The envelope steers while its score is below the Kalman servo's times this: the common
+// queueing noise makes small score differences unresolvable, and where they are small the
+// envelope is the better estimator of one-sided queueing (its packets' lucky minima are what
+// the score's raw pairs cannot show); Gaussian noise or wander beyond the shortest window make
+// the difference large.
+constexpr double kKalmanMargin = 1.1;
+// Before the scores are settled, only a gross difference counts: wander far beyond what the
+// shortest window follows (a few scored samples already tell it).
+constexpr int kFirstScored = 4;
+constexpr double kEarlyKalmanMargin = 2.0;
+// A decision time later than this many sync intervals after the Sync is not the Follow_Up's.
+constexpr double kMaxDecisionDelayIntervals = 4.0;
+// A paired one-step error beyond this many mean errors is clipped in the scores: a delay spike
+// in one direction would otherwise decide them.
+constexpr double kClipScales = 4.0;
+// A point this many mean errors (and at least kBelowFloorNs) below the steering line cannot be
+// queueing (its excess is never negative); this many such samples in a row mean the line no
+// longer holds (the master's time jumped, the path got shorter), and the Kalman servo takes
+// over while the envelope refills.
+constexpr double kBelowScales = 8.0;
+constexpr double kBelowFloorNs = 50.0;
+constexpr int kBelowRun = 3;
+// Gaps between samples count as at most this many sync intervals for the phase horizon.
+constexpr double kMaxGapIntervals = 8.0;
+constexpr double kGapSamples = 256.0;
+
+double weight(int samples, double ceiling) {
+  return 1.0 / std::min(static_cast<double>(samples), ceiling);
+}
+
+}  // namespace
+
+EnvelopeServo::EnvelopeServo(const ServoConfig& config, double initial_frequency_ppb)
+    : ServoBase(config),
+      config_(config),
+      sync_interval_s_(seconds(config.sync_interval)),
+      sync_interval_(config.sync_interval),
+      applied_frequency_ppb_(initial_frequency_ppb),
+      frequency_estimate_ppb_(initial_frequency_ppb) {
+  config_.kind = ServoKind::kKalman;
+  kalman_.emplace(config_, initial_frequency_ppb);
+}
+
+ServoDecision EnvelopeServo::sample_measurement(const ServoSample& measurement) {
+  raw_ = RawDelays{static_cast<double>(measurement.offset_from_master.count()) +
+                       static_cast<double>(measurement.mean_path_delay.count()),
+                   measurement.delay_request};
+  measurement_ = measurement;
+  const ServoDecision decision = sample(measurement.offset_from_master, measurement.local_time);
+  raw_.reset();
+  measurement_.reset();
+  return decision;
+}
+
+void EnvelopeServo::set_sync_interval(Nanoseconds interval) {
+  if (interval <= Nanoseconds(0)) return;
+  sync_interval_ = interval;
+  sync_interval_s_ = seconds(interval);
+  kalman_->set_sync_interval(interval);
+}
+
+void EnvelopeServo::reset() {
+  // A new master or an outside step: the points and the control's record describe a timescale
+  // that is gone. The Kalman servo starts from the frequency in force.
+  kalman_->reset();
+  clear_envelope();
+  kalman_line_ = EnvelopeFit::Line{};
+  steering_ = false;
+  control_count_ = 0;
+  last_time_.reset();
+}
+
+double EnvelopeServo::frequency_ppb() const {
+  return steering_ ? clamp_frequency(frequency_estimate_ppb_) : kalman_->frequency_ppb();
+}
+
+double EnvelopeServo::window_intervals() const {
+  return steering_ ? EnvelopeFit::kWindowIntervals[steering_window_] : 0.0;
+}
+
+double EnvelopeServo::control_phase_at(Nanoseconds time) const {
+  if (control_count_ == 0) return 0;
+  // The newest decision taken at or before `time`; before them all, the oldest, extrapolated.
+  const Control* in_force = nullptr;
+  for (std::size_t i = 0; i < control_count_; ++i) {
+    const Control& c = controls_[(control_next_ + kControlHistory - 1 - i) % kControlHistory];
+    in_force = &c;
+    if (c.time <= time) break;
+  }
+  return in_force->phase_ns + in_force->frequency_ppb * seconds_between(time, in_force->time);
+}
+
+void EnvelopeServo::note_decision(const ServoDecision& decision, Nanoseconds time) {
+  if (decision.state == ServoState::kUnlocked) return;  // the clock keeps its frequency
+  applied_frequency_ppb_ = decision.frequency_ppb;
+  if (decision.state == ServoState::kJump && decision.step) {
+    // The step starts a new timescale: its origin of control phase is arbitrary.
+    const Nanoseconds after =
+        time.checked_add(std::min(*decision.step, Nanoseconds(0))).value_or(time);
+    control_count_ = 0;
+    controls_[0] = Control{after, 0, decision.frequency_ppb};
+    control_count_ = 1;
+    control_next_ = 1;
+    // A Sync received, or a Delay_Req sent, before the step may be reported after it (a late
+    // Follow_Up or Delay_Resp), with its time on the old timescale: everything before the step's
+    // moment is dropped (after a backward step, that is also the first |step| of the new one).
+    epoch_ = time;
+    clear_envelope();
+    return;
+  }
+  controls_[control_next_] = Control{time, control_phase_at(time), decision.frequency_ppb};
+  control_next_ = (control_next_ + 1) % kControlHistory;
+  if (control_count_ < kControlHistory) ++control_count_;
+}
+
+void EnvelopeServo::learn_gap(Nanoseconds local_time) {
+  if (last_time_ && local_time > *last_time_) {
+    const double k =
+        std::min(seconds_between(local_time, *last_time_) / sync_interval_s_, kMaxGapIntervals);
+    ++gap_samples_;
+    const double w = weight(gap_samples_, kGapSamples);
+    gap_mean_ += w * (k - gap_mean_);
+    gap_mean_square_ += w * (k * k - gap_mean_square_);
+  }
+  last_time_ = local_time;
+}
+
+double EnvelopeServo::horizon_s() const {
+  // The decision stays in force until the next sample; after k lost Syncs the phase term has
+  // acted k times. The horizon whose mean square residual over the observed gaps is least.
+  const double n = config_.kalman.phase_correction_intervals;
+  return std::max(1.0, n * gap_mean_square_ / gap_mean_) * sync_interval_s_;
+}
+
+void EnvelopeServo::add_points(Nanoseconds local_time) {
+  if (!raw_) return;
+  const double sync_value = raw_->master_to_slave_ns - control_phase_at(local_time);
+  std::optional<double> request_value;
+  Nanoseconds request_time{0};
+  if (raw_->delay_request && raw_->delay_request->sent > epoch_) {
+    request_time = raw_->delay_request->sent;
+    request_value = static_cast<double>(raw_->delay_request->slave_to_master.count()) +
+                    control_phase_at(request_time);
+  }
+  if (local_time <= epoch_) return;
+  if (request_value) score_windows(sync_value, local_time, *request_value, request_time);
+  if (steering_) {
+    const bool below = below_envelope(sync_value, local_time, 1.0) ||
+                       (request_value && below_envelope(*request_value, request_time, -1.0));
+    below_run_ = below ? below_run_ + 1 : 0;
+  }
+  fit_.add_sync(local_time, sync_value);
+  if (request_value) fit_.add_request(request_time, *request_value);
+}
+
+void EnvelopeServo::score_windows(double sync_value_ns, Nanoseconds sync_time,
+                                  double request_value_ns, Nanoseconds request_time) {
+  // The paired error: half the difference of the two directions' values is the phase plus half
+  // the difference of their excesses, whose distribution is the same for every window, so the
+  // windows' mean squares differ by their prediction errors alone.
+  const double measured = (sync_value_ns - request_value_ns) / 2;
+  const bool clipping = scored_ >= kMinScored;
+  const double clip = kClipScales * std::max(noise_scale_ns_, 1.0);
+  if (!lines_[steering_window_].valid) return;
+  const double w = weight(scored_ + 1, kScoreSamples);
+  for (std::size_t k = 0; k < EnvelopeFit::kWindows; ++k) {
+    const EnvelopeFit::Line& line = lines_[k];
+    if (!line.valid) continue;
+    double error = measured - (line.phase_at(sync_time) + line.phase_at(request_time)) / 2;
+    if (clipping) error = std::clamp(error, -clip, clip);
+    scores_[k] += w * (error * error - scores_[k]);
+    if (k == steering_window_) noise_scale_ns_ += w * (std::abs(error) - noise_scale_ns_);
+  }
+  if (kalman_line_.valid) {
+    double error =
+        measured - (kalman_line_.phase_at(sync_time) + kalman_line_.phase_at(request_time)) / 2;
+    if (clipping) error = std::clamp(error, -clip, clip);
+    kalman_score_ns2_ += w * (error * error - kalman_score_ns2_);
+  }
+  ++scored_;
+}
+
+bool EnvelopeServo::below_envelope(double value_ns, Nanoseconds time, double sign) const {
+  const EnvelopeFit::Line& line = lines_[steering_window_];
+  if (!line.valid) return false;
+  const double expected = sign * line.phase_at(time) + line.floor_ns;
+  return value_ns - expected < -std::max(kBelowScales * noise_scale_ns_, kBelowFloorNs);
+}
+
+std::size_t EnvelopeServo::steering_window() const {
+  std::size_t longest = EnvelopeFit::kWindows;
+  for (std::size_t k = 0; k < EnvelopeFit::kWindows; ++k) {
+    if (lines_[k].valid) longest = k;
+  }
+  if (longest == EnvelopeFit::kWindows) return 0;
+  if (scored_ < kMinScored) return longest;
+  std::size_t best = longest;
+  for (std::size_t k = 0; k < EnvelopeFit::kWindows; ++k) {
+    if (lines_[k].valid && scores_[k] < scores_[best]) best = k;
+  }
+  return best;
+}
+
+void EnvelopeServo::clear_envelope() {
+  fit_.clear();
+  lines_ = EnvelopeFit::Lines{};
+  scores_ = {};
+  scored_ = 0;
+  noise_scale_ns_ = 0;
+  below_run_ = 0;
+  kalman_score_ns2_ = 0;
+}
+
+Nanoseconds EnvelopeServo::decision_time(Nanoseconds local_time) const {
+  // The port decides when the Follow_Up arrives. (The delay is on the monotonic clock; over a
+  // fraction of a second the local clock's rate differs from it by parts per million.) A delay
+  // of seconds is no Follow_Up's: the Sync's own time is the better guess then.
+  if (!measurement_) return local_time;
+  const Nanoseconds delay = measurement_->decision_delay;
+  const double delay_s = seconds(delay);
+  if (delay_s <= 0 || delay_s > kMaxDecisionDelayIntervals * sync_interval_s_) return local_time;
+  return local_time.checked_add(delay).value_or(local_time);
+}
+
+bool EnvelopeServo::envelope_usable(const ServoDecision& kalman_decision, double phase_ns) const {
+  const bool kalman_locked = kalman_decision.state == ServoState::kLocked ||
+                             kalman_decision.state == ServoState::kLockedStable;
+  // Software timestamps carry the stack's latency, roughly symmetric and without a floor: their
+  // envelope follows the latency's lower tail (measured: ptp_accuracy's sw and none, 2-4 x the
+  // Kalman servo's RMS), so only hardware timestamps steer by it.
+  const bool hardware = measurement_ && measurement_->timestamp_kind == TimestampKind::kHardware;
+  return kalman_locked && hardware && lines_[steering_window_].valid &&
+         fit_.syncs() >= kHandOverPoints && fit_.requests() >= kHandOverPoints &&
+         (scored_ < kFirstScored ||
+          scores_[steering_window_] <
+              (scored_ < kMinScored ? kEarlyKalmanMargin : kKalmanMargin) * kalman_score_ns2_) &&
+         !beyond_step_threshold(phase_ns);
+}
+
+void EnvelopeServo::remember_kalman(Nanoseconds local_time) {
+  kalman_line_.valid = true;
+  kalman_line_.at = local_time;
+  kalman_line_.phase_ns = kalman_->phase_ns() - control_phase_at(local_time);
+  kalman_line_.frequency_ppb = kalman_->frequency_error_ppb();
+}
+
+ServoDecision EnvelopeServo::decide(Nanoseconds offset_from_master, Nanoseconds local_time) {
+  if (control_count_ == 0) {
+    controls_[0] = Control{local_time, 0, applied_frequency_ppb_};
+    control_count_ = 1;
+    control_next_ = 1;
+  }
+  const Nanoseconds decided = decision_time(local_time);
+  learn_gap(local_time);
+  add_points(local_time);
+  if (below_run_ >= kBelowRun) {
+    // The points no longer lie above the line (the master's time jumped, the path got
+    // shorter): the window starts over, and the Kalman servo steers while it refills.
+    clear_envelope();
+    ++fallbacks_;
+  }
+  fit_.fit(local_time, sync_interval_, lines_);
+  steering_window_ = steering_window();
+  // The Kalman servo sees every sample, steering or not, so that it can take over at once.
+  const ServoDecision kalman_decision = measurement_
+                                            ? kalman_->sample_measurement(*measurement_)
+                                            : kalman_->sample(offset_from_master, local_time);
+  const EnvelopeFit::Line& line = lines_[steering_window_];
+  // The phase when the decision takes effect: the line carried on to then, plus the control.
+  const double phase = line.phase_at(decided) + control_phase_at(decided);
+  steering_ = envelope_usable(kalman_decision, phase);
+  if (!steering_) {
+    note_decision(kalman_decision, decided);
+    if (kalman_decision.state != ServoState::kUnlocked) remember_kalman(local_time);
+    return kalman_decision;
+  }
+  frequency_estimate_ppb_ = -line.frequency_ppb;
+  ServoDecision decision;
+  decision.state = ServoState::kLocked;
+  decision.frequency_ppb = clamp_frequency(-line.frequency_ppb - phase / horizon_s());
+  kalman_->assume_applied(decision.frequency_ppb);
+  note_decision(decision, decided);
+  remember_kalman(local_time);
+  return decision;
+}
+
+}  // namespace ptp::servo
