@@ -1,5 +1,6 @@
-// Tests of PathDelayFilter: the moving median against a sorted reference, the outlier gate, the
-// recovery from a genuine step in the delay, reset, length 1 and configuration validation.
+// Tests of PathDelayFilter: the moving median against a sorted reference, the default being
+// ptp4l's plain median, the optional outlier gate, the recovery from a genuine step in the delay,
+// reset, length 1 and configuration validation.
 #include "ptp/servo/path_delay_filter.h"
 
 #include <gtest/gtest.h>
@@ -21,6 +22,13 @@ PathDelayFilterConfig no_gate(std::size_t length) {
   return config;
 }
 
+// The outlier gate at 5 scaled MADs, over the other defaults.
+PathDelayFilterConfig gated() {
+  PathDelayFilterConfig config;
+  config.outlier_mad_factor = 5.0;
+  return config;
+}
+
 // The median as a textbook defines it, by full sorting; even counts average the middle two with
 // floor division (what the filter documents).
 std::int64_t reference_median(const std::deque<std::int64_t>& window) {
@@ -36,6 +44,24 @@ TEST(PathDelayFilter, NoEstimateBeforeTheFirstSample) {
   const PathDelayFilter filter(PathDelayFilterConfig{});
   EXPECT_FALSE(filter.estimate().has_value());
   EXPECT_EQ(filter.counters(), PathDelayFilterCounters{});
+}
+
+TEST(PathDelayFilter, DefaultIsAPlainMovingMedianThatKeepsTheDelayTail) {
+  // ptp4l's filter: a moving median of 10 and nothing else. A queueing delay has a one-sided
+  // tail (here the mean of two exponential one-way draws of mean 10 us, as a peer-delay or
+  // E2E exchange sees it); any gate around the median rejects only that tail, which lowers the
+  // median and biases every offset by the same amount.
+  PathDelayFilter filter(PathDelayFilterConfig{});
+  std::deque<std::int64_t> window;
+  std::mt19937_64 rng(20261207);
+  std::exponential_distribution<double> one_way(1.0 / 10'000.0);
+  for (int i = 0; i < 20'000; ++i) {
+    const auto sample = static_cast<std::int64_t>(100.0 + (one_way(rng) + one_way(rng)) / 2.0);
+    window.push_back(sample);
+    if (window.size() > 10) window.pop_front();
+    ASSERT_EQ(filter.add(Nanoseconds(sample)), Nanoseconds(reference_median(window))) << i;
+  }
+  EXPECT_EQ(filter.counters().rejected_outliers, 0U);
 }
 
 TEST(PathDelayFilter, MedianMatchesSortedReferenceOverRandomSequences) {
@@ -74,7 +100,7 @@ TEST(PathDelayFilter, NegativeDelaysAreOrdinarySamples) {
 }
 
 TEST(PathDelayFilter, RejectsASpikeFarOutsideTheSpread) {
-  PathDelayFilter filter(PathDelayFilterConfig{});
+  PathDelayFilter filter(gated());
   // A delay of 5 us +- 50 ns: the spread is far below the floor-free threshold of a 1 ms spike.
   std::mt19937_64 rng(7);
   std::normal_distribution<double> noise(0.0, 50.0);
@@ -93,7 +119,7 @@ TEST(PathDelayFilter, RejectsASpikeFarOutsideTheSpread) {
 
 // Whether `sample` is an outlier for a filter that has accepted exactly `window` (floor 0).
 bool rejected_after(const std::vector<std::int64_t>& window, std::int64_t sample) {
-  PathDelayFilterConfig config;
+  PathDelayFilterConfig config = gated();
   config.length = window.size();
   config.outlier_floor = Nanoseconds(0);
   PathDelayFilter filter(config);
@@ -116,7 +142,7 @@ TEST(PathDelayFilter, ThresholdIsFiveScaledMedianAbsoluteDeviations) {
 }
 
 TEST(PathDelayFilter, GateMatchesABruteForceReferenceOnNoisyDelays) {
-  PathDelayFilterConfig config;
+  PathDelayFilterConfig config = gated();
   config.length = 16;
   config.max_consecutive_outliers = kMaxConsecutiveOutliers;
   PathDelayFilter filter(config);
@@ -152,7 +178,7 @@ TEST(PathDelayFilter, GateMatchesABruteForceReferenceOnNoisyDelays) {
 }
 
 TEST(PathDelayFilter, ConstantDelayDoesNotRejectSmallChangesBelowTheFloor) {
-  PathDelayFilter filter(PathDelayFilterConfig{});  // floor 100 ns
+  PathDelayFilter filter(gated());  // floor 100 ns
   for (int i = 0; i < 10; ++i) filter.add(Nanoseconds(1000));
   // The MAD is 0; without the floor a 1 ns change would be an outlier.
   filter.add(Nanoseconds(1001));
@@ -163,14 +189,14 @@ TEST(PathDelayFilter, ConstantDelayDoesNotRejectSmallChangesBelowTheFloor) {
 }
 
 TEST(PathDelayFilter, NoGateUntilTheWindowHasEnoughSamples) {
-  PathDelayFilter filter(PathDelayFilterConfig{});  // outlier_min_samples 5
+  PathDelayFilter filter(gated());  // outlier_min_samples 5
   for (int i = 0; i < 4; ++i) filter.add(Nanoseconds(1000));
   filter.add(Nanoseconds(900'000));  // the 5th sample: only 4 in the window, so accepted
   EXPECT_EQ(filter.counters().rejected_outliers, 0U);
 }
 
 TEST(PathDelayFilter, AcceptsAPermanentStepAfterConsecutiveOutliers) {
-  PathDelayFilterConfig config;  // max_consecutive_outliers 4
+  PathDelayFilterConfig config = gated();  // max_consecutive_outliers 4
   PathDelayFilter filter(config);
   for (int i = 0; i < 10; ++i) filter.add(Nanoseconds(2000 + (i % 3)));
   // The route changes: the delay is 7 us from now on.

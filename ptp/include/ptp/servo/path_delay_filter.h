@@ -1,8 +1,10 @@
 // PathDelayFilter: smooths the port's raw mean-path-delay measurements before they reach the
 // offset computation. A moving median over the last `length` accepted samples (ptp4l's default
-// delay_filter "moving_median"), preceded by a robust outlier gate so that a single delayed
-// Delay_Resp or a queueing spike does not move the estimate. Fixed-capacity storage: adding a
-// sample never allocates.
+// delay_filter "moving_median"), optionally preceded by a robust outlier gate that keeps a
+// sample far from the median out of the window. The port uses the plain median, as ptp4l does:
+// queueing delay has a one-sided tail, so a gate around the median rejects only long delays and
+// pulls the estimate, and with it every offset, below the true mean (docs/conformance.md, "pi
+// against ptp4l"). Fixed-capacity storage: adding a sample never allocates.
 #pragma once
 
 #include <array>
@@ -26,8 +28,9 @@ struct PathDelayFilterConfig {
   std::size_t length = 10;
   // A sample is an outlier when |sample - median| > max(outlier_mad_factor * 1.4826 * MAD,
   // outlier_floor), MAD being the median absolute deviation of the window. 1.4826 * MAD
-  // estimates a Gaussian sigma, so the default 5 rejects at about 5 sigma. 0 disables rejection.
-  double outlier_mad_factor = 5.0;
+  // estimates a Gaussian sigma, so 5 rejects at about 5 sigma. 0 (the default) disables the
+  // gate: the filter is ptp4l's moving median.
+  double outlier_mad_factor = 0.0;
   // The smallest rejection distance: with a perfectly constant delay the MAD is 0, and without a
   // floor every sample that differs by a nanosecond would be thrown away.
   Nanoseconds outlier_floor = Nanoseconds(100);
