@@ -61,13 +61,9 @@ BENCHMARK_CAPTURE(BM_ServoSample, pi, servo::ServoKind::kPi);
 BENCHMARK_CAPTURE(BM_ServoSample, linreg, servo::ServoKind::kLinreg);
 BENCHMARK_CAPTURE(BM_ServoSample, kalman, servo::ServoKind::kKalman);
 
-// The Kalman servo with its lucky-packet stage: each sample brings a Sync's raw delay and a
-// Delay_Req exchange, both with exponential queueing around a 1 us floor.
-void BM_ServoSampleDelayFloor(benchmark::State& state) {
-  servo::ServoConfig config;
-  config.kind = servo::ServoKind::kKalman;
-  config.kalman.delay_floor = true;
-  config.sync_interval = Nanoseconds(125'000'000);
+// A servo that uses each direction's raw delay: each sample brings a Sync's raw delay and a
+// Delay_Req exchange, both with one-sided queueing around a 1 us floor.
+void sample_with_raw_delays(benchmark::State& state, const servo::ServoConfig& config) {
   auto made = servo::make_servo(config, 0.0);
   if (!made) {
     state.SkipWithError("make_servo failed");
@@ -97,7 +93,26 @@ void BM_ServoSampleDelayFloor(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
+
+// The Kalman servo with its lucky-packet stage.
+void BM_ServoSampleDelayFloor(benchmark::State& state) {
+  servo::ServoConfig config;
+  config.kind = servo::ServoKind::kKalman;
+  config.kalman.delay_floor = true;
+  config.sync_interval = Nanoseconds(125'000'000);
+  sample_with_raw_delays(state, config);
+}
 BENCHMARK(BM_ServoSampleDelayFloor);
+
+// The envelope servo: 11 windows fitted on up to 256 points per direction, and the Kalman servo
+// beside it.
+void BM_ServoSampleEnvelope(benchmark::State& state) {
+  servo::ServoConfig config;
+  config.kind = servo::ServoKind::kEnvelope;
+  config.sync_interval = Nanoseconds(125'000'000);
+  sample_with_raw_delays(state, config);
+}
+BENCHMARK(BM_ServoSampleEnvelope);
 
 void BM_PathDelayFilterAdd(benchmark::State& state) {
   servo::PathDelayFilterConfig config;

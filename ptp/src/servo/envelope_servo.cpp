@@ -36,16 +36,19 @@ constexpr double kScoreSamples = 256.0;
 // below the Kalman servo's (on the same paired errors): wander beyond what 8 intervals follow
 // leaves the Kalman servo steering.
 constexpr int kMinScored = 16;
-// The envelope steers while its score is below the Kalman servo's times this: the common
-// queueing noise makes small score differences unresolvable, and where they are small the
-// envelope is the better estimator of one-sided queueing (its packets' lucky minima are what
-// the score's raw pairs cannot show); Gaussian noise or wander beyond the shortest window make
-// the difference large.
-constexpr double kKalmanMargin = 1.1;
-// Before the scores are settled, only a gross difference counts: wander far beyond what the
-// shortest window follows (a few scored samples already tell it).
+// The envelope steers while its score exceeds the Kalman servo's by less than this many squared
+// mean queueing excesses: the common queueing noise (a variance of about half that square)
+// makes small score differences unresolvable, and where they are small the envelope is the
+// better estimator of one-sided queueing (its lucky minima are what the score's raw pairs cannot
+// show). Wander beyond the shortest window, or Gaussian noise, make the difference large
+// against the queueing.
+constexpr double kKalmanMargin = 0.1;
+// The Kalman servo's usual wander range (its far filters are beyond), ppb^2/s.
+constexpr double kMaxEnvelopeWander = 1.0e4;
+// Before the scores are settled, only a gross difference counts (none before 4 scored samples:
+// the envelope steers as soon as it has points, which makes the lock early).
 constexpr int kFirstScored = 4;
-constexpr double kEarlyKalmanMargin = 2.0;
+constexpr double kEarlyKalmanMargin = 1.0;
 // A decision time later than this many sync intervals after the Sync is not the Follow_Up's.
 constexpr double kMaxDecisionDelayIntervals = 4.0;
 // A paired one-step error beyond this many mean errors is clipped in the scores: a delay spike
@@ -182,6 +185,7 @@ void EnvelopeServo::add_points(Nanoseconds local_time) {
   }
   if (local_time <= epoch_) return;
   if (request_value) score_windows(sync_value, local_time, *request_value, request_time);
+  learn_excess(sync_value, local_time);
   if (steering_) {
     const bool below = below_envelope(sync_value, local_time, 1.0) ||
                        (request_value && below_envelope(*request_value, request_time, -1.0));
@@ -218,6 +222,16 @@ void EnvelopeServo::score_windows(double sync_value_ns, Nanoseconds sync_time,
   ++scored_;
 }
 
+void EnvelopeServo::learn_excess(double sync_value_ns, Nanoseconds sync_time) {
+  const EnvelopeFit::Line& line = lines_[steering_window_];
+  if (!line.valid) return;
+  // Clipped at 4 means so that a delay spike does not count as queueing.
+  double excess = std::max(0.0, sync_value_ns - line.phase_at(sync_time) - line.floor_ns);
+  if (excess_samples_ >= kMinScored) excess = std::min(excess, 4 * excess_mean_ns_);
+  ++excess_samples_;
+  excess_mean_ns_ += weight(excess_samples_, kScoreSamples) * (excess - excess_mean_ns_);
+}
+
 bool EnvelopeServo::below_envelope(double value_ns, Nanoseconds time, double sign) const {
   const EnvelopeFit::Line& line = lines_[steering_window_];
   if (!line.valid) return false;
@@ -247,6 +261,8 @@ void EnvelopeServo::clear_envelope() {
   noise_scale_ns_ = 0;
   below_run_ = 0;
   kalman_score_ns2_ = 0;
+  excess_mean_ns_ = 0;
+  excess_samples_ = 0;
 }
 
 Nanoseconds EnvelopeServo::decision_time(Nanoseconds local_time) const {
@@ -267,11 +283,18 @@ bool EnvelopeServo::envelope_usable(const ServoDecision& kalman_decision, double
   // envelope follows the latency's lower tail (measured: ptp_accuracy's sw and none, 2-4 x the
   // Kalman servo's RMS), so only hardware timestamps steer by it.
   const bool hardware = measurement_ && measurement_->timestamp_kind == TimestampKind::kHardware;
-  return kalman_locked && hardware && lines_[steering_window_].valid &&
+  // Until the scores are settled, wander beyond a poor crystal's (the Kalman bank's far filters
+  // steer) leaves the Kalman servo steering: it bends even the shortest window's line by more
+  // than the queueing. Later the scores judge (delay bursts of tens of microseconds also make
+  // the bank choose a far filter, and the envelope is what rides them out).
+  const bool usual_wander =
+      scored_ >= kMinScored || kalman_->frequency_wander_ppb2_per_s() <= kMaxEnvelopeWander;
+  return kalman_locked && hardware && usual_wander && lines_[steering_window_].valid &&
          fit_.syncs() >= kHandOverPoints && fit_.requests() >= kHandOverPoints &&
          (scored_ < kFirstScored ||
           scores_[steering_window_] <
-              (scored_ < kMinScored ? kEarlyKalmanMargin : kKalmanMargin) * kalman_score_ns2_) &&
+              kalman_score_ns2_ + (scored_ < kMinScored ? kEarlyKalmanMargin : kKalmanMargin) *
+                                      excess_mean_ns_ * excess_mean_ns_) &&
          !beyond_step_threshold(phase_ns);
 }
 

@@ -58,6 +58,8 @@ class EnvelopeServo final : public ServoBase {
                      Nanoseconds request_time);
   // Whether this sample's points lie below the steering line by more than queueing can explain
   // (their excess over the floor is never negative): counts such samples in a row.
+  // The Syncs' mean excess over the steering line's floor: the queueing's scale.
+  void learn_excess(double sync_value_ns, Nanoseconds sync_time);
   [[nodiscard]] bool below_envelope(double value_ns, Nanoseconds time, double sign) const;
   [[nodiscard]] std::size_t steering_window() const;
   // When the decision takes effect: the port's decision time when it is plausible.
@@ -88,6 +90,8 @@ class EnvelopeServo final : public ServoBase {
   int below_run_ = 0;
   EnvelopeFit::Line kalman_line_;
   double kalman_score_ns2_ = 0;
+  double excess_mean_ns_ = 0;
+  int excess_samples_ = 0;
   // The decisions of the recent past: from `time` on, frequency `frequency_ppb` was in force,
   // and the control had added `phase_ns` by then.
   struct Control {
