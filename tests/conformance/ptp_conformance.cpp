@@ -52,6 +52,13 @@ int main(int argc, char** argv) {
       continue;
     }
     print_table_row(std::cout, c, *baseline, *kalman);
+    for (const auto* result : {&*baseline, &*kalman}) {
+      for (const auto& node : result->nodes) {
+        for (const auto& violation : node.violations) {
+          std::cout << "  " << result->servo_name << " " << node.name << ": " << violation << "\n";
+        }
+      }
+    }
     if (!baseline->passed() || !kalman->passed()) status = 1;
   }
   return status;

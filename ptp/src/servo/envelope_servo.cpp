@@ -61,6 +61,8 @@ constexpr double kClipScales = 4.0;
 constexpr double kBelowScales = 8.0;
 constexpr double kBelowFloorNs = 50.0;
 constexpr int kBelowRun = 3;
+// A change of the applied frequency beyond this (ppb) is a slew's or its end's: see note_decision.
+constexpr double kMaxTrustedChangePpb = 1.0e6;
 // Gaps between samples count as at most this many sync intervals for the phase horizon.
 constexpr double kMaxGapIntervals = 8.0;
 constexpr double kGapSamples = 256.0;
@@ -133,6 +135,7 @@ double EnvelopeServo::control_phase_at(Nanoseconds time) const {
 
 void EnvelopeServo::note_decision(const ServoDecision& decision, Nanoseconds time) {
   if (decision.state == ServoState::kUnlocked) return;  // the clock keeps its frequency
+  const double applied_before = applied_frequency_ppb_;
   applied_frequency_ppb_ = decision.frequency_ppb;
   if (decision.state == ServoState::kJump && decision.step) {
     // The step starts a new timescale: its origin of control phase is arbitrary.
@@ -148,6 +151,13 @@ void EnvelopeServo::note_decision(const ServoDecision& decision, Nanoseconds tim
     epoch_ = time;
     clear_envelope();
     return;
+  }
+  if (std::abs(decision.frequency_ppb - applied_before) > kMaxTrustedChangePpb) {
+    // The start or end of a slew (a step forbidden, a new master far off): a slight error in
+    // when the decision takes effect is microseconds of control phase at such a change, so the
+    // points before it are not trusted; the window starts after it.
+    epoch_ = time;
+    clear_envelope();
   }
   controls_[control_next_] = Control{time, control_phase_at(time), decision.frequency_ppb};
   control_next_ = (control_next_ + 1) % kControlHistory;
