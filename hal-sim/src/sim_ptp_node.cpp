@@ -81,4 +81,8 @@ void SimPtpNode::on_utc_offset_changed(Nanoseconds applied,
   if (observer_ != nullptr) observer_->on_utc_offset_changed(applied, time_properties, now);
 }
 
+void SimPtpNode::on_unicast_notice(const UnicastNotice& notice, Nanoseconds now) {
+  if (observer_ != nullptr) observer_->on_unicast_notice(notice, now);
+}
+
 }  // namespace ptp::sim

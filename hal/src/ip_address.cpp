@@ -1,7 +1,8 @@
-// Parsing of textual IPv4 and IPv6 addresses (for configuration and command lines), and the
-// conversion to and from the core's PeerAddress.
+// Parsing of textual IPv4 and IPv6 addresses (for configuration and command lines), their text
+// for log lines, and the conversion to and from the core's PeerAddress.
 #include <charconv>
 #include <cstddef>
+#include <cstdio>
 
 #include "ptp/hal/ip_address.h"
 
@@ -89,6 +90,42 @@ PeerAddress to_peer_address(const IpAddress& address) {
   peer.octets = address.octets();
   peer.length = address.family() == AddressFamily::kIpv4 ? 4 : 16;
   return peer;
+}
+
+std::string to_string(const IpAddress& address) {
+  const auto& o = address.octets();
+  std::array<char, 48> text{};
+  if (address.family() == AddressFamily::kIpv4) {
+    (void)std::snprintf(text.data(), text.size(), "%u.%u.%u.%u", unsigned{o[0]}, unsigned{o[1]},
+                        unsigned{o[2]}, unsigned{o[3]});
+    return text.data();
+  }
+  std::array<unsigned, 8> groups{};
+  for (std::size_t i = 0; i < groups.size(); ++i) groups[i] = o[2 * i] * 256U + o[2 * i + 1];
+  // RFC 5952 4.2: the longest run of zero groups (at least two; the first of equal runs).
+  std::size_t best_start = groups.size();
+  std::size_t best_length = 1;
+  for (std::size_t i = 0; i < groups.size();) {
+    std::size_t run = 0;
+    while (i + run < groups.size() && groups[i + run] == 0) ++run;
+    if (run > best_length) {
+      best_start = i;
+      best_length = run;
+    }
+    i += run == 0 ? 1 : run;
+  }
+  std::string result;
+  for (std::size_t i = 0; i < groups.size(); ++i) {
+    if (i == best_start) {
+      result += "::";
+      i += best_length - 1;
+      continue;
+    }
+    if (!result.empty() && result.back() != ':') result += ':';
+    (void)std::snprintf(text.data(), text.size(), "%x", groups[i]);
+    result += text.data();
+  }
+  return result;
 }
 
 IpAddress to_ip_address(const PeerAddress& peer) {

@@ -8,6 +8,7 @@
 #include <iterator>
 #include <sstream>
 #include <string>
+#include <string_view>
 
 #include "ptp/ptpsim/default_scenario.h"
 #include "ptp/ptpsim/scenario_parser.h"
@@ -145,6 +146,49 @@ TEST(PtpsimScenarioFiles, FailoverTimelineRunsInFull) {
   EXPECT_EQ(report->events_left_out, 0U);
   ASSERT_FALSE(report->grandmasters.empty());
   EXPECT_FALSE(report->grandmasters.back().name.empty());
+}
+
+// The node log prints the core's unicast notices: a table master that never answers is named
+// once (by its address), however often it is asked.
+TEST(PtpsimNodeLog, PrintsEachUnicastNoticeOnce) {
+  constexpr std::string_view kScenario = R"(
+[run]
+duration = "40 s"
+[[node]]
+name = "gm"
+timestamping = "hardware"
+options = { priority1 = 10, unicast_listen = 1 }
+[[node]]
+name = "oc"
+timestamping = "hardware"
+options = { slaveOnly = 1 }
+unicast_master_table = ["10.0.0.99", "gm"]
+[[switch]]
+name = "sw"
+[[link]]
+a = "gm"
+b = "sw"
+[[link]]
+a = "oc"
+b = "sw"
+)";
+  auto scenario = parse_scenario(kScenario, "unicast_notice.toml");
+  ASSERT_TRUE(scenario.has_value()) << scenario.error().message();
+  std::ostringstream log;
+  RunOptions options;
+  options.log = &log;
+  auto report = run_scenario(*scenario, options);
+  ASSERT_TRUE(report.has_value()) << report.error();
+  const std::string text = log.str();
+  const std::string line =
+      " oc port 1: unicast master does not grant Announce (peer 10.0.0.99, Announce); further "
+      "ones are counted only\n";
+  std::size_t count = 0;
+  for (auto at = text.find(line); at != std::string::npos; at = text.find(line, at + 1)) ++count;
+  EXPECT_EQ(count, 1U) << text.substr(0, 2000);
+  const NodeSummary* oc = find(*report, "oc");
+  ASSERT_NE(oc, nullptr);
+  EXPECT_EQ(oc->final_state, "SLAVE");  // the other master serves meanwhile
 }
 
 std::string csv_of(std::uint64_t seed, const std::string& file) {

@@ -158,6 +158,7 @@ TEST(UnicastMasterTable, AtMostTheCoresTableSize) {
 TEST(UnicastMasterTable, MapsIntoTheCoresUnicastConfig) {
   const auto config = parse(
       "[global]\nunicast_req_duration 120\nunicast_max_clients 3\nunicast_listen 1\n"
+      "inhibit_multicast_service 1\n"
       "[unicast_master_table]\ntable_id 5\nlogQueryInterval 1\nUDPv4 192.0.2.9\n"
       "UDPv4 192.0.2.10\n"
       "[eth0]\nunicast_master_table 5\n");
@@ -166,6 +167,7 @@ TEST(UnicastMasterTable, MapsIntoTheCoresUnicastConfig) {
   auto mapped = to_port_config(config->clock, port, kIdentity);
   ASSERT_TRUE(mapped);
   EXPECT_TRUE(mapped->unicast.listen);
+  EXPECT_TRUE(mapped->unicast.inhibit_multicast_service);
   EXPECT_EQ(mapped->unicast.request_duration_seconds, 120U);
   EXPECT_EQ(mapped->unicast.max_clients, 3U);
   EXPECT_FALSE(mapped->unicast.has_master_table());  // the table needs the whole configuration
@@ -197,6 +199,7 @@ TEST(UnicastMasterTable, NoTableLeavesTheCoreMulticast) {
   ASSERT_TRUE(apply_unicast_master_table(*config, config->port, unicast));
   EXPECT_FALSE(unicast.has_master_table());
   EXPECT_FALSE(unicast.listen);
+  EXPECT_FALSE(unicast.inhibit_multicast_service);
 }
 
 TEST(UnicastMasterTable, ATableOfAnotherTransportIsAnError) {

@@ -49,5 +49,18 @@ TEST(IpAddress, MulticastGroups) {
   EXPECT_EQ(static_cast<int>(PtpUdpPort::kGeneral), 320);
 }
 
+TEST(IpAddress, TextIsDottedQuadOrRfc5952) {
+  EXPECT_EQ(to_string(IpAddress::v4(10, 99, 0, 1)), "10.99.0.1");
+  EXPECT_EQ(to_string(IpAddress::v4(255, 0, 0, 0)), "255.0.0.0");
+  EXPECT_EQ(to_string(kPtpPrimaryIpv6), "ff0e::181");
+  EXPECT_EQ(to_string(IpAddress::v6({})), "::");
+  for (const char* text : {"::1", "fe80::1:2", "2001:db8::1", "2001:db8:0:1:1:1:1:1",
+                           "2001:0:0:1::1", "1::", "2001:db8::1:0:0:1"}) {
+    const auto parsed = IpAddress::parse(text);
+    ASSERT_TRUE(parsed) << text;
+    EXPECT_EQ(to_string(*parsed), text);
+  }
+}
+
 }  // namespace
 }  // namespace ptp::hal

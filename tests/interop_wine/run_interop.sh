@@ -20,6 +20,18 @@
 #   7. peer-to-peer delay: ptp4l -P as master, ptp4win -P (free running) as slave: ptp4win reaches
 #      SLAVE, pmc shows ptp4l's port MASTER with delayMechanism P2P and a peer delay (ptp4win
 #      answered its Pdelay_Req), tshark finds Pdelay messages and none malformed or warned.
+#   9. unicast, ptp4l serves: ptp4l (unicast_listen 1, inhibit_multicast_service 1: no multicast
+#      Announce or Sync at all) is master, ptp4win runs `-f unicast.cfg` with a
+#      [unicast_master_table] naming it and an address where no master answers: ptp4win reports
+#      that one once and reaches SLAVE to ptp4l; the capture holds ptp4l's GRANTs
+#      of Announce, Sync and Delay_Resp to ptp4win, unicast Syncs only, Delay_Resps unicast;
+#      pmc's management (multicast: linuxptp 3.1's pmc cannot address a unicast destination)
+#      reaches the unicast-only ptp4win, which reports SLAVE and ptp4l as its parent;
+#   10. unicast, ptp4win serves: ptp4win (unicast_listen 1, inhibit_multicast_service 1) is
+#      master, ptp4l (free_running, slaveOnly) has a unicast master table naming it: ptp4l logs
+#      the grants (debug level), RS_SLAVE and ptp4win as best master; pmc over ptp4l's UDS shows
+#      ptp4win as its parent; the capture holds ptp4win's GRANTs and unicast Syncs only.
+#      Both captures: tshark finds no malformed or expert-warning packet.
 # Exit 0: passed; 77: skipped (prints why: not root, no namespaces, no Wine, linuxptp or exe;
 # under CI=true the same causes exit 1: a missing prerequisite fails);
 # anything else: failed. Usage: run_interop.sh PATH/TO/ptp4win.exe [work dir]
@@ -369,6 +381,152 @@ if [ -n "$capture7" ]; then
   [ "$bad" = 0 ] || fail "case 7: $bad malformed or expert-warning packets"
 fi
 grep -E "master offset" "$work/case8-ptp4win.log" | tail -n 3
+
+# ---- cases 9 and 10: unicast negotiation ---------------------------------------------------------
+# start_capture NAME: tshark on the Linux side into $work/NAME.pcapng ($capture_pid), or nothing.
+start_capture() {
+  capture_file=""
+  command -v tshark >/dev/null || return 0
+  capture_file="$work/$1.pcapng"
+  "${exec_linux[@]}" timeout 90 tshark -q -i "$veth_linux" -f "udp port 319 or udp port 320" \
+    -w "$capture_file" >"$work/$1-tshark.log" 2>&1 &
+  pids+=($!)
+  capture_pid=$!
+  wait_for "$work/$1-tshark.log" "Capturing on" 1 20 || fail "$1: tshark did not start capturing"
+}
+# ptp_count FILE FILTER: how many packets of the capture match the display filter.
+ptp_count() { tshark -n -r "$1" -Y "$2" 2>/dev/null | wc -l; }
+# check_unicast_capture LABEL FILE MASTER_IP CLIENT_IP: the master granted Announce (0x0b), Sync
+# (0x00) and Delay_Resp (0x09) for a nonzero duration, and Sync twice (the 10 s grant renewed),
+# sent Sync and Announce to the client unicast (flag set) and none to the multicast group,
+# answered Delay_Req unicast; nothing malformed or warned.
+check_unicast_capture() {
+  local label=$1 file=$2 master=$3 client=$4 grants type
+  [ -n "$file" ] || return 0
+  grants=$(tshark -n -r "$file" -T fields -e ptp.v2.sig.tlv.messageType \
+    -e ptp.v2.sig.tlv.durationField \
+    -Y "ptp.v2.sig.tlv.tlvType == 0x0005 && ip.src == $master && ip.dst == $client" 2>/dev/null)
+  echo "$label: GRANTs $master -> $client (messageType, duration):" \
+    "$(printf '%s\n' "$grants" | sort -u | tr '\t\n' ' ;')"
+  for type in 0x0b 0x00 0x09; do
+    printf '%s\n' "$grants" | awk -F'\t' -v t="$type" -v want="$([ $type = 0x00 ] && echo 2 || echo 1)" '
+      {n = split($1, m, ","); split($2, d, ",")
+       for (i = 1; i <= n; i++) if (m[i] == t && d[i] + 0 > 0) found++}
+      END {exit found < want}' ||
+      fail "$label: fewer GRANTs of messageType $type with a nonzero duration from $master than asked"
+  done
+  local service="(ptp.v2.messagetype == 0x00 || ptp.v2.messagetype == 0x0b)"
+  local unicast_sync multicast_service unflagged delay_resp fields bad
+  unicast_sync=$(ptp_count "$file" "ptp.v2.messagetype == 0x00 && ip.src == $master &&
+    ip.dst == $client && ptp.v2.flags.unicast == 1")
+  multicast_service=$(ptp_count "$file" "$service && ip.src == $master && ip.dst == 224.0.1.129")
+  unflagged=$(ptp_count "$file" "$service && ip.src == $master && ptp.v2.flags.unicast == 0")
+  delay_resp=$(ptp_count "$file" "ptp.v2.messagetype == 0x09 && ip.src == $master &&
+    ip.dst == $client && ptp.v2.flags.unicast == 1")
+  fields=$(tshark -n -r "$file" -T fields -e _ws.malformed -e _ws.expert.severity -Y ptp 2>/dev/null)
+  bad=$(printf '%s\n' "$fields" | awk -F'\t' '$1 != "" || $2 ~ /6291456|8388608/' | wc -l)
+  echo "$label: $unicast_sync unicast Syncs and $delay_resp unicast Delay_Resps $master ->" \
+    "$client; $multicast_service multicast and $unflagged unflagged Sync/Announce; $bad" \
+    "malformed or warned"
+  [ "$unicast_sync" -gt 10 ] || fail "$label: fewer than 10 unicast Syncs from $master"
+  [ "$delay_resp" -gt 0 ] || fail "$label: no unicast Delay_Resp from $master"
+  [ "$multicast_service" = 0 ] || fail "$label: $master sent multicast Sync/Announce"
+  [ "$unflagged" = 0 ] || fail "$label: $master sent Sync/Announce without the unicast flag"
+  [ "$bad" = 0 ] || fail "$label: $bad malformed or expert-warning packets"
+}
+median_offset() {  # LOG: the median |master offset| after the first 5 lines, or "none"
+  grep "master offset" "$1" | awk '{print $4}' | tail -n +6 |
+    awk '{v = $1 < 0 ? -$1 : $1; print v}' | sort -n |
+    awk '{a[NR]=$1} END {if (NR) print a[int((NR+1)/2)]; else print "none"}'
+}
+check_median() {  # LABEL MEDIAN
+  echo "$1: median |master offset| = $2 ns (bound ${bound_ns} ns)"
+  if [ "$2" = none ] || [ "$2" -gt "$bound_ns" ]; then fail "$1: median |offset| $2 ns above bound"; fi
+}
+
+note "case 9: ptp4l (unicast_listen, no multicast service) is master, ptp4win -f unicast.cfg is slave"
+# The file a user writes (docs/ptp4win.md), its table naming ptp4l; the fast intervals are the
+# command line's, and ptp4win asks for service at them.
+# 10 s grants (the shortest ptp4l allows) are renewed within the case. The table's second master
+# (10.99.0.77) does not exist: it is reported once and never keeps ptp4win from ptp4l.
+printf '%s\n' "[global]" "slaveOnly               1" "unicast_req_duration    10" "" \
+  "[unicast_master_table]" "table_id                1" "logQueryInterval        0" \
+  "UDPv4                   10.99.0.77" "UDPv4                   10.99.0.1" "" "[$veth_wine]" \
+  "unicast_master_table    1" >"$work/case9-unicast.cfg"
+start_capture case9
+start_ptp4l "$work/case9-ptp4l.log" --priority1 10 --free_running 1 --unicast_listen 1 \
+  --inhibit_multicast_service 1
+start_ptp4win "$work/case9-ptp4win.log" -f "$work/case9-unicast.cfg"
+wait_for "$work/case9-ptp4win.log" "to SLAVE on" 1 60 || fail "case 9: ptp4win did not reach SLAVE"
+# 48 offsets at 4 a second: past the renewal of the grants.
+wait_for "$work/case9-ptp4win.log" "master offset" 48 40 || fail "case 9: fewer than 48 offsets"
+wait_for "$work/case9-ptp4l.log" "to MASTER on" 1 5 || fail "case 9: ptp4l is not MASTER"
+identity=$(ptp4win_identity "$work/case9-ptp4win.log")
+ptp4l_identity=$(grep -oE 'selected local clock [0-9a-f]{6}\.[0-9a-f]{4}\.[0-9a-f]{6}' \
+  "$work/case9-ptp4l.log" | head -1 | cut -d' ' -f4)
+grep -q "selected best master clock ${ptp4l_identity:-none}" "$work/case9-ptp4win.log" ||
+  fail "case 9: ptp4win did not select ptp4l (${ptp4l_identity:-unknown})"
+silent="unicast master does not grant Announce \(peer 10.99.0.77, Announce\)"
+[ "$(grep -cE "$silent" "$work/case9-ptp4win.log")" = 1 ] ||
+  fail "case 9: ptp4win did not report the silent master 10.99.0.77 exactly once"
+# pmc: multicast management to the unicast-only ptp4win.
+in_linux timeout 20 pmc -4 -i "$veth_linux" -b 1 "TARGET ${identity}-1" 'GET PORT_DATA_SET' \
+  'GET PARENT_DATA_SET' >"$work/case9-pmc.log" 2>&1
+awk -v id="$identity-1" '$1 == id && /PORT_DATA_SET/ {p=1; next} /RESPONSE MANAGEMENT/ {p=0} p' \
+  "$work/case9-pmc.log" | grep -qE "portState\s+SLAVE" ||
+  fail "case 9: pmc does not show ptp4win's port (${identity:-unknown}) in SLAVE"
+grep -qE "parentPortIdentity\s+${ptp4l_identity:-none}-1" "$work/case9-pmc.log" ||
+  fail "case 9: pmc does not show ptp4l as ptp4win's parent"
+"${exec_linux[@]}" timeout 20 pmc -u -s "$work/case9-ptp4l.log.uds" -b 0 'GET PORT_DATA_SET' \
+  >"$work/case9-pmc-uds.log" 2>&1
+grep -qE "portState\s+MASTER" "$work/case9-pmc-uds.log" || fail "case 9: pmc does not show ptp4l MASTER"
+stop_process "$ptp4win_pid" >/dev/null
+stop_process "$ptp4l_pid" >/dev/null
+[ -n "$capture_file" ] && stop_process "$capture_pid" >/dev/null
+check_median "case 9" "$(median_offset "$work/case9-ptp4win.log")"
+check_unicast_capture "case 9" "$capture_file" 10.99.0.1 10.99.0.2
+grep -E "port 1: |selected|master offset" "$work/case9-ptp4win.log" | head -n 8
+
+note "case 10: ptp4win (unicast_listen, no multicast service) is master, ptp4l with a table is slave"
+printf '%s\n' "[global]" "unicast_req_duration    10" "" "[unicast_master_table]" \
+  "table_id                1" "logQueryInterval        0" "UDPv4                   10.99.0.2" "" \
+  "[$veth_linux]" "unicast_master_table    1" >"$work/case10-ptp4l.cfg"
+start_capture case10
+# -l 7: ptp4l logs each grant it receives ("unicast SYNC granted for 10 sec") at debug level.
+start_ptp4l "$work/case10-ptp4l.log" -f "$work/case10-ptp4l.cfg" --slaveOnly 1 --free_running 1 \
+  -l 7
+start_ptp4win "$work/case10-ptp4win.log" --priority1 10 --unicast_listen 1 \
+  --inhibit_multicast_service 1
+wait_for "$work/case10-ptp4l.log" "to UNCALIBRATED on RS_SLAVE" 1 60 ||
+  fail "case 10: ptp4l did not select ptp4win (no UNCALIBRATED on RS_SLAVE)"
+# ptp4l renews its 10 s grants 7.5 s after they came: its second grant of Sync.
+wait_for "$work/case10-ptp4l.log" "unicast SYNC granted for [1-9]" 2 40 ||
+  fail "case 10: ptp4win did not grant ptp4l's renewal of Sync"
+wait_for "$work/case10-ptp4l.log" "master offset" 8 30 || fail "case 10: ptp4l printed < 8 offsets"
+wait_for "$work/case10-ptp4win.log" "to MASTER on" 1 5 || fail "case 10: ptp4win is not MASTER"
+identity=$(ptp4win_identity "$work/case10-ptp4win.log")
+grep -q "selected best master clock ${identity:-none}" "$work/case10-ptp4l.log" ||
+  fail "case 10: ptp4l did not select ptp4win (${identity:-unknown}) as best master"
+for service in ANNOUNCE SYNC DELAY_RESP; do
+  grep -qE "unicast $service granted for [1-9]" "$work/case10-ptp4l.log" ||
+    fail "case 10: ptp4l logged no grant of $service from ptp4win"
+done
+"${exec_linux[@]}" timeout 20 pmc -u -s "$work/case10-ptp4l.log.uds" -b 0 \
+  'GET PARENT_DATA_SET' >"$work/case10-pmc.log" 2>&1
+grep -qE "parentPortIdentity\s+${identity:-none}-1" "$work/case10-pmc.log" ||
+  fail "case 10: ptp4l's PARENT_DATA_SET does not name ptp4win's port (${identity:-unknown}-1)"
+grep -qE "grandmasterPriority1\s+10" "$work/case10-pmc.log" ||
+  fail "case 10: ptp4l's grandmasterPriority1 != 10"
+in_linux timeout 20 pmc -4 -i "$veth_linux" -b 1 "TARGET ${identity}-1" 'GET PORT_DATA_SET' \
+  >"$work/case10-pmc-udp.log" 2>&1
+awk -v id="$identity-1" '$1 == id && /PORT_DATA_SET/ {p=1; next} /RESPONSE MANAGEMENT/ {p=0} p' \
+  "$work/case10-pmc-udp.log" | grep -qE "portState\s+MASTER" ||
+  fail "case 10: pmc does not show ptp4win's port MASTER"
+stop_process "$ptp4win_pid" >/dev/null
+stop_process "$ptp4l_pid" >/dev/null
+[ -n "$capture_file" ] && stop_process "$capture_pid" >/dev/null
+check_median "case 10" "$(median_offset "$work/case10-ptp4l.log")"
+check_unicast_capture "case 10" "$capture_file" 10.99.0.2 10.99.0.1
 
 note "logs in $work"
 if [ "$failed" != 0 ]; then

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "ptp/hal/ip_address.h"
 #include "ptp/ptp4win/logger.h"
 #include "ptp/ptp4win/summary_statistics.h"
 
@@ -190,6 +191,38 @@ TEST(Ptp4winLogFormat, PeerDelayRejected) {
                 1, {PeerDelayProblem::kNeighborDelayOutOfRange, peer, Nanoseconds(25'000'000)}),
             "port 1: neighbor delay outside min_neighbor_prop_delay..neighborPropDelayThresh "
             "(from aabbcc.fffe.ddee01-2, 25000000 ns); further ones are counted only");
+}
+
+TEST(Ptp4winLogFormat, UnicastNotice) {
+  const PeerAddress master = hal::to_peer_address(hal::IpAddress::v4(10, 99, 0, 1));
+  EXPECT_EQ(format_unicast_notice(
+                1, {UnicastNoticeKind::kGrantRefused, master, UnicastService::kDelayResp}),
+            "port 1: unicast master refused a request (peer 10.99.0.1, Delay_Resp); further ones "
+            "are counted only");
+  const auto v6 = hal::IpAddress::parse("fd00::2");
+  ASSERT_TRUE(v6);
+  EXPECT_EQ(format_unicast_notice(
+                1, {UnicastNoticeKind::kGrantExpired, hal::to_peer_address(*v6), std::nullopt}),
+            "port 1: unicast grant expired without renewal (peer fd00::2); further ones are "
+            "counted only");
+}
+
+TEST_F(Ptp4winLogger, ObserverWarnsOfUnicastNotices) {
+  const Logger warning = make(4);
+  PortLogObserver observer(warning, 1, kOwn, 1);
+  observer.on_unicast_notice(
+      {UnicastNoticeKind::kMasterSilent, hal::to_peer_address(hal::IpAddress::v4(10, 20, 0, 11)),
+       UnicastService::kAnnounce},
+      now_);
+  EXPECT_EQ(lines_, (std::vector<std::string>{
+                        "ptp4win[16234.193]: port 1: unicast master does not grant Announce "
+                        "(peer 10.20.0.11, Announce); further ones are counted only"}));
+  // A warning: logging_level 3 (errors only) leaves it out.
+  lines_.clear();
+  const Logger errors_only = make(3);
+  PortLogObserver quiet(errors_only, 1, kOwn, 1);
+  quiet.on_unicast_notice({UnicastNoticeKind::kClientRefused, {}, UnicastService::kSync}, now_);
+  EXPECT_TRUE(lines_.empty());
 }
 
 TEST_F(Ptp4winLogger, ObserverWarnsOfBadPeerDelayInput) {

@@ -62,6 +62,7 @@ Result<PortConfig, PortConfigError> to_port_config(const ClockOptions& clock,
   config.hybrid_e2e = port.hybrid_e2e.value;
   config.delay_filter_length = static_cast<std::size_t>(port.delay_filter_length.value);
   config.unicast.listen = port.unicast_listen.value;
+  config.unicast.inhibit_multicast_service = port.inhibit_multicast_service.value;
   config.unicast.request_duration_seconds =
       static_cast<std::uint32_t>(port.unicast_req_duration.value);
   config.unicast.max_clients = static_cast<std::size_t>(port.unicast_max_clients.value);

@@ -235,6 +235,8 @@ constexpr std::array kOptions{
     integer<&C::free_running>("free_running", 0, 1, "0"),
     // config.c PORT_ITEM_INT 0, [0, 1]; cfg 0
     integer<&P::hybrid_e2e>("hybrid_e2e", 0, 1, "0"),
+    // config.c PORT_ITEM_INT 0, [0, 1]; read only with unicast_listen (unicast_service.c)
+    integer<&P::inhibit_multicast_service>("inhibit_multicast_service", 0, 1, "0"),
     // ptpstack's own (not linuxptp's): the kalman servo's lucky-packet stage; 0: off
     integer<&C::kalman_delay_floor>("kalman_delay_floor", 0, 1, "0"),
     // config.c PORT_ITEM_INT 1, [INT8_MIN, INT8_MAX]; cfg 1
@@ -366,7 +368,6 @@ constexpr auto kUnsupportedLinuxPtpOptions = std::to_array<std::string_view>({
     "ingressLatency",
     "inhibit_announce",
     "inhibit_delay_req",
-    "inhibit_multicast_service",
     "initial_delay",
     "interface_rate_tlv",
     "kernel_leap",

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "ptp/core/port_state.h"
+#include "ptp/hal/ip_address.h"
 #include "ptp/ptp4win/config_mapping.h"
 
 namespace ptp::ptp4win {
@@ -66,6 +67,15 @@ std::string format_peer_delay_rejected(std::uint16_t port_number,
   line += " (from " + format_clock_identity(rejected.source.clock_identity) + "-" +
           std::to_string(rejected.source.port_number);
   if (rejected.link_delay) line += ", " + std::to_string(rejected.link_delay->count()) + " ns";
+  line += "); further ones are counted only";
+  return line;
+}
+
+std::string format_unicast_notice(std::uint16_t port_number, const UnicastNotice& notice) {
+  std::string line = "port " + std::to_string(port_number) + ": ";
+  line += describe(notice.kind);
+  line += " (peer " + hal::to_string(hal::to_ip_address(notice.peer));
+  if (notice.service) line += ", " + std::string(to_string(*notice.service));
   line += "); further ones are counted only";
   return line;
 }

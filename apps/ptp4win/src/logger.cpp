@@ -44,6 +44,11 @@ void PortLogObserver::on_peer_delay_input_rejected(const PeerDelayInputRejected&
   logger_.log(LogLevel::kWarning, format_peer_delay_rejected(port_number_, rejected));
 }
 
+void PortLogObserver::on_unicast_notice(const UnicastNotice& notice, Nanoseconds now) {
+  (void)now;
+  logger_.log(LogLevel::kWarning, format_unicast_notice(port_number_, notice));
+}
+
 void PortLogObserver::check_best_master(PortState state, const ClockIdentity& best) {
   if (state == PortState::kInitializing || state == PortState::kListening ||
       state == PortState::kFaulty || state == PortState::kDisabled) {

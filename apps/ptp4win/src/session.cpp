@@ -79,6 +79,10 @@ class Session::ObserverPair final : public hal::PortDriverObserver {
     log_.on_peer_delay_input_rejected(rejected, now);
     if (also_ != nullptr) also_->on_peer_delay_input_rejected(rejected, now);
   }
+  void on_unicast_notice(const UnicastNotice& notice, Nanoseconds now) override {
+    log_.on_unicast_notice(notice, now);
+    if (also_ != nullptr) also_->on_unicast_notice(notice, now);
+  }
 
  private:
   PortLogObserver& log_;

@@ -46,6 +46,11 @@ void NodeLog::on_utc_offset_changed(Nanoseconds applied,
   write(ptp4win::format_utc_offset(1, applied, time_properties));
 }
 
+void NodeLog::on_unicast_notice(const UnicastNotice& notice, Nanoseconds now) {
+  (void)now;
+  write(ptp4win::format_unicast_notice(1, notice));
+}
+
 void NodeLog::write(const std::string& text) const {
   if (out_ == nullptr) return;
   *out_ << "ptpsim[" << format_seconds(seconds()) << "]: " << name_ << ' ' << text << '\n';

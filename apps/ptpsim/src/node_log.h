@@ -26,6 +26,7 @@ class NodeLog final : public hal::PortDriverObserver {
                                     Nanoseconds now) override;
   void on_utc_offset_changed(Nanoseconds applied, const TimePropertiesDataSet& time_properties,
                              Nanoseconds now) override;
+  void on_unicast_notice(const UnicastNotice& notice, Nanoseconds now) override;
 
   [[nodiscard]] const std::vector<StateTransition>& transitions() const { return transitions_; }
 

@@ -110,6 +110,10 @@ void Ptp4winNode::on_offset_measured(const OffsetMeasured& measurement, Nanoseco
   if (observer_ != nullptr) observer_->on_offset_measured(measurement, now);
 }
 
+void Ptp4winNode::on_unicast_notice(const UnicastNotice& notice, Nanoseconds now) {
+  if (observer_ != nullptr) observer_->on_unicast_notice(notice, now);
+}
+
 void Ptp4winNode::on_peer_delay_input_rejected(const PeerDelayInputRejected& rejected,
                                                Nanoseconds now) {
   if (observer_ != nullptr) observer_->on_peer_delay_input_rejected(rejected, now);

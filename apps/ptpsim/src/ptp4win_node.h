@@ -68,6 +68,7 @@ class Ptp4winNode final : public ClockNode, private hal::PortDriverObserver {
   Ptp4winNode(const Ptp4winNodeConfig& config, ptp4win::CommandLine command_line);
   void on_state_changed(const StateChanged& change, Nanoseconds now) override;
   void on_offset_measured(const OffsetMeasured& measurement, Nanoseconds now) override;
+  void on_unicast_notice(const UnicastNotice& notice, Nanoseconds now) override;
   void on_peer_delay_input_rejected(const PeerDelayInputRejected& rejected,
                                     Nanoseconds now) override;
 

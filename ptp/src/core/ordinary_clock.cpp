@@ -166,11 +166,13 @@ void OrdinaryClock::enter_state(PortState state, Nanoseconds now, PortActions& o
       forget_measurements();
       // A new master announces itself at once rather than an interval later: failover is
       // shorter, and slaves hear the new grandmaster before they time out themselves.
-      send_announce(out);
-      send_sync(out);
-      arm(PortTimer::kAnnounceTransmit, now, log_interval_duration(port_ds_.log_announce_interval),
-          out);
-      arm(PortTimer::kSyncTransmit, now, log_interval_duration(port_ds_.log_sync_interval), out);
+      if (!multicast_service_inhibited()) {
+        send_announce(out);
+        send_sync(out);
+        arm(PortTimer::kAnnounceTransmit, now,
+            log_interval_duration(port_ds_.log_announce_interval), out);
+        arm(PortTimer::kSyncTransmit, now, log_interval_duration(port_ds_.log_sync_interval), out);
+      }
       arm_unicast_transmit(now, out);  // clients granted meanwhile are served at once
       break;
     case PortState::kUncalibrated:

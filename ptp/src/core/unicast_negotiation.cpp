@@ -62,6 +62,15 @@ void UnicastClientTable::remove_idle() {
   size_ = kept;
 }
 
+std::string_view to_string(UnicastService service) {
+  switch (service) {
+    case UnicastService::kAnnounce: return "Announce";
+    case UnicastService::kSync: return "Sync";
+    case UnicastService::kDelayResp: return "Delay_Resp";
+  }
+  return "unknown";
+}
+
 std::string_view to_string(UnicastMasterStage stage) {
   switch (stage) {
     case UnicastMasterStage::kQuerying: return "querying";
@@ -84,6 +93,20 @@ std::string_view to_string(UnicastNoticeKind kind) {
     case UnicastNoticeKind::kCancelledByMaster: return "cancelled_by_master";
   }
   return "unknown";
+}
+
+std::string_view describe(UnicastNoticeKind kind) {
+  switch (kind) {
+    case UnicastNoticeKind::kMasterSilent: return "unicast master does not grant Announce";
+    case UnicastNoticeKind::kGrantRefused: return "unicast master refused a request";
+    case UnicastNoticeKind::kGrantUnrequested: return "unicast grant of a service not requested";
+    case UnicastNoticeKind::kGrantExpired: return "unicast grant expired without renewal";
+    case UnicastNoticeKind::kNotInMasterTable: return "unicast peer not in the master table";
+    case UnicastNoticeKind::kUnicastDisabled: return "unicast negotiation on a multicast port";
+    case UnicastNoticeKind::kClientRefused: return "unicast client's request refused";
+    case UnicastNoticeKind::kCancelledByMaster: return "unicast master cancelled a grant";
+  }
+  return "unknown unicast event";
 }
 
 }  // namespace ptp

@@ -274,6 +274,33 @@ TEST(UnicastNegotiation, EachClientGetsSyncAtTheIntervalItWasGranted) {
   EXPECT_EQ(network.clock(fast_client).port_data_set().log_min_delay_req_interval, -2);
 }
 
+// ptp4l's inhibit_multicast_service: a listening master serves its unicast clients only.
+TEST(UnicastNegotiation, InhibitMulticastServiceLeavesOnlyTheClientsUnicastAnnounceAndSync) {
+  for (const bool inhibit : {false, true}) {
+    UnicastTestNetwork network;
+    PortConfig grantor = master_config(0x10, 100);
+    grantor.unicast.inhibit_multicast_service = inhibit;
+    const std::size_t master = network.add(grantor, kAddressA);
+    const std::size_t client = network.add(client_config({kAddressA}), kAddressSlave);
+    network.run_until(seconds(30));
+
+    SCOPED_TRACE(inhibit ? "inhibited" : "multicast too");
+    EXPECT_EQ(network.clock(master).state(), PortState::kMaster);
+    EXPECT_EQ(network.clock(client).state(), PortState::kSlave);
+    EXPECT_GT(network.node(master).unicast_sent[kSyncIndex], 20U);
+    EXPECT_GT(network.node(master).unicast_sent[kAnnounceIndex], 5U);
+    const auto& multicast = network.node(master).multicast_sent;
+    if (inhibit) {
+      EXPECT_EQ(multicast[kSyncIndex], 0U);
+      EXPECT_EQ(multicast[kAnnounceIndex], 0U);
+      EXPECT_EQ(multicast[static_cast<std::size_t>(MessageType::kFollowUp)], 0U);
+    } else {
+      EXPECT_GT(multicast[kSyncIndex], 20U);
+      EXPECT_GT(multicast[kAnnounceIndex], 5U);
+    }
+  }
+}
+
 // ---- One clock, hand-built Signaling ------------------------------------------------------
 
 Bytes signaling(const PortIdentity& sender, std::initializer_list<wire::UnicastNegotiationTlv> tlvs,

@@ -57,7 +57,8 @@ class UnicastTestNetwork {
     std::array<std::optional<Nanoseconds>, kPortTimerCount> timers{};
     std::vector<UnicastNotice> notices;
     bool connected = true;  // false: nothing reaches it and nothing it sends gets out
-    std::array<std::uint64_t, 16> unicast_sent{};  // by messageType, unicast only
+    std::array<std::uint64_t, 16> unicast_sent{};    // by messageType, unicast only
+    std::array<std::uint64_t, 16> multicast_sent{};  // by messageType (delivered to nobody)
   };
 
   // Adds a clock at `address`; it starts at `start_at`.
@@ -193,11 +194,16 @@ class UnicastTestNetwork {
 
   void transmit(std::size_t from, const SendMessage& send) {
     if (send.timestamp_id) tx_.push_back(TxReport{from, *send.timestamp_id, now_});
-    if (!send.unicast_to || !node(from).connected) return;  // multicast reaches nobody
+    if (!node(from).connected) return;
     const auto decoded = wire::decode_message(send.payload());
     EXPECT_TRUE(decoded.has_value()) << "a clock sent a message that does not decode";
     if (!decoded) return;
-    ++node(from).unicast_sent[static_cast<std::size_t>(decoded->type())];
+    const auto type = static_cast<std::size_t>(decoded->type());
+    if (!send.unicast_to) {
+      ++node(from).multicast_sent[type];  // multicast reaches nobody
+      return;
+    }
+    ++node(from).unicast_sent[type];
     for (const wire::TlvView view : decoded->tlv_list()) {
       if (const auto tlv = wire::decode_unicast_negotiation_tlv(view)) {
         tlvs_.push_back(SentTlv{from, *send.unicast_to, *tlv, now_});

@@ -101,6 +101,7 @@ class SimPtpNode final : public hal::PortDriverObserver {
                                     Nanoseconds now) override;
   void on_utc_offset_changed(Nanoseconds applied, const TimePropertiesDataSet& time_properties,
                              Nanoseconds now) override;
+  void on_unicast_notice(const UnicastNotice& notice, Nanoseconds now) override;
 
  private:
   SimPtpNode(const SimPtpNodeConfig& config, std::unique_ptr<SimHost> host);

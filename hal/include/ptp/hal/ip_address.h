@@ -6,6 +6,7 @@
 #include <compare>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "ptp/core/peer_address.h"
@@ -79,5 +80,9 @@ constexpr IpAddress ptp_pdelay_multicast(AddressFamily family) {
 // The core's opaque PeerAddress of an IP address (4 octets for IPv4, 16 for IPv6), and back.
 PeerAddress to_peer_address(const IpAddress& address);
 IpAddress to_ip_address(const PeerAddress& peer);
+
+// The address as text, for log lines: dotted quad, or IPv6 as RFC 5952 writes it (lower-case
+// hex, the longest run of two or more zero groups, the first of equals, as "::").
+std::string to_string(const IpAddress& address);
 
 }  // namespace ptp::hal

@@ -245,6 +245,10 @@ class OrdinaryClock {
   [[nodiscard]] bool unicast_enabled() const {
     return config_.unicast.has_master_table() || config_.unicast.listen;
   }
+  // inhibit_multicast_service: a listening master serves its unicast clients only.
+  [[nodiscard]] bool multicast_service_inhibited() const {
+    return config_.unicast.listen && config_.unicast.inhibit_multicast_service;
+  }
   void start_unicast(Nanoseconds now, PortActions& out);
   void reset_unicast();
   void handle_signaling(const wire::Message& message, const ReceivedMessage& received,

@@ -27,6 +27,9 @@ struct UnicastConfig {
   std::size_t master_count = 0;
   std::int8_t log_query_interval = 2;  // logQueryInterval: how often a silent master is asked
   bool listen = false;                 // unicast_listen: grant clients' requests (as a master)
+  // inhibit_multicast_service: with `listen`, a master sends Announce and Sync to its unicast
+  // clients only (as ptp4l, the option does nothing on a port that does not listen).
+  bool inhibit_multicast_service = false;
   std::uint32_t request_duration_seconds = 3600;  // unicast_req_duration: asked-for grant length
   std::size_t max_clients = 64;  // unicast_max_clients: grants beyond this are refused (0 s)
 

@@ -27,6 +27,7 @@ inline constexpr std::size_t kUnicastServiceCount = 3;
 
 std::optional<UnicastService> unicast_service_of(wire::MessageType type);
 wire::MessageType message_type_of(UnicastService service);
+std::string_view to_string(UnicastService service);  // "Announce", "Sync", "Delay_Resp"
 
 // One service granted, on either side. `expires_at` is monotonic.
 struct UnicastGrant {
@@ -144,5 +145,7 @@ enum class UnicastNoticeKind : std::uint8_t {
 };
 inline constexpr std::size_t kUnicastNoticeKindCount = 8;
 std::string_view to_string(UnicastNoticeKind kind);
+// What happened, as a log line says it ("unicast master refused a request").
+std::string_view describe(UnicastNoticeKind kind);
 
 }  // namespace ptp

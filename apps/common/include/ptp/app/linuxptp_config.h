@@ -121,6 +121,7 @@ struct PortOptions {
   // whether it grants requests as a master, and the grant duration it asks for (seconds).
   Setting<std::int32_t> unicast_master_table{0};
   Setting<bool> unicast_listen{false};
+  Setting<bool> inhibit_multicast_service{false};  // with unicast_listen: no multicast service
   Setting<std::int32_t> unicast_req_duration{3600};
   // ptpstack's own: how many clients a unicast_listen port serves; it refuses the rest.
   Setting<std::int32_t> unicast_max_clients{64};

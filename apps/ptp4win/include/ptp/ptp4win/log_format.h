@@ -50,6 +50,11 @@ std::string format_best_master(const ClockIdentity& best, const ClockIdentity& o
 std::string format_peer_delay_rejected(std::uint16_t port_number,
                                        const PeerDelayInputRejected& rejected);
 
+// "port 1: unicast master refused a request (peer 10.99.0.1, Sync); further ones are counted
+// only": the first of a kind of unicast negotiation event with one peer (ptp4l words its few
+// unicast warnings differently; this names the peer by address, as the table does).
+std::string format_unicast_notice(std::uint16_t port_number, const UnicastNotice& notice);
+
 // Ours (ptp4l has no equivalent line): the offset the driver now adds to the system clock (UTC),
 // "port 1: UTC offset 37 s applied to the system clock (PTP timescale, currentUtcOffsetValid 1)"
 // or "port 1: no UTC offset applied to the system clock (ARB timescale)".

@@ -59,6 +59,8 @@ class PortLogObserver final : public hal::PortDriverObserver {
   // A warning, once per kind of bad peer-delay input (the core reports each kind once).
   void on_peer_delay_input_rejected(const PeerDelayInputRejected& rejected,
                                     Nanoseconds now) override;
+  // A warning, once per kind of unicast negotiation event and peer (as the core gives them).
+  void on_unicast_notice(const UnicastNotice& notice, Nanoseconds now) override;
   // Call after anything that may have run the BMCA: logs when the best master changed, once the
   // port has made a state decision (not while INITIALIZING, LISTENING, FAULTY or DISABLED).
   void check_best_master(PortState state, const ClockIdentity& best);
