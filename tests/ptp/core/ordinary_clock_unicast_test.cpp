@@ -474,5 +474,148 @@ TEST(UnicastGrantor, AnswersEachRequestGrantingWhatItServesAndRefusingTheRest) {
   EXPECT_TRUE(sends_of(ignored, MessageType::kSignaling).empty());
 }
 
+// ---- Grantor, one clock: expiry, a client's cancel, the client limit ----------------------
+
+const PortIdentity kClientX = port_id(0x61, 1);
+const PortIdentity kClientY = port_id(0x62, 1);
+const PortIdentity kClientZ = port_id(0x63, 1);
+const PeerAddress kAddressY = address(40);
+const PeerAddress kAddressZ = address(50);
+
+Bytes request_all(const PortIdentity& client, std::uint32_t duration_seconds) {
+  return signaling(
+      client, {wire::RequestUnicastTransmissionTlv{MessageType::kAnnounce, 1, duration_seconds},
+               wire::RequestUnicastTransmissionTlv{MessageType::kSync, 0, duration_seconds},
+               wire::RequestUnicastTransmissionTlv{MessageType::kDelayResp, 0, duration_seconds}});
+}
+
+std::vector<wire::GrantUnicastTransmissionTlv> grants_in(std::span<const PortAction> actions) {
+  std::vector<wire::GrantUnicastTransmissionTlv> found;
+  for (const auto& tlv : tlvs_sent(actions)) {
+    if (const auto* grant = std::get_if<wire::GrantUnicastTransmissionTlv>(&tlv)) {
+      found.push_back(*grant);
+    }
+  }
+  return found;
+}
+
+PortConfig grantor_config(std::size_t max_clients) {
+  PortConfig config = master_config(0x50, 100);
+  config.unicast.max_clients = max_clients;
+  return config;
+}
+
+// 16.1.2.4: a grant lasts its duration; one not renewed ends, and a client with none left
+// leaves the table (its slot free for another), while a renewed one is kept.
+TEST(UnicastGrantor, AGrantNotRenewedExpiresAndFreesTheClientsSlot) {
+  Harness h(grantor_config(2));
+  h.start(seconds(0));
+  h.general(request_all(kClientX, 20), seconds(1), kAddressSlave);
+  h.general(request_all(kClientY, 20), seconds(1), kAddressY);
+  ASSERT_EQ(h.clock().unicast_clients().size(), 2U);
+  // The table is full: Z is refused.
+  const auto refused = grants_in(h.general(request_all(kClientZ, 20), seconds(2), kAddressZ));
+  ASSERT_EQ(refused.size(), 3U);
+  for (const auto& grant : refused) EXPECT_EQ(grant.duration_seconds, 0U);
+  // X renews at 15 s (for 20 s more); Y does not.
+  EXPECT_EQ(grants_in(h.general(request_all(kClientX, 20), seconds(15), kAddressSlave)).size(), 3U);
+  // The transmit timer is armed for the first expiry (Y's, at 21 s) even outside MASTER.
+  ASSERT_TRUE(h.deadline(PortTimer::kUnicastTransmit).has_value());
+  EXPECT_EQ(*h.deadline(PortTimer::kUnicastTransmit), seconds(21));
+  h.timer(PortTimer::kUnicastTransmit, seconds(21));
+
+  EXPECT_EQ(h.counters().unicast_client_grants_expired, 3U);
+  ASSERT_EQ(h.clock().unicast_clients().size(), 1U);
+  const UnicastClient& kept = *h.clock().unicast_clients().begin();
+  EXPECT_EQ(kept.address, kAddressSlave);
+  for (const UnicastGrant& grant : kept.grants) {
+    EXPECT_TRUE(grant.active);
+    EXPECT_EQ(grant.expires_at, seconds(35));
+  }
+  EXPECT_EQ(*h.deadline(PortTimer::kUnicastTransmit), seconds(35));
+  // Y's slot is Z's now.
+  const auto granted = grants_in(h.general(request_all(kClientZ, 20), seconds(22), kAddressZ));
+  ASSERT_EQ(granted.size(), 3U);
+  for (const auto& grant : granted) EXPECT_EQ(grant.duration_seconds, 20U);
+  EXPECT_EQ(h.clock().unicast_clients().size(), 2U);
+  // X, not renewed again, ends at 35 s; the timer then waits for Z's expiry alone.
+  h.timer(PortTimer::kUnicastTransmit, seconds(35));
+  EXPECT_EQ(h.counters().unicast_client_grants_expired, 6U);
+  ASSERT_EQ(h.clock().unicast_clients().size(), 1U);
+  EXPECT_EQ(h.clock().unicast_clients().begin()->address, kAddressZ);
+  EXPECT_EQ(*h.deadline(PortTimer::kUnicastTransmit), seconds(42));
+}
+
+// 16.1.4.3: a client's CANCEL ends that grant and is acknowledged; a client that cancels
+// everything leaves the table at once, and the slot serves the next client.
+TEST(UnicastGrantor, AClientsCancelIsAcknowledgedAndTheLastOneFreesTheSlot) {
+  Harness h(grantor_config(1));
+  h.start(seconds(0));
+  h.general(request_all(kClientX, 60), seconds(1), kAddressSlave);
+  ASSERT_EQ(h.clock().unicast_clients().size(), 1U);
+  const auto cancel = [](MessageType type) {
+    return wire::CancelUnicastTransmissionTlv{type, false, false};
+  };
+  const auto first = tlvs_sent(
+      h.general(signaling(kClientX, {cancel(MessageType::kSync)}), seconds(2), kAddressSlave));
+  ASSERT_EQ(first.size(), 1U);
+  EXPECT_EQ(std::get<wire::AcknowledgeCancelUnicastTransmissionTlv>(first[0]),
+            (wire::AcknowledgeCancelUnicastTransmissionTlv{MessageType::kSync, false, false}));
+  const UnicastClient* x = client_at(h.clock(), kAddressSlave);
+  ASSERT_NE(x, nullptr);
+  EXPECT_FALSE(x->grant(UnicastService::kSync).active);
+  EXPECT_TRUE(x->grant(UnicastService::kAnnounce).active);
+  // Still a client: Z is refused.
+  EXPECT_EQ(
+      grants_in(h.general(request_all(kClientZ, 60), seconds(3), kAddressZ))[0].duration_seconds,
+      0U);
+  const auto rest = tlvs_sent(h.general(
+      signaling(kClientX, {cancel(MessageType::kAnnounce), cancel(MessageType::kDelayResp)}),
+      seconds(4), kAddressSlave));
+  ASSERT_EQ(rest.size(), 2U);
+  EXPECT_EQ(std::get<wire::AcknowledgeCancelUnicastTransmissionTlv>(rest[0]).message_type,
+            MessageType::kAnnounce);
+  EXPECT_EQ(std::get<wire::AcknowledgeCancelUnicastTransmissionTlv>(rest[1]).message_type,
+            MessageType::kDelayResp);
+  EXPECT_EQ(h.clock().unicast_clients().size(), 0U);
+  EXPECT_FALSE(h.deadline(PortTimer::kUnicastTransmit).has_value());
+  EXPECT_EQ(h.counters().unicast_client_grants_expired, 0U);  // cancelled, not expired
+  // The freed slot is Z's.
+  const auto granted = grants_in(h.general(request_all(kClientZ, 60), seconds(5), kAddressZ));
+  ASSERT_EQ(granted.size(), 3U);
+  for (const auto& grant : granted) EXPECT_EQ(grant.duration_seconds, 60U);
+}
+
+// "refuses the rest with a zero-duration grant": each request of a client beyond
+// unicast_max_clients is answered with its messageType and interval and duration 0, counted
+// every time and reported once; the clients already served keep their grants.
+TEST(UnicastGrantor, RequestsBeyondMaxClientsGetZeroDurationGrantsCountedAndReportedOnce) {
+  Harness h(grantor_config(2));
+  h.start(seconds(0));
+  h.general(request_all(kClientX, 60), seconds(1), kAddressSlave);
+  h.general(request_all(kClientY, 60), seconds(1), kAddressY);
+  const auto actions = h.general(request_all(kClientZ, 60), seconds(2), kAddressZ);
+  EXPECT_EQ(grants_in(actions), (std::vector<wire::GrantUnicastTransmissionTlv>{
+                                    {MessageType::kAnnounce, 1, 0, false},
+                                    {MessageType::kSync, 0, 0, false},
+                                    {MessageType::kDelayResp, 0, 0, false}}));
+  const auto reply = sends_of(actions, MessageType::kSignaling);
+  ASSERT_EQ(reply.size(), 1U);
+  EXPECT_EQ(reply[0].unicast_to, kAddressZ);
+  EXPECT_EQ(h.counters().unicast_requests_refused, 3U);
+  EXPECT_EQ(notices_in(actions), std::vector{UnicastNoticeKind::kClientRefused});
+  const auto again = h.general(request_all(kClientZ, 60), seconds(3), kAddressZ);
+  EXPECT_EQ(h.counters().unicast_requests_refused, 6U);
+  EXPECT_TRUE(notices_in(again).empty());
+  EXPECT_EQ(h.counters().unicast_grants_given, 6U);
+  EXPECT_EQ(h.clock().unicast_clients().size(), 2U);
+  EXPECT_EQ(client_at(h.clock(), kAddressZ), nullptr);
+  for (const PeerAddress& served : {kAddressSlave, kAddressY}) {
+    const UnicastClient* client = client_at(h.clock(), served);
+    ASSERT_NE(client, nullptr);
+    EXPECT_TRUE(client->any_grant());
+  }
+}
+
 }  // namespace
 }  // namespace ptp::clock_test
