@@ -64,6 +64,15 @@ void SimWindows::State::w32time_poll() {
       static_cast<std::uint64_t>(std::llround(static_cast<double>(increment) * (1.0 + ppm * 1e-6)));
   if (apply_adjustment(value, increment, false)) ++counters.w32time_adjustments;
   defer(w32.poll_interval, [this] { w32time_poll(); });
+  if (w32.update_interval <= sim::SimDuration()) return;
+  // WT:78 the fight, at every clock update: the slew chosen at this poll is set again until the
+  // next poll, over whatever the application set in between.
+  for (sim::SimDuration after = w32.update_interval; after < w32.poll_interval;
+       after = after + w32.update_interval) {
+    defer(after, [this, value, increment] {
+      if (apply_adjustment(value, increment, false)) ++counters.w32time_adjustments;
+    });
+  }
 }
 
 void SimWindows::install_clocks() {

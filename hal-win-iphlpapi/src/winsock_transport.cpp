@@ -199,6 +199,7 @@ std::optional<WinsockTransport::TxOutcome> WinsockTransport::service(PendingTx& 
     ++counters_.tx_timestamp_would_block;
     ++pending.attempts;
     if (pending.attempts >= config_.tx_timestamp_max_attempts) {
+      abandon(pending);
       return TxOutcome{pending.tag, std::nullopt, hal::TxTimestampLoss::kTimedOut};
     }
     // The delay stops doubling after 2^20 times the first: a long give-up (many attempts) must
@@ -216,8 +217,45 @@ std::optional<WinsockTransport::TxOutcome> WinsockTransport::service(PendingTx& 
   return TxOutcome{pending.tag, std::nullopt, hal::TxTimestampLoss::kTimedOut};
 }
 
+void WinsockTransport::abandon(const PendingTx& pending) {
+  // At most a queue's worth per socket: beyond that the oldest was most likely never reported.
+  const auto same_socket = [&](const AbandonedTx& a) {
+    return a.socket_index == pending.socket_index;
+  };
+  if (std::count_if(abandoned_.begin(), abandoned_.end(), same_socket) >=
+      config_.tx_timestamps_buffered) {
+    abandoned_.erase(std::find_if(abandoned_.begin(), abandoned_.end(), same_socket));
+  }
+  abandoned_.push_back(AbandonedTx{pending.socket_index, pending.tag.value});
+  // As ptp4l's "timed out while polling for tx timestamp": the first time, then at 2, 4, 8, ...
+  const std::uint64_t lost = ++counters_.tx_timestamps_timed_out;
+  if ((lost & (lost - 1)) == 0) {
+    log(LogLevel::kWarning,
+        "timed out waiting for a TX timestamp (SIO_GET_TX_TIMESTAMP still WSAEWOULDBLOCK after " +
+            std::to_string(config_.tx_timestamp_max_attempts) + " tries): " + std::to_string(lost) +
+            " so far; that measurement is skipped");
+  }
+}
+
+void WinsockTransport::retrieve_abandoned() {
+  // WT:70 success removes the entry: a late timestamp is taken out of the queue and dropped, so
+  // that late ones cannot fill TxTimestampsBuffered and starve every later send (WT:68).
+  std::erase_if(abandoned_, [this](const AbandonedTx& abandoned) {
+    std::uint32_t id = abandoned.id;
+    std::uint64_t value = 0;
+    DWORD returned = 0;
+    if (api_.wsa_ioctl(sockets_[abandoned.socket_index], kSioGetTxTimestamp, &id, sizeof(id),
+                       &value, sizeof(value), &returned) != SOCKET_ERROR) {
+      ++counters_.tx_timestamps_late;
+      return true;
+    }
+    return api_.wsa_get_last_error() != WSAEWOULDBLOCK;
+  });
+}
+
 void WinsockTransport::poll_tx_timestamps() {
   if (pending_.empty()) return;
+  retrieve_abandoned();
   const hal::CounterTicks now{api_.query_performance_counter()};
   // Outcomes are collected first and delivered after: a listener may send from its callback.
   std::vector<TxOutcome> outcomes;

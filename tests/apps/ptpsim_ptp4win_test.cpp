@@ -6,9 +6,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <tuple>
@@ -17,6 +19,7 @@
 #include "ptp/ptpsim/scenario_parser.h"
 #include "ptp4win_node.h"
 #include "run.h"
+#include "world.h"
 
 namespace ptp::ptpsim {
 namespace {
@@ -158,6 +161,97 @@ TEST(PtpsimPtp4winNode, ACommandLineErrorIsPtp4winsOwnNamingTheNode) {
   auto help = parse_scenario(scenario_text("windows-hardware", "-h"), "ptp4win.toml");
   ASSERT_TRUE(help.has_value());
   EXPECT_FALSE(run_scenario(*help, RunOptions{}).has_value());
+}
+
+TEST(PtpsimPtp4winNode, StartAtBootsPtp4winThenAndNotBefore) {
+  std::string text = scenario_text("windows-hardware", "-i Ethernet -m --message_tag [win]");
+  // start_at and a crash before it on the ptp4win node (the second [[node]]).
+  const std::string command = "command_line = \"-i Ethernet -m --message_tag [win]\"\n";
+  text.insert(text.find(command), "start_at = \"30 s\"\n");
+  text += "[[event]]\nat = \"10 s\"\nkind = \"node_crash\"\nnode = \"win\"\nduration = \"5 s\"\n";
+  const RunResult result = run(text, 3, "ptp4win_start_at.csv");
+  ASSERT_EQ(result.report.nodes.size(), 2U);
+  const NodeSummary& win = result.report.nodes[1];
+  EXPECT_EQ(win.final_state, "SLAVE");
+  // ptp4win's first line is its boot at 30 s (a loop wake-up later): "ptp4win[30.00x]: [win]
+  // interface Ethernet: hardware timestamps".
+  const auto lines = lines_of(result.log, "[win] ");
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(lines.front().rfind("ptp4win[30.00", 0), 0U) << lines.front();
+  EXPECT_NE(lines.front().find("]: [win] interface Ethernet: hardware"), std::string::npos)
+      << lines.front();
+  // OFF in the time series until then, running after.
+  EXPECT_NE(result.csv.find("29.000,win,OFF"), std::string::npos);
+  EXPECT_EQ(result.csv.find("31.000,win,OFF"), std::string::npos);
+  ASSERT_TRUE(win.lock_time_s.has_value());
+  EXPECT_GT(*win.lock_time_s, 30.0);
+  EXPECT_LT(*win.lock_time_s, 90.0);
+}
+
+// Unicast the way a ptp4win user sets it up: a -f file with a [unicast_master_table] naming the
+// grandmaster's address (10.0.0.1: the first node), which grants with unicast_listen. The run's
+// CSV has the node's metric families (ptpsim --metrics), ptp4win's /metrics snapshot.
+TEST(PtpsimPtp4winNode, UnicastFromPtp4winsOwnConfigFileAndItsMetricsInTheCsv) {
+  const std::filesystem::path config =
+      std::filesystem::path(::testing::TempDir()) / "ptp4win_unicast.cfg";
+  {
+    std::ofstream file(config);
+    file << "[global]\nslaveOnly 1\n[unicast_master_table]\ntable_id 1\nlogQueryInterval 0\n"
+            "UDPv4 10.0.0.1\n[Ethernet]\nunicast_master_table 1\n";
+  }
+  std::string text = scenario_text("windows-hardware", "-i Ethernet -m -f " + config.string());
+  text.replace(text.find("options = { priority1 = 10 }"), 28,
+               "options = { priority1 = 10, unicast_listen = 1 }");
+  auto scenario = parse_scenario(text, "ptp4win_unicast.toml");
+  ASSERT_TRUE(scenario.has_value()) << scenario.error().message();
+  RunOptions options;
+  options.seed = 3;
+  options.csv_metrics = true;
+  options.csv_path =
+      (std::filesystem::path(::testing::TempDir()) / "ptp4win_unicast_metrics.csv").string();
+  std::uint64_t grants_given = 0;
+  std::size_t table_masters = 0;
+  SimulatedWorld* world = nullptr;
+  options.attach = [&world](SimulatedWorld& built) -> std::shared_ptr<void> {
+    world = &built;
+    return nullptr;
+  };
+  options.progress = [&](double) {
+    grants_given = world->nodes()[0].node->clock().counters().unicast_grants_given;
+    table_masters = world->nodes()[1].node->clock().unicast_masters().size();
+  };
+  auto report = run_scenario(*scenario, options);
+  ASSERT_TRUE(report.has_value()) << report.error();
+  EXPECT_EQ(report->nodes[1].final_state, "SLAVE");
+  EXPECT_EQ(table_masters, 1U);
+  // The grandmaster granted ptp4win's requests (Announce, Sync, Delay_Resp) and their renewals.
+  EXPECT_GE(grants_given, 3U);
+  ASSERT_TRUE(report->nodes[1].rms_ns.has_value());
+  EXPECT_LT(*report->nodes[1].rms_ns, 500.0);
+
+  std::ifstream csv(options.csv_path);
+  std::string header;
+  std::getline(csv, header);
+  const auto columns = std::count(header.begin(), header.end(), ',') + 1;
+  const auto slave_column = [&] {
+    std::istringstream cells(header);
+    int index = 0;
+    for (std::string cell; std::getline(cells, cell, ','); ++index) {
+      if (cell == "ptp_port_state.SLAVE") return index;
+    }
+    return -1;
+  }();
+  ASSERT_GE(slave_column, 0) << header;
+  std::string last_win_row;
+  for (std::string row; std::getline(csv, row);) {
+    if (row.find(",win,") != std::string::npos) last_win_row = row;
+  }
+  ASSERT_FALSE(last_win_row.empty());
+  EXPECT_EQ(std::count(last_win_row.begin(), last_win_row.end(), ',') + 1, columns);
+  std::istringstream cells(last_win_row);
+  std::string cell;
+  for (int index = 0; index <= slave_column; ++index) std::getline(cells, cell, ',');
+  EXPECT_EQ(cell, "1") << last_win_row;
 }
 
 TEST(PtpsimPtp4winNode, CommandLinesSplitAtBlanksWithQuotesGrouping) {

@@ -60,11 +60,27 @@ const ErrorCase kCases[] = {
      ScenarioErrorKind::kBadValue,
      "bad.toml:20: node[2].options: a ptp4win node takes its settings from command_line (and a "
      "-f file)"},
-    {"Ptp4winStartingLate",
-     kNetwork + "[[node]]\nname = \"win\"\nprogram = \"ptp4win\"\ncommand_line = \"-m\"\n"
-                "start_at = \"1 s\"\n",
+    {"WindowsOnALibraryNode",
+     kNetwork + "[[node]]\nname = \"lib\"\nwindows = { w32time = { running = true } }\n",
      ScenarioErrorKind::kBadValue,
-     "bad.toml:20: node[2].start_at: a ptp4win node starts with the run"},
+     "bad.toml:18: node[2].windows: only a node with program = \"ptp4win\" runs on a simulated "
+     "Windows"},
+    {"HardwareTransmitWithoutHardware",
+     kNetwork + "[[node]]\nname = \"win\"\nprogram = \"ptp4win\"\ncommand_line = \"-m\"\n"
+                "timestamping = \"software\"\nwindows = { hardware_transmit = false }\n",
+     ScenarioErrorKind::kBadValue,
+     "bad.toml:21: node[2].windows.hardware_transmit: only a windows-hardware NIC has hardware "
+     "timestamps to restrict"},
+    {"UnknownW32TimeKey",
+     kNetwork + "[[node]]\nname = \"win\"\nprogram = \"ptp4win\"\ncommand_line = \"-m\"\n"
+                "windows = { w32time = { runing = true } }\n",
+     ScenarioErrorKind::kUnknownKey, "bad.toml:20: node[2].windows.w32time.runing: unknown key"},
+    {"AdapterRestartOnALibraryNode",
+     kNetwork + "[[event]]\nat = 1\nkind = \"capability_change\"\nnode = \"oc\"\n"
+                "timestamping = \"software\"\nadapter_restart = \"2 s\"\n",
+     ScenarioErrorKind::kBadValue,
+     "bad.toml:21: event[0].adapter_restart: node 'oc' is no ptp4win node: only a simulated "
+     "Windows restarts its adapter"},
     {"Ptp4winOnAPhc",
      kNetwork + "[[node]]\nname = \"win\"\nprogram = \"ptp4win\"\ncommand_line = \"-m\"\n"
                 "timestamping = \"hardware\"\n",

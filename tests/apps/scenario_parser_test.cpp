@@ -271,7 +271,7 @@ priority2 = 200
             EventAction(LossBurstEvent{"n-sw", LinkDirectionSelector::kBoth,
                                        SimDuration::seconds(3), 0.5}));
   EXPECT_EQ(scenario->events[6].action,
-            EventAction(CapabilityChangeEvent{"n", TimestampSourceSpec::kNone}));
+            EventAction(CapabilityChangeEvent{"n", TimestampSourceSpec::kNone, std::nullopt}));
   EXPECT_EQ(scenario->events[7].at, SimDuration::seconds(100));  // at the very end: allowed
   EXPECT_EQ(scenario->events[7].action,
             EventAction(PriorityChangeEvent{"n", std::nullopt, std::uint8_t{200}}));

@@ -102,5 +102,28 @@ TEST(SimWindowsClock, RunningW32TimeIsWarnedAboutAndOverridesTheAdjustment) {
   EXPECT_LT(std::fabs(node.host->system_clock().true_offset_ns()), 1'500'000);
 }
 
+TEST(SimWindowsClock, W32TimeWithAnUpdateIntervalSetsItsAdjustmentAgainBetweenPolls) {
+  World world(46);
+  NodeOptions options;
+  options.windows.w32time.running = true;
+  options.windows.w32time.update_interval = sim::SimDuration::seconds(1);
+  Node& node = world.add(options);
+  ASSERT_TRUE(node.host->system_clock().step(Nanoseconds(2'000'000)));
+  win::WinSystemClock& clock = node.win_host->system_clock();
+  world.run_for(options.windows.w32time.first_poll + sim::SimDuration::milliseconds(500));
+  EXPECT_EQ(node.windows->counters().w32time_adjustments, 1U);
+  const std::uint64_t w32time_value = node.windows->legacy_time_adjustment();
+  EXPECT_LT(w32time_value, 156'250U - 4U);
+  // The application's adjustment holds until w32time's next clock update, half a second later.
+  ASSERT_TRUE(clock.adjust_frequency(hal::PartsPerBillion{0}));
+  EXPECT_EQ(node.windows->legacy_time_adjustment(), 156'250U);
+  world.run_for(sim::SimDuration::milliseconds(600));
+  EXPECT_EQ(node.windows->counters().w32time_adjustments, 2U);
+  EXPECT_EQ(node.windows->legacy_time_adjustment(), w32time_value);
+  // To 81.1 s: the updates at 18 ... 79 s, the next poll at 80 s and its first update at 81 s.
+  world.run_for(options.windows.w32time.poll_interval);
+  EXPECT_EQ(node.windows->counters().w32time_adjustments, 66U);
+}
+
 }  // namespace
 }  // namespace ptp::simwin::test

@@ -233,6 +233,37 @@ TEST_F(WinsockTransportTest, TxTimestampThatNeverComesIsReportedLostAfterTheLast
   EXPECT_EQ(transport_->counters().tx_timestamps_lost, 1U);
 }
 
+TEST_F(WinsockTransportTest, ATxTimestampReportedAfterItWasGivenUpIsRetrievedLaterAndDropped) {
+  config_.tx_timestamp_max_attempts = 2;
+  open();
+  const auto late = send_event();
+  ASSERT_TRUE(late);
+  EXPECT_CALL(listener_, on_tx_timestamp_lost(*late, hal::TxTimestampLoss::kTimedOut));
+  while (const auto next = transport_->next_tx_poll()) {
+    winsock_.counter = next->count;
+    transport_->poll_tx_timestamps();
+  }
+  ASSERT_FALSE(log_.empty());
+  EXPECT_NE(log_.back().find("timed out waiting for a TX timestamp"), std::string::npos)
+      << log_.back();
+  EXPECT_NE(log_.back().find("1 so far"), std::string::npos) << log_.back();
+  // The OS reports it now: it would sit in the socket's queue (TxTimestampsBuffered) for ever.
+  winsock_.tx_timestamps[late->value] = test::FakeTxTimestamp{0, 555, 0};
+  winsock_.tx_timestamps[late->value + 1] = test::FakeTxTimestamp{0, 666, 0};
+  const auto next = send_event();
+  ASSERT_TRUE(next);
+  // The next poll takes the late one out of the queue and drops it; the new one is delivered.
+  EXPECT_CALL(listener_,
+              on_tx_timestamp(*next, hal::PacketTimestamp{hal::TimestampSource::kSoftware,
+                                                          hal::CounterTicks{666}}));
+  winsock_.counter = transport_->next_tx_poll()->count;
+  transport_->poll_tx_timestamps();
+  EXPECT_TRUE(winsock_.tx_timestamps.empty());
+  EXPECT_EQ(transport_->counters().tx_timestamps_late, 1U);
+  EXPECT_EQ(transport_->counters().tx_timestamps_timed_out, 1U);
+  EXPECT_EQ(transport_->counters().tx_timestamps, 1U);
+}
+
 TEST_F(WinsockTransportTest, WsaeopnotsuppFallsBackToApplicationTimestampsAndSaysSoOnce) {
   winsock_.timestamping_error = WSAEOPNOTSUPP;
   open();

@@ -1,6 +1,8 @@
 // ptp4win's Session: the Windows HAL, the clock assembly and the log, on a LoopShell.
 #include "ptp/ptp4win/session.h"
 
+#include <optional>
+#include <string>
 #include <utility>
 
 #include "ptp/hal/port_driver.h"
@@ -89,12 +91,49 @@ class Session::ObserverPair final : public hal::PortDriverObserver {
   hal::PortDriverObserver* also_;
 };
 
+// Tells the user what a change of the adapter's timestamp configuration (its advanced properties
+// applied, a driver restart) made ptp4win select: nothing else in the log shows it, and the port's
+// fresh start after it would otherwise look unexplained.
+class Session::TimestampingLog final : public hal::CapabilityChangeListener {
+ public:
+  TimestampingLog(win::WinHost& host, const Logger& logger)
+      : host_(host), logger_(logger), source_(host.transport().timestamp_source()) {
+    if (auto id = host_.timestamping().subscribe(*this)) subscription_ = *id;
+  }
+  TimestampingLog(const TimestampingLog&) = delete;
+  TimestampingLog& operator=(const TimestampingLog&) = delete;
+  TimestampingLog(TimestampingLog&&) = delete;
+  TimestampingLog& operator=(TimestampingLog&&) = delete;
+  ~TimestampingLog() override {
+    if (subscription_) host_.timestamping().unsubscribe(*subscription_);
+  }
+
+  void on_capabilities_changed() override {
+    const hal::TimestampSource now = host_.transport().timestamp_source();
+    std::string line = "interface " + host_.adapter().friendly_name +
+                       ": timestamp configuration changed: " + std::string(source_name(now)) +
+                       " timestamps";
+    if (now != source_) {
+      line += " (were " + std::string(source_name(source_)) + "); the clock starts over";
+    }
+    logger_.log(now == source_ ? LogLevel::kInfo : LogLevel::kWarning, line);
+    source_ = now;
+  }
+
+ private:
+  win::WinHost& host_;
+  const Logger& logger_;
+  hal::TimestampSource source_;
+  std::optional<hal::SubscriptionId> subscription_;
+};
+
 Session::Session(LoopShell& loop, const Logger& logger, hal::PortDriverObserver* also_observe)
     : loop_(loop), logger_(logger), also_observe_(also_observe) {}
 
 Session::~Session() {
   shutdown();
   // The clock goes before the HAL it runs on, and both before the timers' shell.
+  timestamping_log_.reset();
   assembly_.reset();
   observers_.reset();
   observer_.reset();
@@ -166,6 +205,7 @@ int Session::start(const win::WinApi& api, const app::LinuxPtpConfig& config,
       observers_.get());
   if (!assembly) return fail(hal::to_string(assembly.error()));
   assembly_ = std::move(assembly).value();
+  timestamping_log_ = std::make_unique<TimestampingLog>(*host_, logger_);
   logger_.log(LogLevel::kInfo,
               "clock identity " + format_clock_identity(identity) +
                   (free_running ? ", free running (the clock is never adjusted)" : ""));

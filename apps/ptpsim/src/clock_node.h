@@ -41,9 +41,12 @@ class ClockNode {
   // The disciplined clock's error against the reference PTP time (sim_ptp_node.h), nanoseconds.
   [[nodiscard]] virtual double true_offset_ns() = 0;
   [[nodiscard]] virtual const std::optional<OffsetMeasured>& last_measurement() const = 0;
-  // The adapter's timestamping changes to `capabilities` at `at`, as the OS reports it.
+  // The adapter's timestamping changes to `capabilities` at `at`, as the OS reports it; with
+  // `adapter_restart`, as Windows applies an adapter's advanced properties: the adapter is down
+  // that long from `at` and comes back with them (simulated Windows nodes only).
   virtual Result<void, std::string> change_capabilities_at(
-      sim::SimTime at, const hal::InterfaceTimestampCapabilities& capabilities) = 0;
+      sim::SimTime at, const hal::InterfaceTimestampCapabilities& capabilities,
+      std::optional<sim::SimDuration> adapter_restart) = 0;
 };
 
 // The library's assembly, as the scenario tests and the benchmarks run it.
@@ -71,7 +74,10 @@ class LibraryClockNode final : public ClockNode {
     return node_->last_measurement();
   }
   Result<void, std::string> change_capabilities_at(
-      sim::SimTime at, const hal::InterfaceTimestampCapabilities& capabilities) override {
+      sim::SimTime at, const hal::InterfaceTimestampCapabilities& capabilities,
+      std::optional<sim::SimDuration> adapter_restart) override {
+    if (adapter_restart)
+      return unexpected(std::string("only a simulated Windows restarts its adapter"));
     if (!node_->host().timestamping().change_capabilities_at(at, capabilities)) {
       return unexpected(std::string("cannot schedule the capability change"));
     }

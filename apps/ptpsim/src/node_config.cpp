@@ -46,7 +46,15 @@ sim::LatencyModel to_sim(const LatencyModelSpec& spec) {
 }
 
 hal::InterfaceTimestampCapabilities capabilities_for(const NodeModel& model) {
-  return sim::nic_capabilities(nic_kind(model.timestamping), model.nic_clock.frequency_hz);
+  hal::InterfaceTimestampCapabilities caps =
+      sim::nic_capabilities(nic_kind(model.timestamping), model.nic_clock.frequency_hz);
+  if (!model.windows.hardware_transmit) {
+    // A mixed NIC: hardware timestamps on receive only (PT:37-47 lists the directions apart).
+    caps.supported.hardware.all_transmit = false;
+    caps.supported.hardware.tagged_transmit = false;
+    caps.active = caps.supported;
+  }
+  return caps;
 }
 
 // Made-up but stable identities from the node's index (addresses: node_address()).
@@ -105,6 +113,36 @@ Result<sim::SimPtpNodeConfig, std::string> make_node_config(const NodeModel& mod
   config.servo = app::to_servo_config(
       model.options.clock, hardware || model.timestamping == TimestampingKind::kWindowsHardware);
   config.driver.utc_offset = Nanoseconds(kUtcOffsetSeconds * kNanosecondsPerSecond);
+  return config;
+}
+
+TimestampingKind effective_timestamping(const NodeModel& model) {
+  if (model.program != NodeProgram::kPtp4win) return model.timestamping;
+  if (!model.windows.timestamping_api || !model.windows.socket_timestamping) {
+    return TimestampingKind::kNone;
+  }
+  if (model.timestamping == TimestampingKind::kWindowsHardware &&
+      !model.windows.hardware_transmit) {
+    return TimestampingKind::kSoftware;
+  }
+  return model.timestamping;
+}
+
+simwin::SimWindowsConfig windows_config(const NodeModel& model, std::size_t index) {
+  const WindowsModel& w = model.windows;
+  simwin::SimWindowsConfig config;
+  config.adapter = windows_adapter(index);
+  config.timestamping_api = w.timestamping_api;
+  config.precise_adjustment_api = w.precise_adjustment_api;
+  config.socket_timestamping = w.socket_timestamping;
+  config.tx_timestamp_never_reported_probability = w.tx_timestamp_never_reported_probability;
+  config.cross_timestamp_failure_probability = w.cross_timestamp_failure_probability;
+  config.w32time.running = w.w32time.running;
+  config.w32time.poll_interval = w.w32time.poll_interval;
+  config.w32time.first_poll = w.w32time.first_poll;
+  config.w32time.source_noise = w.w32time.source_noise;
+  config.w32time.max_slew_ppm = w.w32time.max_slew_ppm;
+  config.w32time.update_interval = w.w32time.update_interval;
   return config;
 }
 

@@ -21,4 +21,12 @@ Result<sim::SimPtpNodeConfig, std::string> make_node_config(const NodeModel& mod
 // a GUID of its own from `index`.
 simwin::SimAdapterConfig windows_adapter(std::size_t index);
 
+// The timestamps the node's clock runs on: its `timestamping`, except on a simulated Windows whose
+// timestamping API or socket timestamping is missing (application timestamps: kNone) or whose NIC
+// time-stamps in hardware on receive only (software both ways, docs/simulated-windows.md).
+TimestampingKind effective_timestamping(const NodeModel& model);
+
+// The simulated Windows of a ptp4win node: windows_adapter(index) and the node's `windows` keys.
+simwin::SimWindowsConfig windows_config(const NodeModel& model, std::size_t index);
+
 }  // namespace ptp::ptpsim

@@ -51,10 +51,8 @@ Result<std::unique_ptr<Ptp4winNode>, std::string> Ptp4winNode::create(
   auto host = sim::SimHost::create(scheduler, config.host, random.fork(1));
   if (!host) return unexpected(std::string("bad host configuration"));
   node->host_ = std::move(host).value();
-  simwin::SimWindowsConfig windows_config;
-  windows_config.adapter = config.adapter;
   auto windows =
-      simwin::SimWindows::create(scheduler, *node->host_, windows_config, random.fork(2));
+      simwin::SimWindows::create(scheduler, *node->host_, config.windows, random.fork(2));
   if (!windows) {
     return unexpected(std::string(windows.error() == simwin::SimWindowsError::kCounterNot10MHz
                                       ? "a Windows host's counter (QPC) runs at 10 MHz"
@@ -94,8 +92,12 @@ Result<void, std::string> Ptp4winNode::start() {
 }
 
 Result<void, std::string> Ptp4winNode::change_capabilities_at(
-    sim::SimTime at, const hal::InterfaceTimestampCapabilities& capabilities) {
-  if (!windows_->change_capabilities_at(at, capabilities)) {
+    sim::SimTime at, const hal::InterfaceTimestampCapabilities& capabilities,
+    std::optional<sim::SimDuration> adapter_restart) {
+  const bool scheduled =
+      adapter_restart ? windows_->restart_adapter_at(at, *adapter_restart, capabilities).has_value()
+                      : windows_->change_capabilities_at(at, capabilities).has_value();
+  if (!scheduled) {
     return unexpected(std::string("cannot schedule the capability change"));
   }
   return {};

@@ -27,7 +27,9 @@ std::vector<std::string> split_command_line(std::string_view text);
 struct Ptp4winNodeConfig {
   sim::SimHostConfig host;
   std::string command_line;
-  simwin::SimAdapterConfig adapter;  // friendly name "Ethernet"; MAC and GUID per node
+  // The simulated Windows: its adapter (friendly name "Ethernet"; MAC and GUID per node), the
+  // functions it has, w32time and the faults it injects.
+  simwin::SimWindowsConfig windows;
   // The node's log lines go here (ptpsim --log); null: nowhere.
   std::ostream* log = nullptr;
 };
@@ -59,7 +61,8 @@ class Ptp4winNode final : public ClockNode, private hal::PortDriverObserver {
     return last_measurement_;
   }
   Result<void, std::string> change_capabilities_at(
-      sim::SimTime at, const hal::InterfaceTimestampCapabilities& capabilities) override;
+      sim::SimTime at, const hal::InterfaceTimestampCapabilities& capabilities,
+      std::optional<sim::SimDuration> adapter_restart) override;
 
   simwin::SimWindows& windows() { return *windows_; }
   [[nodiscard]] const ptp4win::CommandLine& command_line() const { return command_line_; }

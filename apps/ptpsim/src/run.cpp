@@ -169,7 +169,8 @@ Result<RunReport, std::string> run_scenario(const Scenario& input, const RunOpti
         reference >= 0 ? earlier[static_cast<std::size_t>(reference)] : kNaN;
     for (std::size_t index = 0; index < nodes.size(); ++index) {
       WorldNode& node = nodes[index];
-      const PortState state = node.node->clock().state();
+      // A node not yet switched on may have no clock yet (ptp4win builds it at its start).
+      const PortState state = node.started ? node.node->clock().state() : PortState::kInitializing;
       const bool is_reference = static_cast<int>(index) == reference;
       double true_offset = kNaN;
       double raw_offset = kNaN;
@@ -201,9 +202,11 @@ Result<RunReport, std::string> run_scenario(const Scenario& input, const RunOpti
             << ',' << (fresh ? format_fixed(measurement->frequency_ppb, 3) : std::string()) << ','
             << (fresh ? std::to_string(measurement->mean_path_delay.count()) : std::string());
         if (options.csv_metrics) {
-          for (const std::string& cell :
-               app::metric_csv_cells(app::collect_metrics(app::take_metrics_snapshot(
-                   node.node->clock(), node.node->driver(), node.node->last_measurement())))) {
+          const app::MetricsSnapshot snapshot =
+              node.started ? app::take_metrics_snapshot(node.node->clock(), node.node->driver(),
+                                                        node.node->last_measurement())
+                           : app::MetricsSnapshot{};
+          for (const std::string& cell : app::metric_csv_cells(app::collect_metrics(snapshot))) {
             csv << ',' << cell;
           }
         }
@@ -217,11 +220,17 @@ Result<RunReport, std::string> run_scenario(const Scenario& input, const RunOpti
   for (std::size_t index = 0; index < nodes.size(); ++index) {
     WorldNode& node = nodes[index];
     NodeSummary& summary = report.nodes[index];
-    const OrdinaryClock& clock = node.node->clock();
     summary.name = node.name;
     summary.timestamping = node.timestamping;
-    summary.final_state = std::string(state_name(node, clock.state()));
     summary.lock_bound_ns = lock_bound_ns(node.timestamping);
+    summary.transitions = logs[index]->transitions();
+    node.node->set_observer(nullptr);
+    if (!node.started) {  // switched on at or after the end: no clock, nothing to report
+      summary.final_state = std::string(state_name(node, PortState::kInitializing));
+      continue;
+    }
+    const OrdinaryClock& clock = node.node->clock();
+    summary.final_state = std::string(state_name(node, clock.state()));
     const sim::LockStatistics lock =
         sim::lock_statistics(truth[index], sim::LockRule{.offset_bound_ns = summary.lock_bound_ns});
     summary.lock_time_s = lock.lock_time_s;
@@ -239,8 +248,6 @@ Result<RunReport, std::string> run_scenario(const Scenario& input, const RunOpti
     summary.state_changes = clock.counters().state_changes;
     summary.leap61 = clock.time_properties_data_set().leap61;
     summary.leap59 = clock.time_properties_data_set().leap59;
-    summary.transitions = logs[index]->transitions();
-    node.node->set_observer(nullptr);
   }
   report.simulated_s = world.seconds();
   report.wall_s =

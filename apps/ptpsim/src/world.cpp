@@ -106,7 +106,8 @@ Result<void, std::string> SimulatedWorld::build(const Scenario& scenario) {
     ends.emplace_back(model.name, (*node)->node_id());
     WorldNode added;
     added.name = model.name;
-    added.timestamping = model.timestamping;
+    // What the clock runs on, which the summary's lock bound follows.
+    added.timestamping = effective_timestamping(model);
     added.program = model.program;
     added.node = std::move(node.value());
     added.start_at = model.start_at;
@@ -161,7 +162,7 @@ Result<std::unique_ptr<ClockNode>, std::string> SimulatedWorld::make_node(const 
     Ptp4winNodeConfig ptp4win;
     ptp4win.host = config->host;
     ptp4win.command_line = model.command_line;
-    ptp4win.adapter = windows_adapter(index);
+    ptp4win.windows = windows_config(model, index);
     ptp4win.log = log_;
     auto node = Ptp4winNode::create(scheduler_, network_, ptp4win, random_.fork(index));
     if (!node) return unexpected(node.error());
@@ -321,7 +322,7 @@ Result<void, std::string> SimulatedWorld::schedule(const EventModel& event, std:
       capabilities.active.supports_cross_timestamp = false;
     }
     if (change->timestamping == TimestampSourceSpec::kNone) capabilities.active.software = {};
-    return target.change_capabilities_at(when, capabilities);
+    return target.change_capabilities_at(when, capabilities, change->adapter_restart);
   }
   if (const auto* priority = std::get_if<PriorityChangeEvent>(&event.action)) {
     auto node = need_node(priority->node);
@@ -351,7 +352,9 @@ void SimulatedWorld::crash(std::size_t index) {
   node.crashed = true;
   (void)network_.detach_host(node.node->node_id(), scheduler_.now());
   node.node->host().set_online(false);
-  node.node->driver().stop();  // the protocol stops with the host; its clocks run on
+  // The protocol stops with the host; its clocks run on. A node not yet switched on has no
+  // protocol running (a ptp4win node has not even built its clock).
+  if (node.started) node.node->driver().stop();
 }
 
 void SimulatedWorld::restart(std::size_t index) {
@@ -369,7 +372,7 @@ void SimulatedWorld::restart(std::size_t index) {
 // pmc's SET.
 void SimulatedWorld::set_priorities(std::size_t index, const PriorityChangeEvent& change) {
   WorldNode& node = nodes_[index];
-  if (node.crashed) return;
+  if (node.crashed || !node.started) return;
   const auto send = [&node](wire::ManagementId id, std::uint8_t value) {
     const std::array<std::byte, 2> data{std::byte{value}, std::byte{0}};
     std::array<std::byte, 64> tlv_buffer{};

@@ -150,7 +150,9 @@ void read_event(TableReader& event, const Names& names, Scenario& scenario) {
         return event.fail(ScenarioErrorKind::kMissingKey, "timestamping", "missing (required)");
       }
       const auto source = event.word("timestamping", kSourceWords);
-      if (!source) return;
+      std::optional<SimDuration> adapter_restart;
+      event.optional_duration("adapter_restart", adapter_restart, DurationRule::kNonNegative);
+      if (!source || event.context().failed()) return;
       for (const NodeModel* node : nodes) {
         if (*source == 0 && node->timestamping != TimestampingKind::kHardware &&
             node->timestamping != TimestampingKind::kWindowsHardware) {
@@ -158,8 +160,14 @@ void read_event(TableReader& event, const Names& names, Scenario& scenario) {
               ScenarioErrorKind::kBadValue, "timestamping",
               join({"node '", node->name, "' has no NIC clock for hardware timestamps"}));
         }
-        actions.emplace_back(
-            CapabilityChangeEvent{node->name, static_cast<TimestampSourceSpec>(*source)});
+        if (adapter_restart && node->program != NodeProgram::kPtp4win) {
+          return event.fail(ScenarioErrorKind::kBadValue, "adapter_restart",
+                            join({"node '", node->name,
+                                  "' is no ptp4win node: only a simulated Windows restarts its "
+                                  "adapter"}));
+        }
+        actions.emplace_back(CapabilityChangeEvent{
+            node->name, static_cast<TimestampSourceSpec>(*source), adapter_restart});
       }
       break;
     }

@@ -72,12 +72,10 @@ void check_program(TableReader& node, NodeModel& model) {
     node.fail(ScenarioErrorKind::kMissingKey, "command_line",
               "a ptp4win node needs its command line (\"-i Ethernet -m\")");
   }
-  for (const std::string_view key : {"options", "transport", "start_at", "unicast_master_table"}) {
+  for (const std::string_view key : {"options", "transport", "unicast_master_table"}) {
     if (node.has(key)) {
       node.fail(ScenarioErrorKind::kBadValue, key,
-                key == "start_at"
-                    ? "a ptp4win node starts with the run"
-                    : "a ptp4win node takes its settings from command_line (and a -f file)");
+                "a ptp4win node takes its settings from command_line (and a -f file)");
     }
   }
   if (model.timestamping == TimestampingKind::kHardware) {
@@ -85,6 +83,41 @@ void check_program(TableReader& node, NodeModel& model) {
               "a ptp4win node runs on a Windows NIC: \"windows-hardware\", \"software\" or "
               "\"none\"");
   }
+}
+
+// [node.windows]: the simulated Windows of a ptp4win node.
+void read_windows(TableReader& node, NodeModel& model) {
+  if (node.has("windows") && model.program != NodeProgram::kPtp4win) {
+    node.fail(ScenarioErrorKind::kBadValue, "windows",
+              "only a node with program = \"ptp4win\" runs on a simulated Windows");
+  }
+  auto windows = node.table("windows");
+  if (!windows) return;
+  WindowsModel& w = model.windows;
+  windows->boolean("timestamping_api", w.timestamping_api);
+  windows->boolean("precise_adjustment_api", w.precise_adjustment_api);
+  windows->boolean("socket_timestamping", w.socket_timestamping);
+  if (windows->has("hardware_transmit") &&
+      model.timestamping != TimestampingKind::kWindowsHardware) {
+    windows->fail(ScenarioErrorKind::kBadValue, "hardware_transmit",
+                  "only a windows-hardware NIC has hardware timestamps to restrict");
+  }
+  windows->boolean("hardware_transmit", w.hardware_transmit);
+  windows->probability("tx_timestamp_never_reported_probability",
+                       w.tx_timestamp_never_reported_probability);
+  windows->probability("cross_timestamp_failure_probability",
+                       w.cross_timestamp_failure_probability);
+  if (auto w32time = windows->table("w32time")) {
+    W32TimeModel& t = w.w32time;
+    w32time->boolean("running", t.running);
+    w32time->duration("poll_interval", t.poll_interval, DurationRule::kPositive);
+    w32time->duration("first_poll", t.first_poll, DurationRule::kNonNegative);
+    w32time->duration("source_noise", t.source_noise, DurationRule::kNonNegative);
+    w32time->real("max_slew_ppm", t.max_slew_ppm, 0.0, 100'000.0);
+    w32time->duration("update_interval", t.update_interval, DurationRule::kNonNegative);
+    w32time->finish();
+  }
+  windows->finish();
 }
 
 // One [[node]] entry, before its expansion into `count` nodes.
@@ -101,6 +134,7 @@ NodeModel read_node(TableReader& node, std::optional<UnicastMastersKey>& unicast
   model.nic_clock.frequency_hz =
       model.timestamping == TimestampingKind::kHardware ? 1'000'000'000 : 125'000'000;
   check_program(node, model);
+  read_windows(node, model);
   node.duration("start_at", model.start_at, DurationRule::kNonNegative);
   node.unsigned_integer("counter_frequency_hz", model.counter_frequency_hz, 1);
   node.integer("max_frequency_adjustment_ppb", model.max_frequency_adjustment_ppb, 1,

@@ -53,6 +53,10 @@ struct SimW32TimeConfig {
   sim::SimDuration source_noise = sim::SimDuration::microseconds(500);
   // It slews the measured offset away over one poll interval, at most this fast.
   double max_slew_ppm = 100;
+  // Zero: it sets its adjustment at its polls only. Otherwise it sets it again at every clock
+  // update of this period between polls (w32time's UpdateInterval; an assumption, see
+  // docs/simulated-windows.md), so that an application's adjustment lasts at most this long.
+  sim::SimDuration update_interval;
 };
 
 struct SimWindowsConfig {

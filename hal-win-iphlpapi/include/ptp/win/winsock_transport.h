@@ -63,6 +63,9 @@ struct WinsockTransportCounters {
   std::uint64_t tx_timestamps = 0;
   std::uint64_t tx_timestamps_lost = 0;
   std::uint64_t tx_timestamp_would_block = 0;  // SIO_GET_TX_TIMESTAMP answered WSAEWOULDBLOCK
+  std::uint64_t tx_timestamps_timed_out = 0;   // of tx_timestamps_lost: the query gave up
+  // Reported after their query gave up, and retrieved later only to free the OS's queue.
+  std::uint64_t tx_timestamps_late = 0;
 };
 
 class WinsockTransport final : public hal::Transport {
@@ -119,6 +122,12 @@ class WinsockTransport final : public hal::Transport {
     hal::CounterTicks next_try;
     int attempts = 0;
   };
+  // A TX timestamp given up on, which the OS may still report: it would then sit in the socket's
+  // queue (TxTimestampsBuffered deep) for ever, so it is asked for again at later polls.
+  struct AbandonedTx {
+    std::size_t socket_index = 0;
+    std::uint32_t id = 0;
+  };
   struct TxOutcome {
     hal::TxTag tag;
     std::optional<hal::PacketTimestamp> timestamp;
@@ -132,6 +141,8 @@ class WinsockTransport final : public hal::Transport {
   void enable_timestamping();
   bool receive_one(std::size_t index);
   std::optional<TxOutcome> service(PendingTx& pending, hal::CounterTicks now);
+  void abandon(const PendingTx& pending);
+  void retrieve_abandoned();
   [[nodiscard]] std::uint64_t generation() const;
   [[nodiscard]] std::int64_t ticks_from_us(std::int64_t us) const;
   void log(LogLevel level, const std::string& message) const;
@@ -147,6 +158,7 @@ class WinsockTransport final : public hal::Transport {
   WSAEVENT event_ = WSA_INVALID_EVENT;
   bool socket_timestamping_ = false;
   bool fallback_logged_ = false;
+  std::vector<AbandonedTx> abandoned_;
   std::int64_t counter_frequency_hz_ = 1;
   hal::PacketListener* listener_ = nullptr;
   std::uint32_t next_tag_ = 1;

@@ -45,6 +45,7 @@ class Session {
  private:
   class AfterFireTimers;
   class ObserverPair;
+  class TimestampingLog;
   bool wait_for_packets();
   void after_event();
   void schedule_tx_poll();
@@ -58,6 +59,7 @@ class Session {
   std::unique_ptr<PortLogObserver> observer_;
   std::unique_ptr<ObserverPair> observers_;
   std::unique_ptr<hal::OrdinaryClockAssembly> assembly_;
+  std::unique_ptr<TimestampingLog> timestamping_log_;
   bool running_ = false;
 };
 

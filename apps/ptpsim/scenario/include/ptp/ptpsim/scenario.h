@@ -126,6 +126,32 @@ struct TimePropertiesModel {
   friend bool operator==(const TimePropertiesModel&, const TimePropertiesModel&) = default;
 };
 
+// -> simwin::SimW32TimeConfig: the Windows Time service, when it runs beside ptp4win.
+struct W32TimeModel {
+  bool running = false;
+  SimDuration poll_interval = SimDuration::seconds(64);
+  SimDuration first_poll = SimDuration::seconds(16);
+  SimDuration source_noise = SimDuration::microseconds(500);  // its time source's error (std dev)
+  double max_slew_ppm = 100;
+  SimDuration update_interval;  // zero: it adjusts at its polls only
+  friend bool operator==(const W32TimeModel&, const W32TimeModel&) = default;
+};
+
+// -> simwin::SimWindowsConfig, for program = "ptp4win" nodes: what the simulated Windows offers
+// and the faults it injects (docs/simulated-windows.md).
+struct WindowsModel {
+  bool timestamping_api = true;        // IP Helper's timestamping functions (build 20348+)
+  bool precise_adjustment_api = true;  // Get/SetSystemTimeAdjustmentPrecise
+  bool socket_timestamping = true;     // SIO_TIMESTAMPING / SIO_GET_TX_TIMESTAMP answer
+  // windows-hardware only. False: the NIC time-stamps in hardware on receive only, and the OS
+  // time-stamps both directions in software (a mixed NIC).
+  bool hardware_transmit = true;
+  double tx_timestamp_never_reported_probability = 0;
+  double cross_timestamp_failure_probability = 0;
+  W32TimeModel w32time;
+  friend bool operator==(const WindowsModel&, const WindowsModel&) = default;
+};
+
 // -> sim::SimHostConfig, plus the ptp4l-style options of the ordinary clock it runs.
 struct NodeModel {
   std::string name;
@@ -148,6 +174,8 @@ struct NodeModel {
   // kPtp4win: ptp4win's arguments without the program name ("-i Ethernet -m -s"), split at
   // blanks (double quotes group); parsed by ptp4win's own parser when the world is built.
   std::string command_line;
+  // kPtp4win: the simulated Windows under it.
+  WindowsModel windows;
   friend bool operator==(const NodeModel&, const NodeModel&) = default;
 };
 
@@ -293,6 +321,9 @@ struct LossBurstEvent {
 struct CapabilityChangeEvent {
   std::string node;
   TimestampSourceSpec timestamping = TimestampSourceSpec::kSoftware;
+  // ptp4win nodes: the change applied as Windows applies an adapter's advanced properties, by
+  // restarting the adapter, which is down this long (SimWindows::restart_adapter_at).
+  std::optional<SimDuration> adapter_restart;
   friend bool operator==(const CapabilityChangeEvent&, const CapabilityChangeEvent&) = default;
 };
 // The node's defaultDS priorities change (as a management SET would do).
