@@ -32,7 +32,9 @@ using ptp::accuracy::ScenarioSpec;
 // "floor": kalman with its lucky-packet stage (KalmanConfig::delay_floor).
 constexpr std::string_view kServos[] = {"pi", "linreg", "kalman", "envelope", "floor", "oracle"};
 // The project's default servo: the library row ptp4win (whose default it is) is held against.
-constexpr const char* kDefaultServoName = "kalman";
+std::string_view default_servo_name() {
+  return ptp::servo::to_string(ptp::servo::kDefaultServoKind);
+}
 
 struct Options {
   std::vector<std::string> scenarios;
@@ -300,11 +302,11 @@ void print_targets(const std::vector<Row>& rows) {
 void print_ptp4win_targets(const std::vector<Row>& rows) {
   for (const char* scenario : {"hw-windows", "sw", "none"}) {
     const Row* ptp4win = find(rows, scenario, "ptp4win");
-    const Row* library = find(rows, scenario, kDefaultServoName);
+    const Row* library = find(rows, scenario, default_servo_name());
     if (ptp4win == nullptr || library == nullptr) continue;
     const auto to_library = ratio(*ptp4win, library, &Row::rms_ns);
-    std::printf("target %-10s rms ptp4win/%s %s <= 1.10: %s", scenario, kDefaultServoName,
-                format_ratio(to_library).c_str(),
+    std::printf("target %-10s rms ptp4win/%s %s <= 1.10: %s", scenario,
+                std::string(default_servo_name()).c_str(), format_ratio(to_library).c_str(),
                 to_library && *to_library <= 1.10 ? "met" : "MISSED");
     const Row* pi = find(rows, scenario, "pi");
     if (std::string_view(scenario) == "hw-windows" && pi != nullptr) {

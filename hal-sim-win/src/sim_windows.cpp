@@ -169,14 +169,16 @@ void SimWindows::cancel_wait(WSAEVENT event) {
   if (SimEvent* found = state_->find_event(event)) found->waiter = nullptr;
 }
 
-void SimWindows::State::signal(WSAEVENT event) {
+void SimWindows::State::signal(WSAEVENT event) { signal(event, config.loop_wakeup_delay); }
+
+void SimWindows::State::signal(WSAEVENT event, sim::SimDuration wake_up) {
   SimEvent* found = find_event(event);
   if (found == nullptr) return;
   found->signalled = true;
   if (!found->waiter) return;
   std::function<void()> waiter = std::move(found->waiter);
   found->waiter = nullptr;
-  defer(config.loop_wakeup_delay, std::move(waiter));
+  defer(wake_up, std::move(waiter));
 }
 
 Result<void, sim::SchedulerError> SimWindows::change_capabilities_at(

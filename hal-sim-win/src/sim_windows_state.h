@@ -71,7 +71,9 @@ struct SimWindows::State final : hal::PacketListener, hal::CapabilityChangeListe
   void on_tx_timestamp_lost(hal::TxTag tag, hal::TxTimestampLoss reason) override;
   void on_capabilities_changed() override;
 
+  // Sets the event; its waiter runs `wake_up` later (loop_wakeup_delay unless given).
   void signal(WSAEVENT event);
+  void signal(WSAEVENT event, sim::SimDuration wake_up);
   // Handles are the addresses of the objects they name (stable map nodes); maps stay keyed by a
   // sequence number so that iterating them never depends on addresses.
   SimEvent* find_event(WSAEVENT event);

@@ -116,7 +116,12 @@ void SimWindows::State::on_packet(const hal::ReceivedPacket& packet) {
     socket.inbox.push_back(std::move(datagram));
     ++counters.datagrams_received;
     delivered = true;
-    signal(socket.event);
+    // The host hands the datagram over after its receive stack and the application's latency
+    // (hal-sim's receive_application: the application thread waking up to it), so a waiter on
+    // the receive event runs now; a second loop_wakeup_delay would count that wake-up twice, and
+    // an application timestamp (QPC at WSARecvMsg) would be later than the library's for the same
+    // host (sim_host.h's application stamp, taken at the hand-over).
+    signal(socket.event, sim::SimDuration());
   }
   if (!delivered) ++counters.datagrams_not_delivered;
 }

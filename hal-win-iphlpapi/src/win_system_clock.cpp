@@ -115,6 +115,7 @@ void WinSystemClock::follow_adjustment() {
   if (rate == map_->rate()) return;
   map_->set_rate(api_.query_performance_counter(), rate);
   map_->forget_reads();
+  dither_.forget();  // what we owed was overwritten with the adjustment
 }
 
 Result<WinSystemClock::Adjustment, hal::HalError> WinSystemClock::read_adjustment() const {
@@ -192,9 +193,12 @@ Result<void, hal::HalError> WinSystemClock::adjust_frequency(hal::PartsPerBillio
   if (!current) return unexpected(current.error());
   if (!original_) original_ = *current;
   increment_ = current->increment;
-  // Absolute: relative to the nominal increment, never to the previous adjustment.
-  const double scaled = static_cast<double>(current->increment) * (1.0 + adjustment.value * 1e-9);
-  const auto written = static_cast<std::uint64_t>(std::llround(scaled));
+  // Absolute: relative to the nominal increment, never to the previous adjustment; in whole units
+  // whose mean is the asked frequency (frequency_dither.h).
+  const std::int64_t qpc = api_.query_performance_counter();
+  const std::int64_t qpf = api_.query_performance_frequency();
+  const double now_s = qpf > 0 ? static_cast<double>(qpc) / static_cast<double>(qpf) : 0.0;
+  const std::uint64_t written = dither_.adjustment_for(adjustment.value, current->increment, now_s);
   if (auto done = write_adjustment(written, false); !done) return done;
   // The system time's slope changes now, and the map's line with it: the rate as written, which
   // is also what the OS reads back (checked at the next conversion).
@@ -223,6 +227,7 @@ Result<void, hal::HalError> WinSystemClock::step(Nanoseconds offset) {
   const auto time = to_system_time(hal::SystemTime{*target});
   if (!time) return unexpected(time.error());
   if (api_.set_system_time(&*time) == 0) return unexpected(last_error());
+  dither_.forget();          // the phase owed is moot: the clock is somewhere new
   if (map_) map_->forget();  // the new time is known to the millisecond only: read it afresh
   return {};
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ptp/app/linuxptp_config_parser.h"
+#include "ptp/servo/servo_config.h"
 #include "ptp4win_version.h"  // generated at build time: project version + git describe
 
 namespace ptp::ptp4win {
@@ -260,7 +261,9 @@ std::string usage_text() {
          "  -q           do not write to the Event Log (with --service; use_syslog 0)\n"
          "  -l LEVEL     logging level, 0..7 (6: info)\n"
          "  --NAME VALUE any configuration option, e.g. --priority1 100 or --free_running=1\n"
-         "               (ptp4l's defaults, except: time_stamping auto, clock_servo kalman)\n"
+         "               (ptp4l's defaults, except: time_stamping auto, clock_servo " +
+         std::string(servo::to_string(servo::kDefaultServoKind)) +
+         ")\n"
          "  -v           print the version and exit\n"
          "  -h           print this text and exit\n";
 }

@@ -49,7 +49,8 @@ hal::AddressFamily address_family(const app::LinuxPtpConfig& config,
 }
 
 servo::ServoKind requested_servo(const app::LinuxPtpConfig& config) {
-  if (!config.clock.clock_servo.explicitly_set()) return servo::ServoKind::kKalman;
+  // Deliberately not ptp4l's pi: the project's default servo (docs/ptp4win.md).
+  if (!config.clock.clock_servo.explicitly_set()) return servo::kDefaultServoKind;
   return app::to_servo_config(config.clock, false).kind;
 }
 

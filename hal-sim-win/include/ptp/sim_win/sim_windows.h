@@ -128,8 +128,9 @@ class SimWindows {
   // PostToLoop for the HAL: the task runs in a scheduler event loop_wakeup_delay later.
   win::PostToLoop post_to_loop();
   // One-shot wait on a win::WSAEVENT (asio's object_handle::async_wait): `handler` runs in a
-  // scheduler event loop_wakeup_delay after the event is (or already was) signalled. One wait per
-  // event; a new wait replaces the old.
+  // scheduler event loop_wakeup_delay after the event is (or already was) signalled, at once when
+  // a datagram's arrival signals it (the host's application latency is that wake-up). One wait
+  // per event; a new wait replaces the old.
   void wait_event(win::WSAEVENT event, std::function<void()> handler);
   void cancel_wait(win::WSAEVENT event);
 

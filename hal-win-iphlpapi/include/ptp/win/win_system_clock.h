@@ -13,6 +13,7 @@
 #include <optional>
 
 #include "ptp/hal/clocks.h"
+#include "ptp/win/frequency_dither.h"
 #include "ptp/win/loop_hooks.h"
 #include "ptp/win/system_time_map.h"
 #include "ptp/win/win_api.h"
@@ -75,6 +76,7 @@ class WinSystemClock final : public hal::SystemClock {
   std::optional<std::uint64_t> increment_;
   // QPC -> system time finer than FILETIME's 100 ns, built at the first conversion (QPF).
   std::optional<SystemTimeMap> map_;
+  FrequencyDither dither_;  // whole adjustment units, right on average
   std::int64_t map_frequency_hz_ = 0;
 };
 

@@ -98,6 +98,11 @@ struct KalmanConfig {
 // The most filters the Kalman servo's wander bank holds (16 decades at half-decade spacing).
 inline constexpr std::size_t kMaxKalmanBank = 33;
 
+// The project's default servo: what ptp4win runs unless clock_servo is set, and the library row
+// ptp_accuracy holds ptp4win against. ServoConfig::kind stays ptp4l's pi, the default of a
+// configuration mapped from linuxptp options.
+inline constexpr ServoKind kDefaultServoKind = ServoKind::kKalman;
+
 struct ServoConfig {
   ServoKind kind = ServoKind::kPi;  // clock_servo
   // Step the clock whenever |offset| exceeds this; 0 = never after the first update (ptp4l's
