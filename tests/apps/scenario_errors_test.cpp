@@ -160,6 +160,15 @@ const ErrorCase kCases[] = {
      ScenarioErrorKind::kWrongType,
      "bad.toml:3: node[0].unicast_master_table: expected a non-empty array of node names or "
      "addresses, got an array"},
+    {"UnicastQueryIntervalWithoutTable", "[[node]]\nname = \"n\"\nunicast_log_query_interval = 1\n",
+     ScenarioErrorKind::kBadValue,
+     "bad.toml:3: node[0].unicast_log_query_interval: needs the node's unicast_master_table (the "
+     "table it is the query interval of)"},
+    {"UnicastQueryIntervalOutOfRange",
+     "[[node]]\nname = \"n\"\nunicast_master_table = [\"10.0.0.9\"]\n"
+     "unicast_log_query_interval = 128\n",
+     ScenarioErrorKind::kBadValue,
+     "bad.toml:4: node[0].unicast_log_query_interval: 128 is out of range [-128, 127]"},
     {"UnicastMasterNotAString", "[[node]]\nname = \"n\"\nunicast_master_table = [1]\n",
      ScenarioErrorKind::kWrongType,
      "bad.toml:3: node[0].unicast_master_table: expected node names or addresses (strings), got "

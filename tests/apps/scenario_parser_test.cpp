@@ -45,6 +45,7 @@ TEST(ScenarioParser, DurationsAreSecondsOrTextWithAUnitExactToThePicosecond) {
 TEST(ScenarioParser, UnicastMastersByNameOrAddressBecomeTheNodesTable) {
   const auto scenario = parse(
       "[[node]]\nname = \"oc\"\nunicast_master_table = [\"gm\", \"10.9.8.7\"]\n"
+      "unicast_log_query_interval = 2\n"
       "[[node]]\nname = \"gm\"\noptions = { unicast_listen = true }\n"
       "[[node]]\nname = \"v6\"\ntransport = \"udpv6\"\nunicast_master_table = [\"gm\"]\n");
   ASSERT_TRUE(scenario) << error_of(scenario);
@@ -56,6 +57,7 @@ TEST(ScenarioParser, UnicastMastersByNameOrAddressBecomeTheNodesTable) {
   EXPECT_EQ(oc.unicast_master_tables[0].addresses[0].address,
             node_address(1, hal::AddressFamily::kIpv4));
   EXPECT_EQ(oc.unicast_master_tables[0].addresses[1].address, hal::IpAddress::v4(10, 9, 8, 7));
+  EXPECT_EQ(oc.unicast_master_tables[0].log_query_interval, 2);
   EXPECT_TRUE(scenario->nodes[1].options.port.unicast_listen.value);
   EXPECT_TRUE(scenario->nodes[1].options.unicast_master_tables.empty());
   const app::LinuxPtpConfig& v6 = scenario->nodes[2].options;
@@ -63,6 +65,7 @@ TEST(ScenarioParser, UnicastMastersByNameOrAddressBecomeTheNodesTable) {
   EXPECT_EQ(v6.unicast_master_tables[0].addresses[0].address,
             node_address(1, hal::AddressFamily::kIpv6));
   EXPECT_EQ(v6.unicast_master_tables[0].addresses[0].transport, app::NetworkTransport::kUdpV6);
+  EXPECT_EQ(v6.unicast_master_tables[0].log_query_interval, 0);  // ptp4l's default
 }
 
 TEST(ScenarioParser, NodeKeysMapOntoTheModel) {

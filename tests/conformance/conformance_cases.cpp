@@ -124,6 +124,12 @@ std::vector<ConformanceCase> make_cases() {
   add("passive_port", reference_limits())->final_states = {{"backup", "PASSIVE"}};
   add("base_delay_asymmetry", window(10, 320));  // 23-basedelayvariation's window
   add("hybrid_delay_requests", reference_limits());
+  add("unicast", reference_limits());  // 29-unicast, its first run
+  // 29-unicast's second run: max_sync_time 100; the second grandmaster, never selected, stays
+  // MASTER (it hears nobody: every master serves unicast only).
+  ConformanceCase* two_masters = add("unicast_two_masters", window(10, 100));
+  two_masters->final_states = {{"gm2", "MASTER"}};
+  two_masters->check_grandmaster = true;
   add("udpv6", reference_limits());
   {
     // 26-transparent with P2P TCs: max_sync_time 100 s, max 5e-6 s / 5e-6.

@@ -202,6 +202,20 @@ std::vector<std::string> check_pmc(const PmcLog& log, const std::vector<ClockUnd
   return problems;
 }
 
+// The grandmasters of the moment from the end of the sync window on that are not the case's.
+std::vector<std::string> grandmaster_violations(
+    const std::vector<ptpsim::GrandmasterChange>& changes, const ConformanceCase& c) {
+  std::vector<std::string> violations;
+  const double from_s = c.limits.max_sync_time_s;
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    const bool ends_before = i + 1 < changes.size() && changes[i + 1].time_s <= from_s;
+    if (ends_before || changes[i].name == c.grandmaster) continue;
+    violations.push_back("grandmaster of the moment from " + std::to_string(changes[i].time_s) +
+                         " s is '" + changes[i].name + "', expected '" + c.grandmaster + "'");
+  }
+  return violations;
+}
+
 }  // namespace
 
 std::string_view to_string(ServoChoice servo) {
@@ -307,6 +321,11 @@ Result<CaseResult, std::string> run_case(const ConformanceCase& conformance_case
       verdict.violations.emplace_back("timePropertiesDS.leap61 not set at the end");
     }
     result.nodes.push_back(std::move(verdict));
+  }
+  if (conformance_case.check_grandmaster) {
+    for (std::string& violation : grandmaster_violations(report->grandmasters, conformance_case)) {
+      result.violations.push_back(std::move(violation));
+    }
   }
   // Only nodes judged by their state: the figures are those of nobody.
   std::erase_if(result.nodes, [&](const NodeVerdict& node) {

@@ -160,33 +160,36 @@ void OrdinaryClock::handle_signaling(const wire::Message& message, const Receive
       drop(DropReason::kMalformed);
       return;
     }
-    std::visit(Overloaded{
-                   [&](const wire::RequestUnicastTransmissionTlv& request) {
-                     // Beyond what one reply carries, a request is neither granted nor answered.
-                     if (!config_.unicast.listen || replies.size == replies.items.size()) {
-                       ++counters_.unicast_tlvs_ignored;
-                       return;
-                     }
-                     replies.push(answer_request(request, message, received, now, out));
-                   },
-                   [&](const wire::GrantUnicastTransmissionTlv& grant) {
-                     if (master == nullptr) {
-                       stranger = true;
-                       return;
-                     }
-                     handle_grant(*master, grant, message, now, out);
-                   },
-                   [&](const wire::CancelUnicastTransmissionTlv& cancel) {
-                     if (handle_cancel(master, cancel, received.source, out)) {
-                       replies.push(wire::AcknowledgeCancelUnicastTransmissionTlv{
-                           cancel.message_type, cancel.maintain_request, cancel.maintain_grant});
-                     }
-                   },
-                   [&](const wire::AcknowledgeCancelUnicastTransmissionTlv&) {
-                     // The answer to a CANCEL of ours; the grant already ended when we sent it.
-                   },
-               },
-               *tlv);
+    std::visit(
+        Overloaded{
+            [&](const wire::RequestUnicastTransmissionTlv& request) {
+              // Beyond what one reply carries, a request is neither granted nor answered.
+              if (!config_.unicast.listen || replies.size == replies.items.size()) {
+                ++counters_.unicast_tlvs_ignored;
+                return;
+              }
+              replies.push(answer_request(request, message, received, now, out));
+            },
+            [&](const wire::GrantUnicastTransmissionTlv& grant) {
+              if (master == nullptr) {
+                stranger = true;
+                return;
+              }
+              if (handle_grant(*master, grant, message, now, out)) {
+                replies.push(wire::CancelUnicastTransmissionTlv{grant.message_type, false, false});
+              }
+            },
+            [&](const wire::CancelUnicastTransmissionTlv& cancel) {
+              if (handle_cancel(master, cancel, received.source, out)) {
+                replies.push(wire::AcknowledgeCancelUnicastTransmissionTlv{
+                    cancel.message_type, cancel.maintain_request, cancel.maintain_grant});
+              }
+            },
+            [&](const wire::AcknowledgeCancelUnicastTransmissionTlv&) {
+              // The answer to a CANCEL of ours; the grant already ended when we sent it.
+            },
+        },
+        *tlv);
   }
   unicast_clients_.remove_idle();
   if (stranger) {
@@ -227,7 +230,7 @@ bool OrdinaryClock::handle_cancel(UnicastMaster* master,
   return false;
 }
 
-void OrdinaryClock::handle_grant(UnicastMaster& master,
+bool OrdinaryClock::handle_grant(UnicastMaster& master,
                                  const wire::GrantUnicastTransmissionTlv& grant,
                                  const wire::Message& message, Nanoseconds now, PortActions& out) {
   const auto service = unicast_service_of(grant.message_type);
@@ -238,7 +241,9 @@ void OrdinaryClock::handle_grant(UnicastMaster& master,
     ++counters_.unicast_grants_unrequested;
     notice(UnicastNoticeKind::kGrantUnrequested, master.address, service, master.notices_given,
            out);
-    return;
+    // A live grant of a service we know but no longer want (the request went out just before
+    // another master became the parent): cancel it, or the grantor serves it until it expires.
+    return service.has_value() && grant.duration_seconds != 0;
   }
   master.queries_unanswered = 0;
   if (grant.duration_seconds == 0) {
@@ -247,7 +252,7 @@ void OrdinaryClock::handle_grant(UnicastMaster& master,
     notice(UnicastNoticeKind::kGrantRefused, master.address, service, master.notices_given, out);
     master.grant(*service).active = false;
     if (*service == UnicastService::kAnnounce) master.stage = UnicastMasterStage::kQuerying;
-    return;
+    return false;
   }
   UnicastGrant& held = master.grant(*service);
   held.active = true;
@@ -270,6 +275,7 @@ void OrdinaryClock::handle_grant(UnicastMaster& master,
       (peer_to_peer() || master.grant(UnicastService::kDelayResp).active)) {
     master.stage = UnicastMasterStage::kSynchronizing;
   }
+  return false;
 }
 
 void OrdinaryClock::reconcile_unicast_master(UnicastMaster& master, bool tick, Nanoseconds now,

@@ -356,10 +356,20 @@ TEST(UnicastBadInput, AGrantForSomethingNotRequestedIsCountedAndIgnored) {
   const auto first = h.general(signaling(kMasterA, {sync_grant}), seconds(1), kAddressA);
   EXPECT_EQ(h.counters().unicast_grants_unrequested, 1U);
   EXPECT_EQ(notices_in(first), std::vector{UnicastNoticeKind::kGrantUnrequested});
+  // A live grant of a service the port knows is cancelled, so the master stops serving it.
+  const auto cancel = tlvs_sent(first);
+  ASSERT_EQ(cancel.size(), 1U);
+  EXPECT_EQ(std::get<wire::CancelUnicastTransmissionTlv>(cancel[0]),
+            (wire::CancelUnicastTransmissionTlv{MessageType::kSync, false, false}));
+  EXPECT_EQ(sends_of(first, MessageType::kSignaling)[0].unicast_to, kAddressA);
   const wire::GrantUnicastTransmissionTlv pdelay_grant{MessageType::kPdelayResp, 0, 60, true};
   const auto second = h.general(signaling(kMasterA, {pdelay_grant}), seconds(2), kAddressA);
   EXPECT_EQ(h.counters().unicast_grants_unrequested, 2U);
   EXPECT_TRUE(notices_in(second).empty());
+  EXPECT_TRUE(tlvs_sent(second).empty());  // not a service: nothing to cancel
+  const wire::GrantUnicastTransmissionTlv refused_sync{MessageType::kSync, 0, 0, false};
+  EXPECT_TRUE(tlvs_sent(h.general(signaling(kMasterA, {refused_sync}), seconds(3), kAddressA))
+                  .empty());  // a refusal grants nothing to cancel
   EXPECT_FALSE(h.clock().unicast_masters()[0].grant(UnicastService::kSync).active);
   EXPECT_EQ(h.clock().unicast_masters()[0].stage, UnicastMasterStage::kQuerying);
 }

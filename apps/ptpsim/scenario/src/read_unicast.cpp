@@ -1,6 +1,7 @@
 // A node's `unicast_master_table` key: its unicast masters as node names or addresses, in the
 // order given, made into the node's one [unicast_master_table] (table_id 1) once every node is
-// known, so that a node may name a node declared after it.
+// known, so that a node may name a node declared after it; `unicast_log_query_interval` is that
+// table's logQueryInterval.
 #include <algorithm>
 #include <cstdint>
 #include <optional>
@@ -46,9 +47,19 @@ hal::IpAddress resolve(const Scenario& scenario, std::size_t node, const std::st
 
 std::optional<UnicastMastersKey> read_unicast_masters(TableReader& node) {
   const TomlValue* value = node.find("unicast_master_table");
-  if (value == nullptr) return std::nullopt;
+  if (value == nullptr) {
+    if (node.has("unicast_log_query_interval")) {
+      node.fail(ScenarioErrorKind::kBadValue, "unicast_log_query_interval",
+                "needs the node's unicast_master_table (the table it is the query interval of)");
+    }
+    return std::nullopt;
+  }
   UnicastMastersKey key{
-      {}, node.line_of_key("unicast_master_table"), node.key_path("unicast_master_table")};
+      {}, 0, node.line_of_key("unicast_master_table"), node.key_path("unicast_master_table")};
+  // ptp4l's logQueryInterval range (an int8), default 0 (1 s), as in a configuration file.
+  std::int64_t log_query_interval = 0;
+  node.integer("unicast_log_query_interval", log_query_interval, -128, 127);
+  key.log_query_interval = static_cast<std::int8_t>(log_query_interval);
   if (!value->is_array() || value->as_array().empty()) {
     node.fail(
         ScenarioErrorKind::kWrongType, "unicast_master_table",
@@ -74,7 +85,7 @@ std::optional<UnicastMastersKey> read_unicast_masters(TableReader& node) {
 
 void apply_unicast_masters(Context& context, Scenario& scenario, std::size_t node,
                            const UnicastMastersKey& key) {
-  app::UnicastMasterTable table{kTableId, 0, {}, {}, key.line};
+  app::UnicastMasterTable table{kTableId, key.log_query_interval, {}, {}, key.line};
   const app::NetworkTransport transport = scenario.nodes[node].options.port.network_transport.value;
   for (const std::string& entry : key.entries) {
     std::string problem;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,7 +26,8 @@ void read_events(TableReader& root, Scenario& scenario);                       /
 
 // A node's unicast_master_table key as written, resolved once every node is known.
 struct UnicastMastersKey {
-  std::vector<std::string> entries;  // node names or addresses
+  std::vector<std::string> entries;    // node names or addresses
+  std::int8_t log_query_interval = 0;  // unicast_log_query_interval: the table's logQueryInterval
   std::size_t line = 0;
   std::string path;  // "node[1].unicast_master_table"
 };

@@ -263,8 +263,11 @@ class OrdinaryClock {
   // A CANCEL from a table master or a client; true if it is to be acknowledged.
   bool handle_cancel(UnicastMaster* master, const wire::CancelUnicastTransmissionTlv& cancel,
                      const PeerAddress& source, PortActions& out);
-  void handle_grant(UnicastMaster& master, const wire::GrantUnicastTransmissionTlv& grant,
-                    const wire::Message& message, Nanoseconds now, PortActions& out);
+  // A GRANT from a table master; true if it is a live grant this port did not ask for, which
+  // it then cancels.
+  [[nodiscard]] bool handle_grant(UnicastMaster& master,
+                                  const wire::GrantUnicastTransmissionTlv& grant,
+                                  const wire::Message& message, Nanoseconds now, PortActions& out);
   // Grantor: the GRANT answering one REQUEST (a refusal has duration 0).
   wire::GrantUnicastTransmissionTlv answer_request(
       const wire::RequestUnicastTransmissionTlv& request, const wire::Message& message,
