@@ -134,6 +134,10 @@ std::vector<ConformanceCase> make_cases() {
   ConformanceCase* late_master = add("unicast_late_master", window(10, 200));
   late_master->final_states = {{"gm2", "MASTER"}};
   late_master->check_grandmaster = true;
+  // Its fourth run: gm drops off the network at 100 s; the slaves must end on gm2.
+  ConformanceCase* master_lost = add("unicast_master_lost", window(10, 200), "gm2");
+  master_lost->final_states = {{"gm", "MASTER"}};
+  master_lost->check_grandmaster = true;
   add("udpv6", reference_limits());
   {
     // 26-transparent with P2P TCs: max_sync_time 100 s, max 5e-6 s / 5e-6.
