@@ -138,6 +138,10 @@ std::vector<ConformanceCase> make_cases() {
   ConformanceCase* master_lost = add("unicast_master_lost", window(10, 200), "gm2");
   master_lost->final_states = {{"gm", "MASTER"}};
   master_lost->check_grandmaster = true;
+  // Its fifth run: three grandmasters, gm lost at 100 s and gm2 at 150 s; the slave ends on gm3.
+  ConformanceCase* masters_lost = add("unicast_masters_lost", window(10, 200), "gm3");
+  masters_lost->final_states = {{"gm", "MASTER"}, {"gm2", "MASTER"}};
+  masters_lost->check_grandmaster = true;
   add("udpv6", reference_limits());
   {
     // 26-transparent with P2P TCs: max_sync_time 100 s, max 5e-6 s / 5e-6.
