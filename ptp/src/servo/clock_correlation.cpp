@@ -66,8 +66,15 @@ ClockCorrelation::Point ClockCorrelation::make_point(const CrossTimestampSample&
                               static_cast<std::uint64_t>(sample.counter_before.count);
   Point point;
   point.hardware = sample.hardware.count;
-  point.counter_mid = sample.counter_before.count + static_cast<std::int64_t>(width / 2);
-  point.counter_half = width % 2 != 0;
+  // A counter reading k means the counter's continuous value lies in [k, k + 1): each reading is
+  // half a tick below that value on average, and so is the midpoint of two. The point takes the
+  // midpoint of the continuous values, (before + after + 1) / 2 ticks, because converted
+  // timestamps are read back as continuous counter time (whole ticks plus a fraction); without
+  // the half tick every converted timestamp would be half a counter tick early (50 ns at QPC's
+  // 10 MHz), shifting the offset by that much.
+  const std::uint64_t doubled_mid = width + 1;  // 2 * (midpoint - counter_before), in ticks
+  point.counter_mid = sample.counter_before.count + static_cast<std::int64_t>(doubled_mid / 2);
+  point.counter_half = doubled_mid % 2 != 0;
   // Where in the window the NIC was read is unknown: uniform over it, variance width^2 / 12.
   const double width_ns = static_cast<double>(width) * counter_ns_per_tick_;
   point.variance_ns2 = width_ns * width_ns / 12.0 + quantisation_variance_ns2_;
