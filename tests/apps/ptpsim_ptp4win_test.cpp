@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <iterator>
 #include <memory>
 #include <sstream>
@@ -129,6 +130,12 @@ std::string hw_windows_text() {
          "clock = { initial_phase_offset = \"60 us\", initial_frequency_error_ppm = 12.0 }\n"
          "program = \"ptp4win\"\n"
          "command_line = \"-i Ethernet --logSyncInterval -3 --logMinDelayReqInterval -3\"\n"
+         "[[node]]\n"
+         "name = \"lib\"\n"
+         "timestamping = \"windows-hardware\"\n"
+         "clock = { initial_phase_offset = \"60 us\", initial_frequency_error_ppm = 12.0 }\n"
+         "options = { clock_servo = \"kalman\", priority1 = 200, logSyncInterval = -3, "
+         "logMinDelayReqInterval = -3 }\n"
          "[[switch]]\n"
          "name = \"sw\"\n"
          "residence = \"1 us\"\n"
@@ -139,6 +146,10 @@ std::string hw_windows_text() {
          "propagation = \"500 ns\"\n"
          "[[link]]\n"
          "a = \"win\"\n"
+         "b = \"sw\"\n"
+         "propagation = \"500 ns\"\n"
+         "[[link]]\n"
+         "a = \"lib\"\n"
          "b = \"sw\"\n"
          "propagation = \"500 ns\"\n";
 }
@@ -156,21 +167,38 @@ TEST(PtpsimPtp4winNode, HardwareTimestampsOnWindowsHoldTheClockWithoutTheFileTim
   ASSERT_TRUE(win.lock_time_s.has_value());
   EXPECT_LT(*win.lock_time_s, 30.0);
   // The last minute: a timestamp mapped through one FILETIME read (100 ns, truncated) would hold
-  // the clock about 50 ns ahead. (The RMS bounds are loose: two minutes are within the time the
-  // servo takes to forget the slew after SetSystemTime's millisecond step, docs/accuracy.md.)
-  double sum = 0;
+  // the clock about 50 ns ahead of the library's slave on the same network (`lib`: the same
+  // servo, the simulator's exact system clock). The comparison is with that slave, not with zero,
+  // because an averaging servo holds its own offset of tens of nanoseconds here: the mean Sync
+  // queueing exceeds the half of the round trip the port's median delay filter assigns it. (The
+  // RMS bounds are loose: two minutes are within the time the servo takes to forget the slew
+  // after SetSystemTime's millisecond step, docs/accuracy.md.)
+  const auto last_minute_mean = [](const NodeSummary& node) {
+    double sum = 0;
+    std::size_t count = 0;
+    for (const sim::TruthSample& sample : node.samples) {
+      if (sample.time_s < 60 || std::isnan(sample.offset_ns)) continue;
+      sum += sample.offset_ns;
+      ++count;
+    }
+    EXPECT_GT(count, 400U) << node.name;
+    return sum / static_cast<double>(std::max<std::size_t>(count, 1));
+  };
   double squares = 0;
   std::size_t count = 0;
   for (const sim::TruthSample& sample : win.samples) {
     if (sample.time_s < 60 || std::isnan(sample.offset_ns)) continue;
-    sum += sample.offset_ns;
     squares += sample.offset_ns * sample.offset_ns;
     ++count;
   }
   ASSERT_GT(count, 400U);
-  const double mean = sum / static_cast<double>(count);
+  const double mean = last_minute_mean(win);
+  const double library_mean = last_minute_mean(report->nodes[2]);
+  std::cout << "FIGURES FileTimeBias seed 1: ptp4win mean " << mean << " ns, library mean "
+            << library_mean << " ns\n";
   const double rms = std::sqrt(squares / static_cast<double>(count));
-  EXPECT_LT(std::fabs(mean), 40.0);
+  // Over seeds 1-6 the two means differ by 3-33 ns (two minutes leave each a wander of tens).
+  EXPECT_LT(std::fabs(mean - library_mean), 40.0);
   EXPECT_LT(rms, 150.0);
   ASSERT_TRUE(win.rms_ns.has_value());
   EXPECT_LT(*win.rms_ns, 200.0);
