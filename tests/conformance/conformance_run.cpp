@@ -207,11 +207,21 @@ std::vector<std::string> grandmaster_violations(
     const std::vector<ptpsim::GrandmasterChange>& changes, const ConformanceCase& c) {
   std::vector<std::string> violations;
   const double from_s = c.limits.max_sync_time_s;
-  for (std::size_t i = 0; i < changes.size(); ++i) {
+  for (std::size_t i = 0; i < changes.size() && c.check_grandmaster; ++i) {
     const bool ends_before = i + 1 < changes.size() && changes[i + 1].time_s <= from_s;
     if (ends_before || changes[i].name == c.grandmaster) continue;
     violations.push_back("grandmaster of the moment from " + std::to_string(changes[i].time_s) +
                          " s is '" + changes[i].name + "', expected '" + c.grandmaster + "'");
+  }
+  for (const std::string& name : c.grandmasters_seen) {
+    if (std::none_of(changes.begin(), changes.end(), [&](const ptpsim::GrandmasterChange& change) {
+          return change.name == name;
+        })) {
+      violations.push_back("'" + name + "' was never the grandmaster of the moment");
+    }
+  }
+  if (c.check_last_grandmaster && (changes.empty() || changes.back().name != c.grandmaster)) {
+    violations.push_back("the last grandmaster of the moment is not '" + c.grandmaster + "'");
   }
   return violations;
 }
@@ -322,7 +332,8 @@ Result<CaseResult, std::string> run_case(const ConformanceCase& conformance_case
     }
     result.nodes.push_back(std::move(verdict));
   }
-  if (conformance_case.check_grandmaster) {
+  if (conformance_case.check_grandmaster || conformance_case.check_last_grandmaster ||
+      !conformance_case.grandmasters_seen.empty()) {
     for (std::string& violation : grandmaster_violations(report->grandmasters, conformance_case)) {
       result.violations.push_back(std::move(violation));
     }

@@ -37,6 +37,11 @@ struct ConformanceCase {
   // (the master most slaves follow) must be `grandmaster` (the suite reads the slaves' "selected
   // best master clock" lines; the sync figures alone are taken against whichever is followed).
   bool check_grandmaster = false;
+  // The grandmasters of the moment the run must have had at some time, and whether the last one
+  // must be `grandmaster` (the suite's check_any_log_message and check_last_log_message on
+  // "selected best master clock", for a run whose grandmaster changes after the window).
+  std::vector<std::string> grandmasters_seen;
+  bool check_last_grandmaster = false;
   bool nightly = false;  // too slow for the CI set under the dev preset's sanitizers
   // The earliest sync time the window allows kalman, where the suite's lower bound is only how
   // slowly ptp4l's PI servo converges (nothing in the network stops an earlier sync).
