@@ -6,6 +6,7 @@
 #include <cstring>
 #include <string>
 
+#include "ptp/hal/sparse_report.h"
 #include "ptp/win/control_messages.h"
 #include "ptp/win/winsock_timestamp_types.h"
 #include "socket_address.h"
@@ -229,7 +230,7 @@ void WinsockTransport::abandon(const PendingTx& pending) {
   abandoned_.push_back(AbandonedTx{pending.socket_index, pending.tag.value});
   // As ptp4l's "timed out while polling for tx timestamp": the first time, then at 2, 4, 8, ...
   const std::uint64_t lost = ++counters_.tx_timestamps_timed_out;
-  if ((lost & (lost - 1)) == 0) {
+  if (hal::worth_reporting(lost)) {
     log(LogLevel::kWarning,
         "timed out waiting for a TX timestamp (SIO_GET_TX_TIMESTAMP still WSAEWOULDBLOCK after " +
             std::to_string(config_.tx_timestamp_max_attempts) + " tries): " + std::to_string(lost) +

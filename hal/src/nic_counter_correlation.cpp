@@ -3,11 +3,11 @@
 
 namespace ptp::hal {
 
-std::optional<servo::CorrelationSampleOutcome> NicCounterCorrelation::sample() {
+Result<servo::CorrelationSampleOutcome, HalError> NicCounterCorrelation::sample() {
   const auto captured = timestamping_.capture_cross_timestamp();
   if (!captured) {
     ++counters_.capture_failures;
-    return std::nullopt;
+    return unexpected(captured.error());
   }
   ++counters_.samples;
   const CrossTimestamp& cross = captured.value();

@@ -92,7 +92,8 @@ OrdinaryClockAssembly::OrdinaryClockAssembly(const Host& host,
       timers_(host.timers, *this),
       servo_(std::move(servo)),
       clock_(std::move(clock)),
-      driver_(std::make_unique<PortDriver>(host_, clock_, settings_.driver, observer)) {
+      driver_(std::make_unique<PortDriver>(host_, clock_, settings_.driver, observer)),
+      observer_(observer) {
   if (host.hardware_clock != nullptr && !nic_clock_adjustable(host, settings.driver) &&
       supports_cross_timestamps(host)) {
     servo::ClockCorrelationConfig correlation;
@@ -128,7 +129,12 @@ void OrdinaryClockAssembly::on_timer(TimerId id) {
 }
 
 void OrdinaryClockAssembly::sample_cross_timestamp() {
-  (void)correlation_->sample();
+  // A rejected sample is the fit's business (counted there); a failed capture is the OS's, and
+  // only the observer can make it visible.
+  if (auto sampled = correlation_->sample(); !sampled && observer_ != nullptr) {
+    observer_->on_cross_timestamp_capture_failed(
+        sampled.error(), correlation_->counters().capture_failures, driver_->now());
+  }
   // Deadlines advance from the previous one, not from now: the rate stays what was configured
   // however late the loop runs, and a loop late by whole intervals skips them.
   const double ticks_per_interval =

@@ -1,5 +1,6 @@
 // Tests of the metric families (apps/common metrics.h): the Prometheus text format, label
-// escaping, every counter of PortCounters and PortDriverCounters exported, and the CSV columns.
+// escaping, every counter of PortCounters, PortDriverCounters and the correlation exported, and
+// the CSV columns.
 #include "ptp/app/metrics.h"
 
 #include <gtest/gtest.h>
@@ -225,10 +226,49 @@ TEST(Metrics, ExportsEveryCounterThePortAndDriverKeep) {
     *scalar = next;
     expected.push_back(next++);
   }
+  // The correlation's conversions show in the driver's unconvertible_timestamps, and its fit's
+  // accepted points are the captures less the rejected ones: neither is a family of its own.
+  auto& [samples, capture_failures, conversions, conversion_failures] =
+      snapshot.correlation_counters;
+  auto& [accepted, rejected_invalid, rejected_wide, outliers, restarts] =
+      snapshot.correlation_fit_counters;
+  conversions = conversion_failures = accepted = 99;
+  for (std::uint64_t* scalar :
+       {&samples, &capture_failures, &rejected_invalid, &rejected_wide, &outliers, &restarts}) {
+    *scalar = next;
+    expected.push_back(next++);
+  }
   const auto values = values_of(render(snapshot));
   for (const std::uint64_t value : expected) {
     EXPECT_EQ(values.count(std::to_string(value)), 1U) << "counter value " << value;
   }
+}
+
+TEST(Metrics, ExportsTheCrossTimestampCaptures) {
+  MetricsSnapshot snapshot = slave_snapshot();
+  const std::string idle = render(snapshot);  // no correlation: every count zero, still exported
+  EXPECT_TRUE(has_line(idle, "ptp_cross_timestamp_captures_total 0"));
+  EXPECT_TRUE(has_line(idle, "ptp_cross_timestamp_capture_failures_total 0"));
+  snapshot.correlation_counters.samples = 120;
+  snapshot.correlation_counters.capture_failures = 9;
+  snapshot.correlation_fit_counters.rejected_wide = 3;
+  snapshot.correlation_fit_counters.outliers = 2;
+  snapshot.correlation_fit_counters.restarts = 1;
+  const std::string text = render(snapshot);
+  EXPECT_TRUE(has_line(text, "# TYPE ptp_cross_timestamp_capture_failures_total counter"));
+  EXPECT_TRUE(has_line(text, "ptp_cross_timestamp_captures_total 120"));
+  EXPECT_TRUE(has_line(text, "ptp_cross_timestamp_capture_failures_total 9"));
+  EXPECT_TRUE(has_line(text, "ptp_cross_timestamps_rejected_total{reason=\"invalid_window\"} 0"));
+  EXPECT_TRUE(has_line(text, "ptp_cross_timestamps_rejected_total{reason=\"wide_window\"} 3"));
+  EXPECT_TRUE(has_line(text, "ptp_cross_timestamps_rejected_total{reason=\"outlier\"} 2"));
+  EXPECT_TRUE(has_line(text, "ptp_cross_timestamp_fit_restarts_total 1"));
+  const auto samples = collect_metrics(snapshot);
+  const auto columns = metric_csv_columns(samples);
+  const auto cells = metric_csv_cells(samples);
+  const auto failures = std::find(columns.begin(), columns.end(),
+                                  "ptp_cross_timestamp_capture_failures_total");
+  ASSERT_NE(failures, columns.end());
+  EXPECT_EQ(cells[static_cast<std::size_t>(failures - columns.begin())], "9");
 }
 
 TEST(Metrics, CsvColumnsComeFromTheFamiliesAndNeverChange) {

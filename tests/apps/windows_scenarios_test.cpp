@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
@@ -292,6 +293,13 @@ TEST_P(WindowsScenario, FailingCaptureAndWideCrossTimestampWindows) {
                         static_cast<double>(o.windows.cross_timestamps);
   EXPECT_GT(failed, 0.07);
   EXPECT_LT(failed, 0.13);
+  // ptp4win says so, naming the error (ERROR_GEN_FAILURE), at the 1st, 2nd, 4th, 8th, ...
+  // failure: one line per power of two up to the run's count.
+  EXPECT_EQ(count_lines(o.log, "port 1: cross-timestamp capture failed (operating system error, "
+                               "code 31): 1 so far"),
+            1U);
+  EXPECT_EQ(count_lines(o.log, "cross-timestamp capture failed"),
+            static_cast<std::size_t>(std::bit_width(o.windows.cross_timestamp_failures)));
   ASSERT_TRUE(win.lock_time_s.has_value());
   EXPECT_LT(*win.lock_time_s, 60.0);
   EXPECT_LT(*win.rms_ns, 500.0);

@@ -177,6 +177,23 @@ void driver_counter(Collector& out, const MetricsSnapshot& snapshot) {
   out.counter(snapshot.driver_counters.*Field);
 }
 
+template <std::uint64_t hal::NicCounterCorrelationCounters::*Field>
+void correlation_counter(Collector& out, const MetricsSnapshot& snapshot) {
+  out.counter(snapshot.correlation_counters.*Field);
+}
+
+template <std::uint64_t servo::ClockCorrelationCounters::*Field>
+void correlation_fit_counter(Collector& out, const MetricsSnapshot& snapshot) {
+  out.counter(snapshot.correlation_fit_counters.*Field);
+}
+
+void cross_timestamps_rejected(Collector& out, const MetricsSnapshot& snapshot) {
+  const servo::ClockCorrelationCounters& fit = snapshot.correlation_fit_counters;
+  out.counter(fit.rejected_invalid, {MetricLabel{"reason", "invalid_window"}});
+  out.counter(fit.rejected_wide, {MetricLabel{"reason", "wide_window"}});
+  out.counter(fit.outliers, {MetricLabel{"reason", "outlier"}});
+}
+
 struct FamilyEntry {
   MetricFamily family;
   CollectFamily collect = nullptr;
@@ -315,6 +332,18 @@ constexpr std::array kEntries = {
     FamilyEntry{{"ptp_utc_offset_changes_total", kCounter,
                  "Changes of the UTC offset applied to the system clock"},
                 &driver_counter<&hal::PortDriverCounters::utc_offset_changes>},
+    FamilyEntry{{"ptp_cross_timestamp_captures_total", kCounter,
+                 "Cross-timestamps (NIC clock and counter) captured for the correlation"},
+                &correlation_counter<&hal::NicCounterCorrelationCounters::samples>},
+    FamilyEntry{{"ptp_cross_timestamp_capture_failures_total", kCounter,
+                 "Cross-timestamp captures the timestamping layer failed"},
+                &correlation_counter<&hal::NicCounterCorrelationCounters::capture_failures>},
+    FamilyEntry{{"ptp_cross_timestamps_rejected_total", kCounter,
+                 "Captured cross-timestamps the correlation's fit left out, by reason"},
+                &cross_timestamps_rejected},
+    FamilyEntry{{"ptp_cross_timestamp_fit_restarts_total", kCounter,
+                 "Correlation fits started over on a detected NIC clock reset or step"},
+                &correlation_fit_counter<&servo::ClockCorrelationCounters::restarts>},
 };
 
 // The families alone, for metric_families() and for the samples to point at.
@@ -365,7 +394,8 @@ std::string sample_text(const MetricSample& sample) {
 }  // namespace
 
 MetricsSnapshot take_metrics_snapshot(const OrdinaryClock& clock, const hal::PortDriver& driver,
-                                      const std::optional<OffsetMeasured>& last_measurement) {
+                                      const std::optional<OffsetMeasured>& last_measurement,
+                                      const hal::NicCounterCorrelation* correlation) {
   MetricsSnapshot snapshot;
   snapshot.port_state = clock.state();
   snapshot.last_measurement = last_measurement;
@@ -373,6 +403,10 @@ MetricsSnapshot take_metrics_snapshot(const OrdinaryClock& clock, const hal::Por
   snapshot.timestamp_source = driver.timestamp_source();
   snapshot.port_counters = clock.counters();
   snapshot.driver_counters = driver.counters();
+  if (correlation != nullptr) {
+    snapshot.correlation_counters = correlation->counters();
+    snapshot.correlation_fit_counters = correlation->correlation().counters();
+  }
   return snapshot;
 }
 

@@ -80,6 +80,14 @@ std::string format_unicast_notice(std::uint16_t port_number, const UnicastNotice
   return line;
 }
 
+std::string format_cross_timestamp_failure(std::uint16_t port_number, const hal::HalError& error,
+                                           std::uint64_t failures_so_far) {
+  return "port " + std::to_string(port_number) + ": cross-timestamp capture failed (" +
+         std::string(hal::to_string(error.code)) + ", code " + std::to_string(error.os_code) +
+         "): " + std::to_string(failures_so_far) +
+         " so far; the correlation keeps its previous points";
+}
+
 std::string format_best_master(const ClockIdentity& best, const ClockIdentity& own) {
   if (best == own) return "selected local clock " + format_clock_identity(own) + " as best master";
   return "selected best master clock " + format_clock_identity(best);

@@ -1,6 +1,8 @@
 // The log and the driver observer that writes ptp4l's lines.
 #include "ptp/ptp4win/logger.h"
 
+#include "ptp/hal/sparse_report.h"
+
 namespace ptp::ptp4win {
 
 void Logger::log(LogLevel level, std::string_view message) const {
@@ -47,6 +49,15 @@ void PortLogObserver::on_peer_delay_input_rejected(const PeerDelayInputRejected&
 void PortLogObserver::on_unicast_notice(const UnicastNotice& notice, Nanoseconds now) {
   (void)now;
   logger_.log(LogLevel::kWarning, format_unicast_notice(port_number_, notice));
+}
+
+void PortLogObserver::on_cross_timestamp_capture_failed(const hal::HalError& error,
+                                                        std::uint64_t failures_so_far,
+                                                        Nanoseconds now) {
+  (void)now;
+  if (!hal::worth_reporting(failures_so_far)) return;
+  logger_.log(LogLevel::kWarning,
+              format_cross_timestamp_failure(port_number_, error, failures_so_far));
 }
 
 void PortLogObserver::check_best_master(PortState state, const ClockIdentity& best) {

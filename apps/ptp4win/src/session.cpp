@@ -85,6 +85,11 @@ class Session::ObserverPair final : public hal::PortDriverObserver {
     log_.on_unicast_notice(notice, now);
     if (also_ != nullptr) also_->on_unicast_notice(notice, now);
   }
+  void on_cross_timestamp_capture_failed(const hal::HalError& error, std::uint64_t failures_so_far,
+                                         Nanoseconds now) override {
+    log_.on_cross_timestamp_capture_failed(error, failures_so_far, now);
+    if (also_ != nullptr) also_->on_cross_timestamp_capture_failed(error, failures_so_far, now);
+  }
 
  private:
   PortLogObserver& log_;
@@ -253,7 +258,7 @@ const std::optional<OffsetMeasured>& Session::last_measurement() const {
 
 app::MetricsSnapshot Session::metrics_snapshot() const {
   return app::take_metrics_snapshot(assembly_->clock(), assembly_->driver(),
-                                    observer_->last_measurement());
+                                    observer_->last_measurement(), assembly_->correlation());
 }
 
 void Session::shutdown() {

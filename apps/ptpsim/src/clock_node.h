@@ -9,6 +9,7 @@
 
 #include "ptp/core/ordinary_clock.h"
 #include "ptp/core/port_io.h"
+#include "ptp/hal/nic_counter_correlation.h"
 #include "ptp/hal/port_driver.h"
 #include "ptp/hal/timestamp_capabilities.h"
 #include "ptp/result.h"
@@ -38,6 +39,8 @@ class ClockNode {
   virtual OrdinaryClock& clock() = 0;
   [[nodiscard]] virtual const OrdinaryClock& clock() const = 0;
   virtual hal::PortDriver& driver() = 0;
+  // The NIC-to-counter correlation, when the clock uses one (for the metrics).
+  [[nodiscard]] virtual const hal::NicCounterCorrelation* correlation() const = 0;
   // The disciplined clock's error against the reference PTP time (sim_ptp_node.h), nanoseconds.
   [[nodiscard]] virtual double true_offset_ns() = 0;
   [[nodiscard]] virtual const std::optional<OffsetMeasured>& last_measurement() const = 0;
@@ -69,6 +72,9 @@ class LibraryClockNode final : public ClockNode {
   OrdinaryClock& clock() override { return node_->clock(); }
   [[nodiscard]] const OrdinaryClock& clock() const override { return node_->clock(); }
   hal::PortDriver& driver() override { return node_->driver(); }
+  [[nodiscard]] const hal::NicCounterCorrelation* correlation() const override {
+    return node_->correlation();
+  }
   [[nodiscard]] double true_offset_ns() override { return node_->true_offset_ns(); }
   [[nodiscard]] const std::optional<OffsetMeasured>& last_measurement() const override {
     return node_->last_measurement();

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "ptp/core/port_event.h"
+#include "ptp/hal/sparse_report.h"
 #include "ptp/ptp4win/log_format.h"
 #include "ptp/servo/servo.h"
 #include "text_format.h"
@@ -49,6 +50,13 @@ void NodeLog::on_utc_offset_changed(Nanoseconds applied,
 void NodeLog::on_unicast_notice(const UnicastNotice& notice, Nanoseconds now) {
   (void)now;
   write(ptp4win::format_unicast_notice(1, notice));
+}
+
+void NodeLog::on_cross_timestamp_capture_failed(const hal::HalError& error,
+                                                std::uint64_t failures_so_far, Nanoseconds now) {
+  (void)now;
+  if (!hal::worth_reporting(failures_so_far)) return;
+  write(ptp4win::format_cross_timestamp_failure(1, error, failures_so_far));
 }
 
 void NodeLog::write(const std::string& text) const {

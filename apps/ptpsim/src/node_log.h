@@ -27,6 +27,9 @@ class NodeLog final : public hal::PortDriverObserver {
   void on_utc_offset_changed(Nanoseconds applied, const TimePropertiesDataSet& time_properties,
                              Nanoseconds now) override;
   void on_unicast_notice(const UnicastNotice& notice, Nanoseconds now) override;
+  // At the 1st, 2nd, 4th, 8th, ... failure, as ptp4win logs them.
+  void on_cross_timestamp_capture_failed(const hal::HalError& error, std::uint64_t failures_so_far,
+                                         Nanoseconds now) override;
 
   [[nodiscard]] const std::vector<StateTransition>& transitions() const { return transitions_; }
 

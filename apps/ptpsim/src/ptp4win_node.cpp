@@ -121,4 +121,10 @@ void Ptp4winNode::on_peer_delay_input_rejected(const PeerDelayInputRejected& rej
   if (observer_ != nullptr) observer_->on_peer_delay_input_rejected(rejected, now);
 }
 
+void Ptp4winNode::on_cross_timestamp_capture_failed(const hal::HalError& error,
+                                                    std::uint64_t failures_so_far,
+                                                    Nanoseconds now) {
+  if (observer_ != nullptr) observer_->on_cross_timestamp_capture_failed(error, failures_so_far, now);
+}
+
 }  // namespace ptp::ptpsim

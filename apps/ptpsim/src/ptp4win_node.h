@@ -56,6 +56,9 @@ class Ptp4winNode final : public ClockNode, private hal::PortDriverObserver {
   OrdinaryClock& clock() override { return session_->assembly().clock(); }
   [[nodiscard]] const OrdinaryClock& clock() const override { return session_->assembly().clock(); }
   hal::PortDriver& driver() override { return session_->assembly().driver(); }
+  [[nodiscard]] const hal::NicCounterCorrelation* correlation() const override {
+    return session_->assembly().correlation();
+  }
   [[nodiscard]] double true_offset_ns() override { return host_->system_clock().true_offset_ns(); }
   [[nodiscard]] const std::optional<OffsetMeasured>& last_measurement() const override {
     return last_measurement_;
@@ -74,6 +77,8 @@ class Ptp4winNode final : public ClockNode, private hal::PortDriverObserver {
   void on_unicast_notice(const UnicastNotice& notice, Nanoseconds now) override;
   void on_peer_delay_input_rejected(const PeerDelayInputRejected& rejected,
                                     Nanoseconds now) override;
+  void on_cross_timestamp_capture_failed(const hal::HalError& error, std::uint64_t failures_so_far,
+                                         Nanoseconds now) override;
 
   sim::SimHostConfig host_config_;
   ptp4win::CommandLine command_line_;

@@ -204,7 +204,8 @@ Result<RunReport, std::string> run_scenario(const Scenario& input, const RunOpti
         if (options.csv_metrics) {
           const app::MetricsSnapshot snapshot =
               node.started ? app::take_metrics_snapshot(node.node->clock(), node.node->driver(),
-                                                        node.node->last_measurement())
+                                                        node.node->last_measurement(),
+                                                        node.node->correlation())
                            : app::MetricsSnapshot{};
           for (const std::string& cell : app::metric_csv_cells(app::collect_metrics(snapshot))) {
             csv << ',' << cell;

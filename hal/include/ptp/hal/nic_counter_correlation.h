@@ -6,14 +6,16 @@
 
 #include <optional>
 
+#include "ptp/hal/hal_error.h"
 #include "ptp/hal/port_driver.h"
 #include "ptp/hal/timestamping_interface.h"
+#include "ptp/result.h"
 #include "ptp/servo/clock_correlation.h"
 
 namespace ptp::hal {
 
 struct NicCounterCorrelationCounters {
-  std::uint64_t samples = 0;
+  std::uint64_t samples = 0;  // cross-timestamps captured (and handed to the fit)
   std::uint64_t capture_failures = 0;  // capture_cross_timestamp() returned an error
   std::uint64_t conversions = 0;
   std::uint64_t conversion_failures = 0;  // no estimate yet, or beyond the extrapolation limit
@@ -25,9 +27,10 @@ class NicCounterCorrelation final : public NicCounterMapping {
                         const servo::ClockCorrelationConfig& config)
       : timestamping_(timestamping), correlation_(config) {}
 
-  // Takes one cross-timestamp and adds it to the fit; returns what the fit made of it, or
-  // std::nullopt when the capture failed (counted).
-  std::optional<servo::CorrelationSampleOutcome> sample();
+  // Takes one cross-timestamp and adds it to the fit; returns what the fit made of it (the fit
+  // counts each outcome: correlation().counters()), or the capture's error (counted in
+  // capture_failures).
+  Result<servo::CorrelationSampleOutcome, HalError> sample();
 
   std::optional<PreciseCounterTicks> to_counter(NicTicks ticks) override;
   void restart() override { correlation_.restart(); }

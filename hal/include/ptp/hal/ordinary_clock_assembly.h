@@ -60,7 +60,7 @@ inline constexpr TimerId kCrossTimestampTimer{0x10000};
 class OrdinaryClockAssembly final : private TimerListener {
  public:
   // Builds everything; nothing runs until start(). `observer` (may be null) gets the driver's
-  // state changes, measurements and UTC offset changes.
+  // state changes, measurements and UTC offset changes, and the failed cross-timestamp captures.
   static Result<std::unique_ptr<OrdinaryClockAssembly>, AssemblyError> create(
       const Host& host, const OrdinaryClockSettings& settings, PortDriverObserver* observer);
   ~OrdinaryClockAssembly() override;
@@ -112,6 +112,7 @@ class OrdinaryClockAssembly final : private TimerListener {
   OrdinaryClock clock_;
   std::unique_ptr<PortDriver> driver_;
   std::unique_ptr<NicCounterCorrelation> correlation_;
+  PortDriverObserver* observer_;
   CounterTicks next_sample_{0};
   bool sampling_ = false;
 };

@@ -102,6 +102,14 @@ class PortDriverObserver {
     (void)rejected;
     (void)now;
   }
+  // A cross-timestamp capture for the NIC-to-counter correlation failed (every failure;
+  // `failures_so_far` counts them from 1, so a log can thin them out: sparse_report.h).
+  virtual void on_cross_timestamp_capture_failed(const HalError& error,
+                                                 std::uint64_t failures_so_far, Nanoseconds now) {
+    (void)error;
+    (void)failures_so_far;
+    (void)now;
+  }
 };
 
 struct PortDriverCounters {

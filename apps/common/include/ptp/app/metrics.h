@@ -17,9 +17,11 @@
 #include "ptp/core/port_counters.h"
 #include "ptp/core/port_io.h"
 #include "ptp/core/port_state.h"
+#include "ptp/hal/nic_counter_correlation.h"
 #include "ptp/hal/port_driver.h"
 #include "ptp/hal/timestamp_capabilities.h"
 #include "ptp/identity.h"
+#include "ptp/servo/clock_correlation.h"
 
 namespace ptp {
 class OrdinaryClock;
@@ -34,12 +36,18 @@ struct MetricsSnapshot {
   hal::TimestampSource timestamp_source = hal::TimestampSource::kNone;
   PortCounters port_counters;
   hal::PortDriverCounters driver_counters;
+  // The NIC-to-counter correlation's captures and what its fit did with them; zero when the
+  // clock has none.
+  hal::NicCounterCorrelationCounters correlation_counters;
+  servo::ClockCorrelationCounters correlation_fit_counters;
 };
 
 // Copies what the metrics show from a running clock and its driver; `last_measurement` is the
-// newest OffsetMeasured the driver's observer saw.
+// newest OffsetMeasured the driver's observer saw; `correlation` the clock's NIC-to-counter
+// correlation (null: it has none).
 MetricsSnapshot take_metrics_snapshot(const OrdinaryClock& clock, const hal::PortDriver& driver,
-                                      const std::optional<OffsetMeasured>& last_measurement);
+                                      const std::optional<OffsetMeasured>& last_measurement,
+                                      const hal::NicCounterCorrelation* correlation);
 
 enum class MetricType : std::uint8_t { kGauge, kCounter };
 

@@ -14,6 +14,7 @@
 #include "ptp/core/data_sets.h"
 #include "ptp/core/port_io.h"
 #include "ptp/hal/clock_readings.h"
+#include "ptp/hal/hal_error.h"
 #include "ptp/identity.h"
 #include "ptp/nanoseconds.h"
 
@@ -60,5 +61,11 @@ std::string format_unicast_notice(std::uint16_t port_number, const UnicastNotice
 // or "port 1: no UTC offset applied to the system clock (ARB timescale)".
 std::string format_utc_offset(std::uint16_t port_number, Nanoseconds applied,
                               const TimePropertiesDataSet& time_properties);
+
+// Ours (ptp4l has no equivalent line): a failed cross-timestamp capture of the NIC-to-counter
+// correlation, "port 1: cross-timestamp capture failed (OS error, code 31): 4 so far; the
+// correlation keeps its previous points". The caller thins these out (hal/sparse_report.h).
+std::string format_cross_timestamp_failure(std::uint16_t port_number, const hal::HalError& error,
+                                           std::uint64_t failures_so_far);
 
 }  // namespace ptp::ptp4win

@@ -61,6 +61,9 @@ class PortLogObserver final : public hal::PortDriverObserver {
                                     Nanoseconds now) override;
   // A warning, once per kind of unicast negotiation event and peer (as the core gives them).
   void on_unicast_notice(const UnicastNotice& notice, Nanoseconds now) override;
+  // A warning at the 1st, 2nd, 4th, 8th, ... failed cross-timestamp capture.
+  void on_cross_timestamp_capture_failed(const hal::HalError& error, std::uint64_t failures_so_far,
+                                         Nanoseconds now) override;
   // Call after anything that may have run the BMCA: logs when the best master changed, once the
   // port has made a state decision (not while INITIALIZING, LISTENING, FAULTY or DISABLED).
   void check_best_master(PortState state, const ClockIdentity& best);
