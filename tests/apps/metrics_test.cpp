@@ -265,8 +265,8 @@ TEST(Metrics, ExportsTheCrossTimestampCaptures) {
   const auto samples = collect_metrics(snapshot);
   const auto columns = metric_csv_columns(samples);
   const auto cells = metric_csv_cells(samples);
-  const auto failures = std::find(columns.begin(), columns.end(),
-                                  "ptp_cross_timestamp_capture_failures_total");
+  const auto failures =
+      std::find(columns.begin(), columns.end(), "ptp_cross_timestamp_capture_failures_total");
   ASSERT_NE(failures, columns.end());
   EXPECT_EQ(cells[static_cast<std::size_t>(failures - columns.begin())], "9");
 }

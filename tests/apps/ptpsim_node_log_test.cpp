@@ -1,8 +1,10 @@
 // ptpsim's node log (apps/ptpsim/src/node_log.h): the UTC offset a library node applies to its
 // system clock is logged as ptp4win logs it, both when called directly and in a run where the
-// grandmaster announces another offset than the slave's own utc_offset.
+// grandmaster announces another offset than the slave's own utc_offset; failed cross-timestamp
+// captures are thinned out as ptp4win thins them.
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <sstream>
 #include <string>
 
@@ -28,6 +30,23 @@ TEST(PtpsimNodeLog, WritesTheUtcOffsetLineOfPtp4win) {
             "timescale, currentUtcOffsetValid 1)\n"
             "ptpsim[0.000]: oc-sw port 1: no UTC offset applied to the system clock (ARB "
             "timescale)\n");
+}
+
+TEST(PtpsimNodeLog, WritesFailedCrossTimestampCapturesAtPowersOfTwo) {
+  sim::Scheduler scheduler;
+  std::ostringstream out;
+  NodeLog log(scheduler, "oc-win", &out);
+  const hal::HalError unavailable{hal::HalErrorCode::kUnavailable, 0};
+  for (std::uint64_t failures = 1; failures <= 5; ++failures) {
+    log.on_cross_timestamp_capture_failed(unavailable, failures, Nanoseconds(0));
+  }
+  EXPECT_EQ(out.str(),
+            "ptpsim[0.000]: oc-win port 1: cross-timestamp capture failed (unavailable, code 0): "
+            "1 so far; the correlation keeps its previous points\n"
+            "ptpsim[0.000]: oc-win port 1: cross-timestamp capture failed (unavailable, code 0): "
+            "2 so far; the correlation keeps its previous points\n"
+            "ptpsim[0.000]: oc-win port 1: cross-timestamp capture failed (unavailable, code 0): "
+            "4 so far; the correlation keeps its previous points\n");
 }
 
 TEST(PtpsimNodeLog, WritesNothingWithoutAStream) {

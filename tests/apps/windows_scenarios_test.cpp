@@ -295,8 +295,9 @@ TEST_P(WindowsScenario, FailingCaptureAndWideCrossTimestampWindows) {
   EXPECT_LT(failed, 0.13);
   // ptp4win says so, naming the error (ERROR_GEN_FAILURE), at the 1st, 2nd, 4th, 8th, ...
   // failure: one line per power of two up to the run's count.
-  EXPECT_EQ(count_lines(o.log, "port 1: cross-timestamp capture failed (operating system error, "
-                               "code 31): 1 so far"),
+  EXPECT_EQ(count_lines(o.log,
+                        "port 1: cross-timestamp capture failed (operating system error, "
+                        "code 31): 1 so far"),
             1U);
   EXPECT_EQ(count_lines(o.log, "cross-timestamp capture failed"),
             static_cast<std::size_t>(std::bit_width(o.windows.cross_timestamp_failures)));

@@ -225,6 +225,27 @@ TEST_F(Ptp4winLogger, ObserverWarnsOfUnicastNotices) {
   EXPECT_TRUE(lines_.empty());
 }
 
+TEST_F(Ptp4winLogger, ObserverWarnsOfFailedCrossTimestampsAtPowersOfTwo) {
+  const Logger warning = make(4);
+  PortLogObserver observer(warning, 1, kOwn, 1);
+  const hal::HalError gen_failure{hal::HalErrorCode::kOsError, 31};
+  for (std::uint64_t failures = 1; failures <= 9; ++failures) {
+    observer.on_cross_timestamp_capture_failed(gen_failure, failures, now_);
+  }
+  ASSERT_EQ(lines_.size(), 4U);  // the 1st, 2nd, 4th and 8th
+  EXPECT_EQ(lines_[0],
+            "ptp4win[16234.193]: port 1: cross-timestamp capture failed (operating system error, "
+            "code 31): 1 so far; the correlation keeps its previous points");
+  EXPECT_NE(lines_[1].find("): 2 so far"), std::string::npos);
+  EXPECT_NE(lines_[2].find("): 4 so far"), std::string::npos);
+  EXPECT_NE(lines_[3].find("): 8 so far"), std::string::npos);
+  lines_.clear();
+  const Logger errors_only = make(3);
+  PortLogObserver quiet(errors_only, 1, kOwn, 1);
+  quiet.on_cross_timestamp_capture_failed(gen_failure, 1, now_);
+  EXPECT_TRUE(lines_.empty());
+}
+
 TEST_F(Ptp4winLogger, ObserverWarnsOfBadPeerDelayInput) {
   const Logger warning = make(4);
   PortLogObserver observer(warning, 1, kOwn, 1);

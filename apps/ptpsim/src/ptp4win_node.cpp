@@ -124,7 +124,8 @@ void Ptp4winNode::on_peer_delay_input_rejected(const PeerDelayInputRejected& rej
 void Ptp4winNode::on_cross_timestamp_capture_failed(const hal::HalError& error,
                                                     std::uint64_t failures_so_far,
                                                     Nanoseconds now) {
-  if (observer_ != nullptr) observer_->on_cross_timestamp_capture_failed(error, failures_so_far, now);
+  if (observer_ != nullptr)
+    observer_->on_cross_timestamp_capture_failed(error, failures_so_far, now);
 }
 
 }  // namespace ptp::ptpsim

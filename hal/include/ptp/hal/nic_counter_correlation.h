@@ -15,7 +15,7 @@
 namespace ptp::hal {
 
 struct NicCounterCorrelationCounters {
-  std::uint64_t samples = 0;  // cross-timestamps captured (and handed to the fit)
+  std::uint64_t samples = 0;           // cross-timestamps captured (and handed to the fit)
   std::uint64_t capture_failures = 0;  // capture_cross_timestamp() returned an error
   std::uint64_t conversions = 0;
   std::uint64_t conversion_failures = 0;  // no estimate yet, or beyond the extrapolation limit
