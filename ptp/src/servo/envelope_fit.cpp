@@ -2,8 +2,11 @@
 // maximum-likelihood line (the model is in the header and docs/servo.md).
 #include "ptp/servo/envelope_fit.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
+#include <optional>
 
 namespace ptp::servo {
 namespace {
@@ -20,22 +23,29 @@ double seconds_between(Nanoseconds later, Nanoseconds earlier) {
          kNanosecondsPerSecondD;
 }
 
+// No member initialisers: the hull buffers are written before they are read, and zeroing them
+// for every fit would cost more than the hull itself.
 struct HullPoint {
-  double t_s = 0;  // relative to the fit's `now`, seconds (<= 0)
-  double value_ns = 0;
+  double t_s;  // relative to the fit's `now`, seconds (<= 0)
+  double value_ns;
 };
+
+// Whether `middle` lies strictly below the chord from `older` to `newer` (a lower hull keeps
+// only such vertices: a point on the chord is dropped).
+bool below_chord(const HullPoint& older, const HullPoint& middle, const HullPoint& newer) {
+  return (middle.t_s - older.t_s) * (newer.value_ns - older.value_ns) -
+             (middle.value_ns - older.value_ns) * (newer.t_s - older.t_s) >
+         0;
+}
 
 // The lower convex hull of the points pushed so far, built from the newest point back (so each
 // prefix of pushes is the hull of the newest points); index 0 is the newest vertex.
+// NOLINTNEXTLINE(cppcoreguidelines-pro-type-member-init): vertices are written before read.
 struct Hull {
-  std::array<HullPoint, EnvelopeFit::kCapacity> vertices{};
+  std::array<HullPoint, EnvelopeFit::kCapacity> vertices;
   std::size_t size = 0;
-  std::size_t points = 0;
-  double time_sum_s = 0;
 
   void push(const HullPoint& p) {
-    ++points;
-    time_sum_s += p.t_s;
     // Right to left, a lower hull turns clockwise: drop the last vertex while it lies on or
     // above the chord from the one before it to the new point.
     while (size >= 2) {
@@ -48,8 +58,30 @@ struct Hull {
     }
     vertices[size++] = p;
   }
-  [[nodiscard]] double mean_time_s() const { return time_sum_s / static_cast<double>(points); }
 };
+
+// A window's points: their lower hull, how many, and their mean time. The mean of the times as
+// the plain construction sums them (newest first, each rounded to seconds) is `exact`; otherwise
+// it is the exact mean rounded, within a bound of that sum's rounding errors.
+struct Window {
+  const Hull* hull = nullptr;
+  std::size_t points = 0;
+  double mean_time_s = 0;
+  double span_s = 0;  // the largest |time| of the points, seconds: the scale of the bound
+  bool exact = true;
+};
+
+// How far the slope of the summed excess (see solve) may be from the plain construction's when
+// the mean times are not `exact`: n (n + 16) span 1e-15 per direction, ten times the sum of the
+// rounding errors of n additions of n-point sums and of the slope's own five operations.
+double slope_tolerance(const Window& syncs, const Window& requests) {
+  if (syncs.exact && requests.exact) return -1;
+  const auto bound = [](const Window& w) {
+    const auto n = static_cast<double>(w.points);
+    return n * (n + 16) * w.span_s * 1e-15;
+  };
+  return bound(syncs) + bound(requests);
+}
 
 double edge_slope(const HullPoint& older, const HullPoint& newer) {
   return (newer.value_ns - older.value_ns) / (newer.t_s - older.t_s);
@@ -59,29 +91,40 @@ double edge_slope(const HullPoint& older, const HullPoint& newer) {
 // slope in f is n_s (t_i* - mean t_s) - n_r (t_j* - mean t_r) with i* the Sync hull's support
 // vertex (it moves to newer points as f grows) and j* the Delay_Req's (to older ones): a
 // non-decreasing step function, so the walk stops at the first event where it turns >= 0.
-EnvelopeFit::Line solve(const Hull& syncs, const Hull& requests, Nanoseconds now) {
+// Nothing when a slope is within the tolerance of 0 (the mean times must be the exact ones).
+std::optional<EnvelopeFit::Line> solve(const Window& sync_window, const Window& request_window,
+                                       Nanoseconds now) {
   EnvelopeFit::Line line;
-  const auto ns = static_cast<double>(syncs.points);
-  const auto nr = static_cast<double>(requests.points);
-  const double ms = syncs.mean_time_s();
-  const double mr = requests.mean_time_s();
+  const Hull& syncs = *sync_window.hull;
+  const Hull& requests = *request_window.hull;
+  const auto ns = static_cast<double>(sync_window.points);
+  const auto nr = static_cast<double>(request_window.points);
+  const double ms = sync_window.mean_time_s;
+  const double mr = request_window.mean_time_s;
+  const double tolerance = slope_tolerance(sync_window, request_window);
   std::size_t i = syncs.size - 1;  // the oldest Sync vertex supports f = -infinity
   std::size_t j = 0;               // the newest Delay_Req vertex
   constexpr double kInfinity = std::numeric_limits<double>::infinity();
+  const auto next_sync_event = [&] {
+    return i > 0 ? edge_slope(syncs.vertices[i], syncs.vertices[i - 1]) : kInfinity;
+  };
+  const auto next_request_event = [&] {
+    return j + 1 < requests.size ? -edge_slope(requests.vertices[j + 1], requests.vertices[j])
+                                 : kInfinity;
+  };
+  double sync_event = next_sync_event();
+  double request_event = next_request_event();
   for (;;) {
-    const double sync_event =
-        i > 0 ? edge_slope(syncs.vertices[i], syncs.vertices[i - 1]) : kInfinity;
-    const double request_event = j + 1 < requests.size
-                                     ? -edge_slope(requests.vertices[j + 1], requests.vertices[j])
-                                     : kInfinity;
     const double f = std::min(sync_event, request_event);
     if (!std::isfinite(f)) return line;  // cannot happen with two distinct times per direction
-    if (sync_event <= request_event) {
+    const bool sync_moves = sync_event <= request_event;
+    if (sync_moves) {
       --i;
     } else {
       ++j;
     }
     const double slope = ns * (syncs.vertices[i].t_s - ms) - nr * (requests.vertices[j].t_s - mr);
+    if (std::abs(slope) <= tolerance) return std::nullopt;
     if (slope >= 0) {
       const double c1 = syncs.vertices[i].value_ns - f * syncs.vertices[i].t_s;
       const double c2 = requests.vertices[j].value_ns + f * requests.vertices[j].t_s;
@@ -92,8 +135,197 @@ EnvelopeFit::Line solve(const Hull& syncs, const Hull& requests, Nanoseconds now
       line.floor_ns = (c1 + c2) / 2;
       return line;
     }
+    if (sync_moves) {
+      sync_event = next_sync_event();
+    } else {
+      request_event = next_request_event();
+    }
   }
 }
+
+// One direction's windows, from the newest point back: the points newer than the block are
+// pushed onto a hull as they are reached; a window that reaches into the block joins that hull
+// to the block's hull of its older points (a path of links) at their common lower tangent.
+template <class Direction>
+class DirectionWalk {
+ public:
+  // NOLINTNEXTLINE(cppcoreguidelines-pro-type-member-init): the buffers are written before read.
+  DirectionWalk(Direction& direction, Nanoseconds now)
+      : direction_(direction),
+        now_(now),
+        recent_(std::min(direction.after_block(), direction.count)),
+        near_(near_now()) {}
+
+  // Takes the points not older than `start_s` (relative to now) into window k.
+  Window advance(std::size_t k, double start_s) {
+    const std::size_t points = near_ ? points_from_hint(k, start_s) : points_one_by_one(start_s);
+    for (; pushed_ < std::min(points, recent_); ++pushed_) {
+      recent_hull_.push(hull_point(direction_.added - 1 - pushed_));
+    }
+    Window window{&recent_hull_, points, 0, 0, true};
+    if (points == 0) return window;
+    if (points > recent_) {
+      join(direction_.added - points);
+      window.hull = &joined_;
+    }
+    if (!near_) {
+      window.mean_time_s = time_sum_s_ / static_cast<double>(points);
+      return window;
+    }
+    // The sum of the integer times, exact (a modular difference of running sums), rounded once.
+    const std::uint64_t first = direction_.added - points;
+    const auto sum_ns = static_cast<std::int64_t>(
+        direction_.time_sum(direction_.added) - direction_.time_sum(first) -
+        static_cast<std::uint64_t>(points) * static_cast<std::uint64_t>(now_.count()));
+    window.mean_time_s =
+        static_cast<double>(sum_ns) / kNanosecondsPerSecondD / static_cast<double>(points);
+    const auto distance_s = [&](std::uint64_t sequence) {
+      return std::abs(static_cast<double>(direction_.at(sequence).time.count() - now_.count())) *
+             1e-9;
+    };
+    window.span_s = std::max(distance_s(first), distance_s(direction_.added - 1));
+    window.exact = false;
+    return window;
+  }
+
+  // The window's mean time as the plain construction sums it: newest first, in seconds.
+  [[nodiscard]] double exact_mean_time_s(std::size_t points) const {
+    double sum = 0;
+    for (std::size_t i = 0; i < points; ++i)
+      sum += seconds_between(direction_.newest(i).time, now_);
+    return sum / static_cast<double>(points);
+  }
+
+ private:
+  [[nodiscard]] HullPoint hull_point(std::uint64_t sequence) const {
+    const auto& p = direction_.at(sequence);
+    return {seconds_between(p.time, now_), p.value_ns};
+  }
+
+  // Whether every point is within 2^52 ns of now: their times then convert to seconds without
+  // the overflow fallback, in the same order as the integers (so a window is found by bisection
+  // around a hint), and 256 of them sum without overflow.
+  [[nodiscard]] bool near_now() const {
+    if (direction_.count == 0) return true;
+    constexpr std::int64_t kNear = std::int64_t{1} << 52;
+    const auto near = [&](const auto& point) {
+      const auto difference = point.time.checked_sub(now_);
+      return difference && difference->count() < kNear && difference->count() > -kNear;
+    };
+    return near(direction_.newest(0)) && near(direction_.newest(direction_.count - 1));
+  }
+
+  // Whether the point's time in seconds is before `start_s`. Integers beyond `start_ns` +- 2
+  // decide without the conversion: `start_ns` is start_s * 1e9 within 1e-4 ns (|start_s| < 2^52
+  // ns), and the conversion's rounding is below 1e-4 ns too, so they are on the same side.
+  [[nodiscard]] bool before_window(std::uint64_t sequence, double start_s,
+                                   std::int64_t start_ns) const {
+    const std::int64_t ns = direction_.at(sequence).time.count() - now_.count();
+    if (ns < start_ns - 2) return true;
+    if (ns > start_ns + 2) return false;
+    return static_cast<double>(ns) / kNanosecondsPerSecondD < start_s;
+  }
+
+  // The window's points: from the window's first point at the last fit, moved to the oldest
+  // point not before the window's start (the times are in order, so a few steps suffice).
+  std::size_t points_from_hint(std::size_t k, double start_s) {
+    const std::uint64_t oldest = direction_.added - direction_.count;
+    const std::uint64_t end = direction_.added;
+    // Beyond 2^52 ns every point is after the start (or before it): near_now() bounds them.
+    constexpr double kFar = 0x1.0p52;
+    const double start_ns_d = std::clamp(start_s * kNanosecondsPerSecondD, -kFar, kFar);
+    const auto start_ns = static_cast<std::int64_t>(std::llround(start_ns_d));
+    std::uint64_t first = std::clamp(direction_.window_start[k], oldest, end);
+    while (first < end && before_window(first, start_s, start_ns)) ++first;
+    while (first > oldest && !before_window(first - 1, start_s, start_ns)) --first;
+    direction_.window_start[k] = first;
+    return static_cast<std::size_t>(end - first);
+  }
+
+  // The plain construction's walk from the newest point back (for times far from now).
+  std::size_t points_one_by_one(double start_s) {
+    for (; taken_ < direction_.count; ++taken_) {
+      const double t = seconds_between(direction_.newest(taken_).time, now_);
+      if (t < start_s) break;
+      time_sum_s_ += t;
+    }
+    return taken_;
+  }
+
+  // path_ = the block's hull of the points from `oldest` to its newest, newest vertex first: the
+  // path of links from `oldest`, which meets the last window's path and shares the rest of it.
+  void block_hull(std::uint64_t oldest) {
+    const std::uint64_t block_newest = direction_.block_end - 1;
+    std::size_t walked = 0;
+    std::size_t shared = 0;
+    for (std::uint64_t sequence = oldest;;) {
+      const std::size_t slot = sequence % kCapacity;
+      const std::size_t at = position_[slot];
+      if (at < path_size_ && path_sequence_[at] == sequence) {
+        shared = at + 1;
+        break;
+      }
+      walk_[walked++] = sequence;
+      if (sequence == block_newest) break;
+      sequence = direction_.link[slot];
+    }
+    path_size_ = shared;
+    for (std::size_t n = walked; n-- > 0;) {
+      const std::uint64_t sequence = walk_[n];
+      path_[path_size_] = hull_point(sequence);
+      path_sequence_[path_size_] = sequence;
+      position_[sequence % kCapacity] = static_cast<std::uint16_t>(path_size_);
+      ++path_size_;
+    }
+  }
+
+  // joined_ = the lower hull of the points from `oldest` (in the block) to the newest.
+  void join(std::uint64_t oldest) {
+    block_hull(oldest);
+    const std::size_t last = path_size_ - 1;  // the oldest vertex
+    std::size_t i = 0;                        // the bridge's end on the block's hull
+    std::size_t joined = 0;
+    const std::size_t recent_size = recent_hull_.size;
+    if (recent_size > 0) {
+      // The lower tangent: move each end outwards while its vertex is not below the chord from
+      // the other end to its next vertex.
+      const auto& newer = recent_hull_.vertices;
+      std::size_t j = recent_size - 1;
+      for (bool moved = true; moved;) {
+        moved = false;
+        while (i < last && !below_chord(path_[i + 1], path_[i], newer[j])) {
+          ++i;
+          moved = true;
+        }
+        while (j > 0 && !below_chord(path_[i], newer[j], newer[j - 1])) {
+          --j;
+          moved = true;
+        }
+      }
+      for (std::size_t n = 0; n <= j; ++n) joined_.vertices[joined++] = newer[n];
+    }
+    for (std::size_t n = i; n <= last; ++n) joined_.vertices[joined++] = path_[n];
+    joined_.size = joined;
+  }
+
+  static constexpr std::size_t kCapacity = EnvelopeFit::kCapacity;
+  Direction& direction_;
+  Nanoseconds now_;
+  std::size_t recent_;  // points newer than the block
+  bool near_;
+  std::size_t pushed_ = 0;  // points pushed onto recent_hull_
+  std::size_t taken_ = 0;   // points_one_by_one's count and time sum
+  double time_sum_s_ = 0;
+  Hull recent_hull_;
+  Hull joined_;
+  // The last block hull (path_), its vertices' sequence numbers, and each point's position in
+  // it (valid where the sequence number there matches).
+  std::array<HullPoint, kCapacity> path_;
+  std::array<std::uint64_t, kCapacity> path_sequence_;
+  std::size_t path_size_ = 0;
+  std::array<std::uint16_t, kCapacity> position_{};
+  std::array<std::uint64_t, kCapacity> walk_;
+};
 
 }  // namespace
 
@@ -108,6 +340,28 @@ void EnvelopeFit::Direction::add(const Point& point) {
   points[next] = point;
   next = (next + 1) % kCapacity;
   if (count < kCapacity) ++count;
+  time_sums[(added + 1) % (kCapacity + 1)] =
+      time_sum(added) + static_cast<std::uint64_t>(point.time.count());
+  ++added;
+  if (after_block() >= kBlockPoints) rebuild_block();
+}
+
+void EnvelopeFit::Direction::rebuild_block() {
+  // The right-to-left build of the lower hull over all points: each point's link is the vertex
+  // it attached to, so the hull of the points from any one to the newest is its path of links.
+  block_end = added;
+  const Nanoseconds newest_time = newest(0).time;
+  std::array<HullPoint, kCapacity> hull;  // NOLINT(cppcoreguidelines-pro-type-member-init)
+  std::array<std::uint64_t, kCapacity> sequences{};
+  std::size_t size = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::uint64_t sequence = added - 1 - i;
+    const HullPoint p{seconds_between(at(sequence).time, newest_time), at(sequence).value_ns};
+    while (size >= 2 && !below_chord(p, hull[size - 1], hull[size - 2])) --size;
+    link[sequence % kCapacity] = size > 0 ? sequences[size - 1] : sequence;
+    hull[size] = p;
+    sequences[size++] = sequence;
+  }
 }
 
 const EnvelopeFit::Point& EnvelopeFit::Direction::newest(std::size_t i) const {
@@ -125,29 +379,28 @@ void EnvelopeFit::clear() {
   requests_ = Direction{};
 }
 
-void EnvelopeFit::fit(Nanoseconds now, Nanoseconds interval, Lines& lines) const {
-  Hull sync_hull;
-  Hull request_hull;
-  std::size_t s = 0;
-  std::size_t r = 0;
+void EnvelopeFit::fit(Nanoseconds now, Nanoseconds interval, Lines& lines) {
+  DirectionWalk sync_walk(syncs_, now);
+  DirectionWalk request_walk(requests_, now);
   const double interval_s = static_cast<double>(interval.count()) / kNanosecondsPerSecondD;
   for (std::size_t k = 0; k < kWindows; ++k) {
     const double start_s = -kWindowIntervals[k] * interval_s;
-    for (; s < syncs_.count; ++s) {
-      const Point& p = syncs_.newest(s);
-      const double t = seconds_between(p.time, now);
-      if (t < start_s) break;
-      sync_hull.push({t, p.value_ns});
+    Window syncs = sync_walk.advance(k, start_s);
+    Window requests = request_walk.advance(k, start_s);
+    if (syncs.points < kMinPoints || requests.points < kMinPoints) {
+      lines[k] = Line{};
+      continue;
     }
-    for (; r < requests_.count; ++r) {
-      const Point& p = requests_.newest(r);
-      const double t = seconds_between(p.time, now);
-      if (t < start_s) break;
-      request_hull.push({t, p.value_ns});
+    std::optional<Line> line = solve(syncs, requests, now);
+    if (!line) {
+      // A slope too close to 0 for the rounded means to decide: the plain construction's sums.
+      syncs.mean_time_s = sync_walk.exact_mean_time_s(syncs.points);
+      syncs.exact = true;
+      requests.mean_time_s = request_walk.exact_mean_time_s(requests.points);
+      requests.exact = true;
+      line = solve(syncs, requests, now);
     }
-    lines[k] = sync_hull.points >= kMinPoints && request_hull.points >= kMinPoints
-                   ? solve(sync_hull, request_hull, now)
-                   : Line{};
+    lines[k] = line.value_or(Line{});
   }
 }
 

@@ -9,10 +9,13 @@
 // balance the points' mean times. So the fit is a walk along the two lower convex hulls.
 // The fit is computed over a ladder of windows (a wandering clock bends the line; a short window
 // has fewer lucky packets), all in one pass from the newest point back, and the caller chooses.
+// The hull of the older points is kept between fits (a block, rebuilt every kBlockPoints points),
+// so a fit builds only the newest points' hull and joins it to the block's.
 #pragma once
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 
 #include "ptp/nanoseconds.h"
 
@@ -29,6 +32,9 @@ class EnvelopeFit {
                                                                     64, 91, 128, 181, 256};
   // The fewest points per direction a window is fitted with.
   static constexpr std::size_t kMinPoints = 4;
+  // The block's hull is rebuilt after this many new points: a rebuild costs kCapacity pushes, a
+  // fit about half this many, so about sqrt(2 kCapacity) balances them.
+  static constexpr std::size_t kBlockPoints = 24;
 
   // One window's fit at `at`: the free-running phase (ns, local - master) and frequency error (ppb)
   // there, and the one-way floor (ns).
@@ -52,21 +58,43 @@ class EnvelopeFit {
   [[nodiscard]] std::size_t syncs() const { return syncs_.count; }
   [[nodiscard]] std::size_t requests() const { return requests_.count; }
 
-  // Fits every window ending at `now`; window k spans kWindowIntervals[k] * interval.
-  void fit(Nanoseconds now, Nanoseconds interval, Lines& lines) const;
+  // Fits every window ending at `now`; window k spans kWindowIntervals[k] * interval. (Not
+  // const: each window's first point is remembered as where to look for it next time.)
+  void fit(Nanoseconds now, Nanoseconds interval, Lines& lines);
 
  private:
   struct Point {
     Nanoseconds time{0};
     double value_ns = 0;
   };
+  // One direction's points in time order, and the block: the lower hull of every suffix of the
+  // points up to the block's newest one, as links (each point's next vertex towards it).
   struct Direction {
     std::array<Point, kCapacity> points{};
     std::size_t count = 0;
     std::size_t next = 0;
+    std::uint64_t added = 0;  // points ever added: the sequence number of the next one
+    std::array<std::uint64_t, kCapacity> link{};
+    std::uint64_t block_end = 0;  // sequence number after the block's newest point (0: none)
+    // The times' sum (ns, modulo 2^64) of the points before sequence number x, at
+    // x % (kCapacity + 1): a window's sum is a difference, exact whatever the wrap-arounds.
+    std::array<std::uint64_t, kCapacity + 1> time_sums{};
+    // Each window's oldest point at the last fit (where the next fit starts looking).
+    std::array<std::uint64_t, kWindows> window_start{};
     void add(const Point& point);
     // The i-th newest point (0 = newest by arrival).
     [[nodiscard]] const Point& newest(std::size_t i) const;
+    [[nodiscard]] const Point& at(std::uint64_t sequence) const {
+      return points[sequence % kCapacity];
+    }
+    // Points newer than the block (the fit builds their hull itself).
+    [[nodiscard]] std::size_t after_block() const {
+      return static_cast<std::size_t>(added - block_end);
+    }
+    void rebuild_block();
+    [[nodiscard]] std::uint64_t time_sum(std::uint64_t sequence) const {
+      return time_sums[sequence % (kCapacity + 1)];
+    }
   };
   Direction syncs_;
   Direction requests_;
