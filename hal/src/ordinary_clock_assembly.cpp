@@ -18,11 +18,18 @@ bool nic_clock_adjustable(const Host& host, const PortDriverConfig& driver) {
          host.hardware_clock->adjustable();
 }
 
+bool uses_hardware_timestamps(const Host& host) {
+  const auto source = current_timestamp_source(host.timestamping, host.transport.family());
+  return source.has_value() && source.value() == TimestampSource::kHardware;
+}
+
 // The servo starts from the frequency the system clock already has (what a previous run, or the
-// OS, left), as ptp4l starts from the clock's current adjustment; 0 where that is unknown,
-// unusable, or the clock is never adjusted.
-double initial_frequency_ppb(const Host& host, const OrdinaryClockSettings& settings) {
-  if (settings.port.free_running || nic_clock_adjustable(host, settings.driver)) return 0;
+// OS, left, or this clock before its timestamps changed kind), as ptp4l starts from the clock's
+// current adjustment; 0 where that is unknown (a NIC clock's), unusable, or the clock is never
+// adjusted.
+double initial_frequency_ppb(const Host& host, const OrdinaryClockSettings& settings,
+                             bool disciplines_nic) {
+  if (settings.port.free_running || disciplines_nic) return 0;
   const auto current = host.system_clock.frequency_adjustment();
   if (!current) return 0;
   const double ppb = current->value;
@@ -33,8 +40,7 @@ double initial_frequency_ppb(const Host& host, const OrdinaryClockSettings& sett
 servo::ServoConfig servo_config(const Host& host, const OrdinaryClockSettings& settings) {
   servo::ServoConfig config = settings.servo;
   config.clock_max_frequency_ppb = host.system_clock.max_frequency_adjustment().value;
-  const auto source = current_timestamp_source(host.timestamping, host.transport.family());
-  config.hardware_timestamps = source.has_value() && source.value() == TimestampSource::kHardware;
+  config.hardware_timestamps = uses_hardware_timestamps(host);
   config.sync_interval = Nanoseconds(static_cast<std::int64_t>(
       std::llround(std::ldexp(1.0, settings.port.log_sync_interval) * 1e9)));
   return config;
@@ -73,8 +79,9 @@ void OrdinaryClockAssembly::SharedTimers::on_timer(TimerId id) {
 
 Result<std::unique_ptr<OrdinaryClockAssembly>, AssemblyError> OrdinaryClockAssembly::create(
     const Host& host, const OrdinaryClockSettings& settings, PortDriverObserver* observer) {
-  auto servo =
-      servo::make_servo(servo_config(host, settings), initial_frequency_ppb(host, settings));
+  auto servo = servo::make_servo(
+      servo_config(host, settings),
+      initial_frequency_ppb(host, settings, nic_clock_adjustable(host, settings.driver)));
   if (!servo) return unexpected(AssemblyError{servo.error()});
   auto clock = OrdinaryClock::create(settings.port, **servo);
   if (!clock) return unexpected(AssemblyError{clock.error()});
@@ -93,7 +100,8 @@ OrdinaryClockAssembly::OrdinaryClockAssembly(const Host& host,
       servo_(std::move(servo)),
       clock_(std::move(clock)),
       driver_(std::make_unique<PortDriver>(host_, clock_, settings_.driver, observer)),
-      observer_(observer) {
+      observer_(observer),
+      servo_for_hardware_(uses_hardware_timestamps(host)) {
   if (host.hardware_clock != nullptr && !nic_clock_adjustable(host, settings.driver) &&
       supports_cross_timestamps(host)) {
     servo::ClockCorrelationConfig correlation;
@@ -109,6 +117,10 @@ OrdinaryClockAssembly::~OrdinaryClockAssembly() { stop(); }
 
 Result<void, HalError> OrdinaryClockAssembly::start() {
   if (auto started = driver_->start(); !started) return started;
+  // An interface without change notification (kNotSupported) never changes kind.
+  if (!subscription_) {
+    if (auto subscription = host_.timestamping.subscribe(*this)) subscription_ = *subscription;
+  }
   if (correlation_ != nullptr && !sampling_) {
     sampling_ = true;
     next_sample_ = host_.counter.now();
@@ -118,9 +130,28 @@ Result<void, HalError> OrdinaryClockAssembly::start() {
 }
 
 void OrdinaryClockAssembly::stop() {
+  if (subscription_) host_.timestamping.unsubscribe(*subscription_);
+  subscription_.reset();
   if (sampling_) host_.timers.cancel(kCrossTimestampTimer);
   sampling_ = false;
   driver_->stop();
+}
+
+void OrdinaryClockAssembly::on_capabilities_changed() {
+  // The driver restarts the clock's measurements (its own subscription); a servo built for the
+  // other kind would go on with that kind's gains and the noise it learnt from it (nanoseconds
+  // where the stamps now scatter by microseconds), and steer the frequency by tens of ppm on
+  // noise it takes for signal. ptp4l re-initialises likewise when its timestamping changes.
+  const bool hardware = uses_hardware_timestamps(host_);
+  if (hardware == servo_for_hardware_) return;
+  const bool disciplines_nic = hardware && nic_clock_adjustable(host_, settings_.driver);
+  auto servo = servo::make_servo(servo_config(host_, settings_),
+                                 initial_frequency_ppb(host_, settings_, disciplines_nic));
+  // The configuration was accepted at create(); only the kind changed.
+  if (!servo) return;
+  clock_.replace_servo(**servo);
+  servo_ = std::move(servo).value();
+  servo_for_hardware_ = hardware;
 }
 
 void OrdinaryClockAssembly::on_timer(TimerId id) {

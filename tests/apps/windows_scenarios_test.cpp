@@ -239,15 +239,16 @@ TEST_P(WindowsScenario, HardwareSwitchedOffAndOnInTheAdaptersProperties) {
   // port listens afresh.
   EXPECT_NEAR(software_start, 217.2, 1.0);
   EXPECT_NEAR(hardware_start, 417.3, 1.0);
-  // On software timestamps after the change the clock is worse than a machine on software
-  // timestamps from the start (docs/ptp4win.md: its frequency swings by tens of ppm on some
-  // seeds, for reasons not yet found): bounded here by what it does, within the no-timestamp
-  // kind's figures.
-  EXPECT_LT(*software.lock_time_s - 200, 180.0);
-  EXPECT_LT(software.after_lock.rms_ns, 25'000.0);
-  EXPECT_LT(software.after_lock.max_abs_ns, 250'000.0);
+  // On software timestamps after the change the servo is built anew for them: the clock is the
+  // machine on software timestamps from the start (docs/ptp4win.md: 7.3-7.6 us RMS, lock 31-47 s
+  // after its start), the port's restart 17 s after the change. A servo that keeps the gains and
+  // the nanosecond noise it learnt on hardware stamps swings the frequency by tens of ppm here:
+  // 15 us RMS, peaks above 100 us.
+  EXPECT_LT(*software.lock_time_s - 200, 70.0);
+  EXPECT_LT(software.after_lock.rms_ns, 9'500.0);
+  EXPECT_LT(software.after_lock.max_abs_ns, 20'000.0);
   EXPECT_GT(settled.rms_ns, 1'000.0);
-  EXPECT_LT(settled.rms_ns, 50'000.0);
+  EXPECT_LT(settled.rms_ns, 10'000.0);
   // Back on hardware: the correlation and the servo start over, and the clock is back under
   // 1 us within a minute and a half of the change.
   EXPECT_LT(*after.lock_time_s - 400, 90.0);

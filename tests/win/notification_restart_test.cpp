@@ -156,9 +156,11 @@ TEST_F(NotificationRestartTest, ChangeFromAnOsThreadReselectsAndRestartsTheCorre
   EXPECT_EQ(sample(3), 3);
   ASSERT_EQ(correlation().point_count(), 4U);  // with the one taken at start
 
+  const servo::Servo* hardware_servo = &assembly_->servo();
   reconfigure_from_os_thread(software_only());
   // The OS thread only posted: nothing was re-read or re-selected, the fit is untouched.
   EXPECT_EQ(loop_.queued(), 1U);
+  EXPECT_EQ(&assembly_->servo(), hardware_servo);
   EXPECT_EQ(driver().counters().capability_changes, 0U);
   EXPECT_EQ(driver().timestamp_source(), hal::TimestampSource::kHardware);
   EXPECT_EQ(correlation().point_count(), 4U);
@@ -168,6 +170,8 @@ TEST_F(NotificationRestartTest, ChangeFromAnOsThreadReselectsAndRestartsTheCorre
   EXPECT_EQ(driver().timestamp_source(), hal::TimestampSource::kSoftware);
   EXPECT_EQ(host_->transport().timestamp_source(), hal::TimestampSource::kSoftware);
   EXPECT_EQ(correlation().point_count(), 0U);  // restarted
+  // A servo built for software timestamps: nothing learnt from the hardware ones carries over.
+  EXPECT_NE(&assembly_->servo(), hardware_servo);
   // Without cross-timestamps in the active set there is nothing to sample.
   EXPECT_EQ(sample(1), 0);
   EXPECT_EQ(correlation_counters().capture_failures, 1U);
@@ -200,8 +204,11 @@ TEST_F(NotificationRestartTest, AChangeThatKeepsTheSourceStillRestartsTheCorrela
   // settings change, and its clock may have jumped, so the fit must restart either way.
   open();
   EXPECT_EQ(sample(3), 3);
+  const servo::Servo* servo = &assembly_->servo();
   reconfigure_from_os_thread(hardware_with_cross_timestamps());
   loop_.run_pending();
+  // The same kind of stamps: the servo starts over (the driver resets it) but is not rebuilt.
+  EXPECT_EQ(&assembly_->servo(), servo);
   EXPECT_EQ(driver().timestamp_source(), hal::TimestampSource::kHardware);
   EXPECT_EQ(driver().counters().capability_changes, 1U);
   EXPECT_EQ(correlation().point_count(), 0U);

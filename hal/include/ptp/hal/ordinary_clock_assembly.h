@@ -25,6 +25,7 @@
 #include "ptp/hal/nic_counter_correlation.h"
 #include "ptp/hal/port_driver.h"
 #include "ptp/hal/timers.h"
+#include "ptp/hal/timestamping_interface.h"
 #include "ptp/nanoseconds.h"
 #include "ptp/result.h"
 #include "ptp/servo/servo.h"
@@ -57,7 +58,7 @@ std::string to_string(const AssemblyError& error);
 // their PortTimer values, far below it.
 inline constexpr TimerId kCrossTimestampTimer{0x10000};
 
-class OrdinaryClockAssembly final : private TimerListener {
+class OrdinaryClockAssembly final : private TimerListener, private CapabilityChangeListener {
  public:
   // Builds everything; nothing runs until start(). `observer` (may be null) gets the driver's
   // state changes, measurements and UTC offset changes, and the failed cross-timestamp captures.
@@ -104,6 +105,8 @@ class OrdinaryClockAssembly final : private TimerListener {
                         PortDriverObserver* observer);
   void on_timer(TimerId id) override;  // the sampling's timer
   void sample_cross_timestamp();
+  // Another kind of timestamps selected: the servo is built anew for it (see the .cpp).
+  void on_capabilities_changed() override;
 
   Host host_;
   OrdinaryClockSettings settings_;
@@ -115,6 +118,8 @@ class OrdinaryClockAssembly final : private TimerListener {
   PortDriverObserver* observer_;
   CounterTicks next_sample_{0};
   bool sampling_ = false;
+  std::optional<SubscriptionId> subscription_;
+  bool servo_for_hardware_ = false;  // the kind of timestamps the servo was built for
 };
 
 }  // namespace ptp::hal

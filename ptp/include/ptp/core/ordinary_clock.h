@@ -75,6 +75,9 @@ class OrdinaryClock {
   // The timestamp source or the clock correlation changed: every pending measurement is
   // discarded, the servo and the delay filter start over, a SLAVE falls back to UNCALIBRATED.
   void handle_timestamping_changed(Nanoseconds now, PortActions& out);
+  // From now on `servo` (borrowed as the first) is fed instead: one built for another kind of
+  // timestamps. Call it with handle_timestamping_changed, which starts the measurements over.
+  void replace_servo(servo::Servo& servo) { servo_ = &servo; }
   // The driver could not send (FAULT_DETECTED): FAULTY for fault_reset_interval, then again
   // INITIALIZING and LISTENING.
   void handle_fault(Nanoseconds now, PortActions& out);
