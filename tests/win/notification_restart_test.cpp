@@ -191,12 +191,14 @@ TEST_F(NotificationRestartTest, BackToHardwareTheFitStartsAfreshFromTheNewSample
   EXPECT_EQ(correlation().point_count(), 0U);
   EXPECT_EQ(sample(2), 2);
   EXPECT_EQ(correlation().point_count(), 2U);
-  // The fit made of the new points maps a NIC reading back to its QPC time.
+  // The fit made of the new points maps a NIC reading back to its QPC time: the midpoint of the
+  // readings' continuous values (each QPC reading is a floor, half a tick below its own), one tick
+  // after the first reading.
   const auto converted = assembly_->correlation()->to_counter(
       hal::NicTicks{static_cast<std::uint64_t>(next_qpc_ - kQpcHz) * 100 + 50});
   ASSERT_TRUE(converted);
   EXPECT_NEAR(static_cast<double>(converted->whole.count) + converted->fraction,
-              static_cast<double>(next_qpc_ - kQpcHz) + 0.5, 0.01);
+              static_cast<double>(next_qpc_ - kQpcHz) + 1.0, 0.01);
 }
 
 TEST_F(NotificationRestartTest, AChangeThatKeepsTheSourceStillRestartsTheCorrelation) {
