@@ -49,33 +49,8 @@ std::string format_sync_time(const std::optional<double>& seconds) {
   return buffer;
 }
 
-// The worst figure over the judged slaves.
-struct WorstFigures {
-  std::optional<double> sync_time_s;
-  bool never_synced = false;
-  double max_offset_ns = 0;
-  double rms_offset_ns = 0;
-  double rms_frequency_ppb = 0;
-};
-
-WorstFigures worst_of(const CaseResult& result) {
-  WorstFigures worst;
-  for (const NodeVerdict& node : result.nodes) {
-    if (!node.figures.sync_time_s) {
-      worst.never_synced = true;
-    } else if (!worst.sync_time_s || *node.figures.sync_time_s > *worst.sync_time_s) {
-      worst.sync_time_s = node.figures.sync_time_s;
-    }
-    worst.max_offset_ns = std::max(worst.max_offset_ns, node.figures.max_offset_ns);
-    worst.rms_offset_ns = std::max(worst.rms_offset_ns, node.figures.rms_offset_ns);
-    worst.rms_frequency_ppb = std::max(worst.rms_frequency_ppb, node.figures.rms_frequency_ppb);
-  }
-  if (worst.never_synced) worst.sync_time_s.reset();
-  return worst;
-}
-
 std::string cells(const CaseResult& result) {
-  const WorstFigures worst = worst_of(result);
+  const WorstFigures worst = worst_figures(result);
   char buffer[160];
   std::snprintf(
       buffer, sizeof buffer, "%-6s %-7s %9s %9s %9s %4s", result.servo_name.c_str(),
@@ -376,6 +351,22 @@ void print_summary(std::ostream& out, const ConformanceCase& conformance_case,
         << format_fraction(node.figures.max_frequency_ppb) << ", RMS freq "
         << format_fraction(node.figures.rms_frequency_ppb) << "\n";
   }
+}
+
+WorstFigures worst_figures(const CaseResult& result) {
+  WorstFigures worst;
+  for (const NodeVerdict& node : result.nodes) {
+    if (!node.figures.sync_time_s) {
+      worst.never_synced = true;
+    } else if (!worst.sync_time_s || *node.figures.sync_time_s > *worst.sync_time_s) {
+      worst.sync_time_s = node.figures.sync_time_s;
+    }
+    worst.max_offset_ns = std::max(worst.max_offset_ns, node.figures.max_offset_ns);
+    worst.rms_offset_ns = std::max(worst.rms_offset_ns, node.figures.rms_offset_ns);
+    worst.rms_frequency_ppb = std::max(worst.rms_frequency_ppb, node.figures.rms_frequency_ppb);
+  }
+  if (worst.never_synced) worst.sync_time_s.reset();
+  return worst;
 }
 
 }  // namespace ptp::conformance

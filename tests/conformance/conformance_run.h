@@ -72,6 +72,17 @@ struct CaseResult {
 Result<CaseResult, std::string> run_case(const ConformanceCase& conformance_case, ServoChoice servo,
                                          const std::string& scenarios_dir, std::uint64_t seed);
 
+// The worst figure of each kind over the judged slaves (sync_time_s: nullopt if any slave never
+// synced).
+struct WorstFigures {
+  std::optional<double> sync_time_s;
+  bool never_synced = false;
+  double max_offset_ns = 0;
+  double rms_offset_ns = 0;
+  double rms_frequency_ppb = 0;
+};
+WorstFigures worst_figures(const CaseResult& result);
+
 // One line per case: the baseline and kalman figures side by side (worst slave of each).
 void print_table_header(std::ostream& out);
 void print_table_row(std::ostream& out, const ConformanceCase& conformance_case,

@@ -1,8 +1,10 @@
 // ptp_conformance: runs the conformance scenarios with the baseline servo and with kalman and
 // prints their figures side by side (docs/conformance.md's table); with --floor, kalman with its
 // lucky-packet stage (kalman_delay_floor 1) instead of kalman; with --envelope, the envelope servo.
-//   ptp_conformance [--seed N] [--floor|--envelope] [SCENARIOS_DIR] [CASE...]  (no case: all; seed
-//   1)
+// With --bar, each case's status against the default-servo bar (conformance_bar.h) over seeds
+// FIRST-LAST (default 1-5) instead of the table.
+//   ptp_conformance [--seed N] [--floor|--envelope] [--bar [--seeds FIRST-LAST]] [SCENARIOS_DIR]
+//                   [CASE...]  (no case: all; seed 1)
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
@@ -10,10 +12,32 @@
 #include <string>
 #include <vector>
 
+#include "conformance_bar.h"
 #include "conformance_run.h"
+
+namespace {
+
+// "N" or "FIRST-LAST" with whole numbers, FIRST <= LAST.
+bool parse_seeds(const std::string& value, std::uint64_t& first, std::uint64_t& last) {
+  char* end = nullptr;
+  first = std::strtoull(value.c_str(), &end, 10);
+  if (end == value.c_str()) return false;
+  last = first;
+  if (*end == '-') {
+    const char* rest = end + 1;
+    last = std::strtoull(rest, &end, 10);
+    if (end == rest) return false;
+  }
+  return *end == '\0' && first <= last;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace ptp::conformance;
+  bool bar = false;
+  std::uint64_t first_seed = 1;
+  std::uint64_t last_seed = 5;
   std::string dir = PTP_CONFORMANCE_SCENARIOS_DIR;
   std::vector<std::string> wanted;
   std::uint64_t seed = 1;
@@ -28,6 +52,13 @@ int main(int argc, char** argv) {
         std::cerr << "ptp_conformance: --seed takes a whole number, not '" << value << "'\n";
         return 2;
       }
+    } else if (argument == "--bar") {
+      bar = true;
+    } else if (argument == "--seeds" && i + 1 < argc) {
+      if (!parse_seeds(argv[++i], first_seed, last_seed)) {
+        std::cerr << "ptp_conformance: --seeds takes FIRST-LAST, not '" << argv[i] << "'\n";
+        return 2;
+      }
     } else if (argument == "--floor") {
       challenger = ServoChoice::kKalmanFloor;
     } else if (argument == "--envelope") {
@@ -38,6 +69,7 @@ int main(int argc, char** argv) {
       wanted.push_back(argument);
     }
   }
+  if (bar) return run_bar(std::cout, BarRun{challenger, dir, first_seed, last_seed, wanted});
   print_table_header(std::cout);
   int status = 0;
   for (const ConformanceCase& c : conformance_cases()) {
