@@ -37,6 +37,9 @@ constexpr double kLongIntervalCorrection = 2.0;
 // itself noisy, and PDV is not Gaussian: 3 cost the accuracy benchmark's hw-windows and stress
 // scenarios over 10 seeds.)
 constexpr double kRobustCapVariances = 8.0;
+// With host timestamps, scores within this fraction of the best are taken as equal (best_usual):
+// the noise of a score averaged over kAveragingSamples with microseconds of timestamp noise.
+constexpr double kScoreResolution = 0.005;
 // The median of a chi-square variable of one degree of freedom, in units of its mean: what the
 // median of squared Gaussian samples is of their variance.
 constexpr double kChiSquareMedian = 0.4549;
@@ -114,6 +117,7 @@ KalmanServo::KalmanServo(const ServoConfig& config, double initial_frequency_ppb
       config_(config.kalman),
       sync_interval_s_(seconds(config.sync_interval)),
       applied_frequency_ppb_(initial_frequency_ppb),
+      previous_applied_frequency_ppb_(initial_frequency_ppb),
       measurement_variance_ns2_(config.kalman.initial_measurement_noise_ns *
                                 config.kalman.initial_measurement_noise_ns),
       mean_noise_variance_ns2_(measurement_variance_ns2_) {
@@ -140,10 +144,46 @@ ServoDecision KalmanServo::sample_measurement(const ServoSample& measurement) {
   sample_raw_ = RawDelays{static_cast<double>(measurement.offset_from_master.count()) +
                               static_cast<double>(measurement.mean_path_delay.count()),
                           measurement.delay_request, measurement.timestamp_kind};
-  const ServoDecision decision = sample(measurement.offset_from_master, measurement.local_time);
+  host_stamped_ = measurement.timestamp_kind == TimestampKind::kSoftware ||
+                  measurement.timestamp_kind == TimestampKind::kApplication;
+  const Nanoseconds offset = two_way_offset(measurement).value_or(measurement.offset_from_master);
+  const ServoDecision decision = sample(offset, measurement.local_time);
   sample_path_delay_.reset();
   sample_raw_.reset();
   return decision;
+}
+
+std::optional<Nanoseconds> KalmanServo::two_way_offset(const ServoSample& measurement) const {
+  // A software or application timestamp's error is a host latency of microseconds, alike in both
+  // directions (each is a send path's plus a receive path's). The port's offset measures one
+  // direction, with the path delay's moving median subtracted: the Sync's error in full plus the
+  // median's. Half the difference of the two directions of one exchange has half the Sync's
+  // error variance and needs no path delay at all, and a one-sided tail of either direction
+  // enters it with either sign instead of biasing the offset. Hardware timestamps' error is
+  // nanoseconds against a network's one-sided queueing, left to the port's filter and the
+  // lucky-packet stage.
+  // Before the filters have a frequency estimate the phase run since the Delay_Req is unknown.
+  if (!host_stamped_ || !measurement.delay_request.has_value() || samples_ < 2) {
+    return std::nullopt;
+  }
+  const Nanoseconds sent = measurement.delay_request->sent;
+  const std::optional<Nanoseconds> age = measurement.local_time.checked_sub(sent);
+  // Older than the sample before the last, the controls in force since are not known.
+  if (!age || *age < Nanoseconds(0) || seconds(*age) > 2 * sync_interval_s_) return std::nullopt;
+  // The phase the clock ran from the Delay_Req to the Sync: its own error plus the controls in
+  // force (the one in force now since it was set, the one before until then).
+  const double error = best().frequency_error_ppb;
+  const double since_set_s = seconds(std::clamp(
+      measurement.local_time.checked_sub(applied_since_).value_or(*age), Nanoseconds(0), *age));
+  const double before_set_s = seconds(*age) - since_set_s;
+  const double ran_ns = (error + applied_frequency_ppb_) * since_set_s +
+                        (error + previous_applied_frequency_ppb_) * before_set_s;
+  // Sync: t2 - t1 = delay + offset(now); Delay_Req: t4 - t3 = delay - offset(sent).
+  const double master_to_slave = static_cast<double>(measurement.offset_from_master.count()) +
+                                 static_cast<double>(measurement.mean_path_delay.count());
+  const auto slave_to_master =
+      static_cast<double>(measurement.delay_request->slave_to_master.count());
+  return Nanoseconds(std::llround((master_to_slave - slave_to_master + ran_ns) / 2));
 }
 
 DelayFloorFilter::PhaseModel KalmanServo::phase_model(Nanoseconds now) const {
@@ -220,7 +260,9 @@ double KalmanServo::phase_uncertainty_ns() const { return std::sqrt(best().p_pha
 double KalmanServo::phase_ns() const { return best().phase_ns; }
 
 void KalmanServo::assume_applied(double frequency_ppb) {
+  previous_applied_frequency_ppb_ = applied_frequency_ppb_;
   applied_frequency_ppb_ = frequency_ppb;
+  applied_since_ = last_local_time_.value_or(applied_since_);
   saturated_ = false;  // another estimator's control: no slew of this servo's to relearn from
 }
 
@@ -267,6 +309,14 @@ std::size_t KalmanServo::best_usual() const {
   std::size_t best = 0;
   for (std::size_t i = 1; i < bank_size_ && !is_far(bank_[i]); ++i) {
     if (bank_[i].score <= bank_[best].score) best = i;
+  }
+  if (!host_stamped_) return best;
+  // Host timestamps' microseconds of noise swamp the one-step prediction error that the usual
+  // wanders add, so the scores differ by less than their own noise and the best one is a random
+  // pick that flips between smooth and agile filters, each flip a phase error: take the
+  // smoothest filter whose score is as good within that noise.
+  for (std::size_t i = 0; i < best; ++i) {
+    if (bank_[i].score <= bank_[best].score * (1 + kScoreResolution)) return i;
   }
   return best;
 }
@@ -364,7 +414,9 @@ double KalmanServo::horizon_s() const {
 
 double KalmanServo::steer() {
   const double wanted = control_ppb();
+  previous_applied_frequency_ppb_ = applied_frequency_ppb_;
   applied_frequency_ppb_ = clamp_frequency(wanted);
+  applied_since_ = last_local_time_.value_or(applied_since_);
   saturated_ = applied_frequency_ppb_ != wanted;
   return applied_frequency_ppb_;
 }

@@ -14,6 +14,8 @@
 // kalman.delay_floor, the filter's measurement is the lucky-packet estimate of DelayFloorFilter,
 // with its own variance, when it brings a new pair of packets and is consistent with the
 // prediction; otherwise, and for a sample where it is beyond the outlier gate, the port's offset.
+// With software or application timestamps, a sample that brings a Delay_Req exchange is measured
+// two-way instead: half the difference of the two directions' raw delays (two_way_offset).
 #pragma once
 
 #include <array>
@@ -81,6 +83,10 @@ class KalmanServo final : public ServoBase {
   };
 
   void start(double offset_ns, Nanoseconds local_time);
+  // The offset of a software or application timestamped sample from both directions of its
+  // exchange: the Sync's raw delay and the Delay_Req's, the latter brought forward to the Sync's
+  // time with the phase the clock has run since; nothing without a recent exchange.
+  [[nodiscard]] std::optional<Nanoseconds> two_way_offset(const ServoSample& measurement) const;
   // The lucky-packet stage: feeds this sample's raw delays to the floor filter and returns its
   // offset estimate, or nothing when it has none (then the port's offset is used). `repeated`
   // is set when the estimate comes from the same pair of packets as the last one used.
@@ -125,7 +131,8 @@ class KalmanServo final : public ServoBase {
   [[nodiscard]] const Filter& best() const { return bank_[best_]; }
   // Whether a filter's wander is beyond the usual range (kMaxWarmUpWander).
   [[nodiscard]] static bool is_far(const Filter& filter);
-  // The usual filter (q <= kMaxWarmUpWander) whose predictions have been best.
+  // The usual filter (q <= kMaxWarmUpWander) whose predictions have been best (with host
+  // timestamps: the smoothest one as good within the scores' resolution).
   [[nodiscard]] std::size_t best_usual() const;
   // Every filter's likelihood of this sample, held over or not: a bank whose steering filter
   // rejects every sample must still see which filter explains them.
@@ -148,8 +155,11 @@ class KalmanServo final : public ServoBase {
   std::array<Filter, kMaxKalmanBank> bank_{};
   std::size_t bank_size_ = 0;
   std::size_t best_ = 0;
-  // The frequency adjustment in force since the last sample (the control input).
+  // The frequency adjustment in force (the control input), since when (local time), and the one in
+  // force before it.
   double applied_frequency_ppb_;
+  Nanoseconds applied_since_{0};
+  double previous_applied_frequency_ppb_;
   // The shared measurement noise (ns^2) and what it is learnt from: the last used offset and the
   // last first difference with the control removed, as a rate over its interval.
   struct Difference {
@@ -198,6 +208,8 @@ class KalmanServo final : public ServoBase {
     TimestampKind timestamp_kind = TimestampKind::kUnknown;
   };
   std::optional<RawDelays> sample_raw_;
+  // Whether the samples come with software or application timestamps (the last sample's kind).
+  bool host_stamped_ = false;
   DelayFloorFilter floor_;
   double control_phase_ns_ = 0;
   std::optional<Nanoseconds> control_phase_time_;
