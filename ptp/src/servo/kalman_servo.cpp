@@ -40,6 +40,13 @@ constexpr double kRobustCapVariances = 8.0;
 // With host timestamps, scores within this fraction of the best are taken as equal (best_usual):
 // the noise of a score averaged over kAveragingSamples with microseconds of timestamp noise.
 constexpr double kScoreResolution = 0.005;
+// With host timestamps, a round trip beyond the recent ones' median by this many robust sigmas
+// is a stall of a host (in_round_trip_tail), judged once there are kMinRoundTrips of the last
+// kRoundTrips. (A Gaussian round trip goes beyond it once in 700.)
+constexpr double kTailSigmas = 3.0;
+constexpr std::size_t kMinRoundTrips = 8;
+// A Gaussian's sigma over its median absolute deviation.
+constexpr double kMadToSigma = 1.4826;
 // The median of a chi-square variable of one degree of freedom, in units of its mean: what the
 // median of squared Gaussian samples is of their variance.
 constexpr double kChiSquareMedian = 0.4549;
@@ -146,14 +153,46 @@ ServoDecision KalmanServo::sample_measurement(const ServoSample& measurement) {
                           measurement.delay_request, measurement.timestamp_kind};
   host_stamped_ = measurement.timestamp_kind == TimestampKind::kSoftware ||
                   measurement.timestamp_kind == TimestampKind::kApplication;
-  const Nanoseconds offset = two_way_offset(measurement).value_or(measurement.offset_from_master);
+  Nanoseconds offset = measurement.offset_from_master;
+  if (const std::optional<TwoWay> two_way = two_way_offset(measurement)) {
+    offset = two_way->offset;
+    tail_hit_ = in_round_trip_tail(two_way->round_trip_ns);
+  }
   const ServoDecision decision = sample(offset, measurement.local_time);
+  tail_hit_ = false;
   sample_path_delay_.reset();
   sample_raw_.reset();
   return decision;
 }
 
-std::optional<Nanoseconds> KalmanServo::two_way_offset(const ServoSample& measurement) const {
+bool KalmanServo::in_round_trip_tail(double round_trip_ns) {
+  // A host's latency is a Gaussian jitter with, now and then, a stall of the stack or the
+  // application: a one-sided tail of tens of microseconds (or far more) in one direction. Half of
+  // it enters the two-way offset, with either sign, and the prediction gate only catches it once
+  // it is several of the offset's sigmas (never during the warm-up, when a wrong sample costs
+  // most). The round trip has no clock in it, so a stall shows there on its own: judged against
+  // the recent round trips' median and robust spread, before this one joins them.
+  bool tail = false;
+  if (round_trips_ >= kMinRoundTrips) {
+    std::array<double, kRoundTrips> sorted{};
+    const std::size_t count = std::min(round_trips_, kRoundTrips);
+    std::copy_n(round_trip_ns_.begin(), count, sorted.begin());
+    const auto middle = sorted.begin() + static_cast<std::ptrdiff_t>(count / 2);
+    std::nth_element(sorted.begin(), middle, sorted.begin() + static_cast<std::ptrdiff_t>(count));
+    const double median = *middle;
+    for (std::size_t i = 0; i < count; ++i) sorted[i] = std::abs(sorted[i] - median);
+    std::nth_element(sorted.begin(), middle, sorted.begin() + static_cast<std::ptrdiff_t>(count));
+    const double sigma = kMadToSigma * *middle;
+    tail = round_trip_ns > median + kTailSigmas * sigma;
+  }
+  round_trip_ns_[round_trips_ % kRoundTrips] = round_trip_ns;
+  ++round_trips_;
+  if (round_trips_ >= 2 * kRoundTrips) round_trips_ -= kRoundTrips;  // same slot, no overflow
+  return tail;
+}
+
+std::optional<KalmanServo::TwoWay> KalmanServo::two_way_offset(
+    const ServoSample& measurement) const {
   // A software or application timestamp's error is a host latency of microseconds, alike in both
   // directions (each is a send path's plus a receive path's). The port's offset measures one
   // direction, with the path delay's moving median subtracted: the Sync's error in full plus the
@@ -183,7 +222,8 @@ std::optional<Nanoseconds> KalmanServo::two_way_offset(const ServoSample& measur
                                  static_cast<double>(measurement.mean_path_delay.count());
   const auto slave_to_master =
       static_cast<double>(measurement.delay_request->slave_to_master.count());
-  return Nanoseconds(std::llround((master_to_slave - slave_to_master + ran_ns) / 2));
+  return TwoWay{Nanoseconds(std::llround((master_to_slave - slave_to_master + ran_ns) / 2)),
+                master_to_slave + slave_to_master - ran_ns};
 }
 
 DelayFloorFilter::PhaseModel KalmanServo::phase_model(Nanoseconds now) const {
@@ -247,6 +287,7 @@ void KalmanServo::remember_offset(double offset_ns, Nanoseconds local_time) {
 
 void KalmanServo::reset() {
   samples_ = 0;
+  round_trips_ = 0;  // a new master may be over another path
   last_local_time_.reset();
   used_path_delay_.reset();
   floor_.clear();
@@ -589,6 +630,17 @@ ServoDecision KalmanServo::decide(Nanoseconds offset_from_master, Nanoseconds lo
   double gate_variance = config_.rejection_sigmas * config_.rejection_sigmas *
                          (predicted_variance(best(), lag_s_) + r);
   bool outlier = updates_ >= kWarmUpUpdates && innovation * innovation > gate_variance;
+  if (tail_hit_) {
+    // A host stall (in_round_trip_tail): coast over it, however long the hold-over has lasted.
+    ++rejected_samples_;
+    last_difference_.reset();
+    remember_offset(best().phase_ns, local_time);
+    count(samples_);
+    decision.state = ServoState::kLocked;
+    decision.frequency_ppb = steer();
+    slewing_ = false;
+    return decision;
+  }
   if (outlier && floor_used) {
     // The least delayed packets are far from the prediction: all of a window delayed (a spike
     // longer than the window), or a clock the model does not follow (a frequency ramp), against

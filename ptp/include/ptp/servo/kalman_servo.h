@@ -86,7 +86,13 @@ class KalmanServo final : public ServoBase {
   // The offset of a software or application timestamped sample from both directions of its
   // exchange: the Sync's raw delay and the Delay_Req's, the latter brought forward to the Sync's
   // time with the phase the clock has run since; nothing without a recent exchange.
-  [[nodiscard]] std::optional<Nanoseconds> two_way_offset(const ServoSample& measurement) const;
+  struct TwoWay {
+    Nanoseconds offset;
+    double round_trip_ns;  // both raw delays with the clock's run between them removed
+  };
+  [[nodiscard]] std::optional<TwoWay> two_way_offset(const ServoSample& measurement) const;
+  // Whether a round trip is in the tail of the recent ones (a host stall); then keeps it.
+  bool in_round_trip_tail(double round_trip_ns);
   // The lucky-packet stage: feeds this sample's raw delays to the floor filter and returns its
   // offset estimate, or nothing when it has none (then the port's offset is used). `repeated`
   // is set when the estimate comes from the same pair of packets as the last one used.
@@ -210,6 +216,12 @@ class KalmanServo final : public ServoBase {
   std::optional<RawDelays> sample_raw_;
   // Whether the samples come with software or application timestamps (the last sample's kind).
   bool host_stamped_ = false;
+  // The recent two-way round trips (a ring), how many were kept, and whether this sample's is in
+  // their tail.
+  static constexpr std::size_t kRoundTrips = 31;
+  std::array<double, kRoundTrips> round_trip_ns_{};
+  std::size_t round_trips_ = 0;
+  bool tail_hit_ = false;
   DelayFloorFilter floor_;
   double control_phase_ns_ = 0;
   std::optional<Nanoseconds> control_phase_time_;
