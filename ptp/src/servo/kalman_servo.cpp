@@ -335,8 +335,15 @@ std::size_t KalmanServo::warm_up_filter() const {
 
 double KalmanServo::robust_variance_ns2() const {
   std::array<double, kRecentNoiseSamples> sorted = recent_noise_;
-  const auto middle = sorted.begin() + kRecentNoiseSamples / 2;
-  std::nth_element(sorted.begin(), middle, sorted.end());
+  // The prior the record starts with is a hardware timestamp's noise; a host's is microseconds,
+  // and a record still mostly prior would clip its first samples to a fraction of their size
+  // and leave the filters trusting the noise for seconds. With host timestamps the record's
+  // median is over the samples it holds (the upper one of an even count).
+  const std::size_t count =
+      host_stamped_ && noise_recorded_ > 0 ? noise_recorded_ : kRecentNoiseSamples;
+  const auto end = sorted.begin() + static_cast<std::ptrdiff_t>(count);
+  const auto middle = sorted.begin() + static_cast<std::ptrdiff_t>(count / 2);
+  std::nth_element(sorted.begin(), middle, end);
   return *middle / kChiSquareMedian;
 }
 
@@ -509,6 +516,7 @@ std::optional<double> KalmanServo::noise_sample(double offset_ns, Nanoseconds lo
   const double robust = robust_variance_ns2();
   recent_noise_[recent_noise_next_] = sample;
   recent_noise_next_ = (recent_noise_next_ + 1) % kRecentNoiseSamples;
+  noise_recorded_ = std::min(noise_recorded_ + 1, kRecentNoiseSamples);
   // A slew's samples carry the path delay measured while the clock slewed: they may tell the
   // saturation apart from noise (the recent record), but they are not the noise.
   if (current.slewing || previous->slewing) return std::nullopt;

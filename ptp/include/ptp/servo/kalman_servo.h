@@ -180,6 +180,7 @@ class KalmanServo final : public ServoBase {
   static constexpr std::size_t kRecentNoiseSamples = 15;
   std::array<double, kRecentNoiseSamples> recent_noise_{};
   std::size_t recent_noise_next_ = 0;
+  std::size_t noise_recorded_ = 0;  // samples written to it, up to its size
   // Whether the last decision's control was clamped at the frequency limit.
   bool saturated_ = false;
   // Whether the last decision was taken as a slew (is_slewing), with the filters relearning.
