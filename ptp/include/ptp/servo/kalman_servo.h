@@ -15,7 +15,10 @@
 // with its own variance, when it brings a new pair of packets and is consistent with the
 // prediction; otherwise, and for a sample where it is beyond the outlier gate, the port's offset.
 // With software or application timestamps, a sample that brings a Delay_Req exchange is measured
-// two-way instead: half the difference of the two directions' raw delays (two_way_offset).
+// two-way instead: half the difference of the two directions' raw delays (two_way_offset); one
+// whose round trip is in the recent ones' tail (a host stall) is coasted over; the bank takes the
+// smoothest filter whose score is within the scores' resolution of the best; and the robust noise
+// record's median is over the samples it holds, not the hardware prior it starts with.
 #pragma once
 
 #include <array>
@@ -88,7 +91,7 @@ class KalmanServo final : public ServoBase {
   // time with the phase the clock has run since; nothing without a recent exchange.
   struct TwoWay {
     Nanoseconds offset;
-    double round_trip_ns;  // both raw delays with the clock's run between them removed
+    double round_trip_ns = 0;  // both raw delays with the clock's run between them removed
   };
   [[nodiscard]] std::optional<TwoWay> two_way_offset(const ServoSample& measurement) const;
   // Whether a round trip is in the tail of the recent ones (a host stall); then keeps it.
