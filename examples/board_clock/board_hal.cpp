@@ -40,7 +40,7 @@ ptp::Result<void, hal::HalError> BoardPtpClock::adjust_frequency(hal::PartsPerBi
   return mac_clock_.adjust_frequency(adjustment);
 }
 
-ptp::Result<void, hal::HalError> BoardPtpClock::step(ptp::Nanoseconds offset) {
+ptp::Result<ptp::Nanoseconds, hal::HalError> BoardPtpClock::step(ptp::Nanoseconds offset) {
   return mac_clock_.step(offset);
 }
 

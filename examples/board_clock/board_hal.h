@@ -55,7 +55,7 @@ class BoardPtpClock final : public hal::HardwareClock {
   // The addend register spans +-kMaxAdjustment; a servo asking for more gets kInvalidArgument
   // rather than a silently clamped clock.
   ptp::Result<void, hal::HalError> adjust_frequency(hal::PartsPerBillion adjustment) override;
-  ptp::Result<void, hal::HalError> step(ptp::Nanoseconds offset) override;
+  ptp::Result<ptp::Nanoseconds, hal::HalError> step(ptp::Nanoseconds offset) override;
 
   static constexpr hal::PartsPerBillion kMaxAdjustment{500'000};
 

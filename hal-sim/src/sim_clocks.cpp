@@ -129,9 +129,9 @@ Result<hal::PartsPerBillion, hal::HalError> SimSystemClock::frequency_adjustment
   return hal::PartsPerBillion{adjustment_ * 1e9};
 }
 
-Result<void, hal::HalError> SimSystemClock::step(Nanoseconds offset) {
+Result<Nanoseconds, hal::HalError> SimSystemClock::step(Nanoseconds offset) {
   anchor_time_.nanoseconds += offset.count();
-  return {};
+  return offset;
 }
 
 double SimSystemClock::true_offset_ns() {
@@ -171,12 +171,12 @@ Result<void, hal::HalError> SimHardwareClock::adjust_frequency(hal::PartsPerBill
   return {};
 }
 
-Result<void, hal::HalError> SimHardwareClock::step(Nanoseconds offset) {
+Result<Nanoseconds, hal::HalError> SimHardwareClock::step(Nanoseconds offset) {
   if (!config_.adjustable) return unexpected(hal::HalError{hal::HalErrorCode::kNotSupported, 0});
   if (!crystal_.step(scheduler_.now(), SimDuration::nanoseconds(offset.count()))) {
     return unexpected(hal::HalError{hal::HalErrorCode::kInvalidArgument, 0});
   }
-  return {};
+  return offset;
 }
 
 double SimHardwareClock::true_phase_error_ps() {

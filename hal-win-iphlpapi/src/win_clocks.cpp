@@ -21,7 +21,7 @@ Result<void, hal::HalError> WinHardwareClock::adjust_frequency(hal::PartsPerBill
   return unexpected(hal::HalError{hal::HalErrorCode::kNotSupported, 0});
 }
 
-Result<void, hal::HalError> WinHardwareClock::step(Nanoseconds) {
+Result<Nanoseconds, hal::HalError> WinHardwareClock::step(Nanoseconds) {
   return unexpected(hal::HalError{hal::HalErrorCode::kNotSupported, 0});
 }
 

@@ -14,11 +14,15 @@ namespace {
 // 1601-01-01 to 1970-01-01 in 100 ns units.
 constexpr std::uint64_t kUnixEpochAsFileTime = 116'444'736'000'000'000ULL;
 
-Result<SYSTEMTIME, hal::HalError> to_system_time(hal::SystemTime time) {
+// SetSystemTime takes milliseconds: the nearest one, in ns since the Unix epoch.
+std::int64_t nearest_millisecond_ns(Nanoseconds since_epoch) {
+  const std::int64_t ns = since_epoch.count();
+  return (ns + (ns >= 0 ? 500'000 : -500'000)) / 1'000'000 * 1'000'000;
+}
+
+Result<SYSTEMTIME, hal::HalError> to_system_time(std::int64_t whole_ms_ns) {
   using namespace std::chrono;
-  // SetSystemTime takes milliseconds: round to the nearest one.
-  const std::int64_t ms =
-      (time.since_epoch.count() + (time.since_epoch.count() >= 0 ? 500'000 : -500'000)) / 1'000'000;
+  const std::int64_t ms = whole_ms_ns / 1'000'000;
   const sys_time<milliseconds> point{milliseconds{ms}};
   const sys_days day = floor<days>(point);
   const year_month_day date{day};
@@ -218,18 +222,39 @@ Result<hal::PartsPerBillion, hal::HalError> WinSystemClock::frequency_adjustment
   return hal::PartsPerBillion{difference * 1e9 / static_cast<double>(current->increment)};
 }
 
-Result<void, hal::HalError> WinSystemClock::step(Nanoseconds offset) {
-  if (auto allowed = check_may_change(); !allowed) return allowed;
+Result<Nanoseconds, hal::HalError> WinSystemClock::step(Nanoseconds offset) {
+  if (auto allowed = check_may_change(); !allowed) return unexpected(allowed.error());
+  const std::int64_t read_qpc = api_.query_performance_counter();
   const auto current = now();
   if (!current) return unexpected(current.error());
   const auto target = current->since_epoch.checked_add(offset);
   if (!target) return unexpected(hal::HalError{hal::HalErrorCode::kInvalidArgument, 0});
-  const auto time = to_system_time(hal::SystemTime{*target});
+  const std::int64_t set_ns = nearest_millisecond_ns(*target);
+  const auto time = to_system_time(set_ns);
   if (!time) return unexpected(time.error());
+  const std::int64_t set_qpc_before = api_.query_performance_counter();
   if (api_.set_system_time(&*time) == 0) return unexpected(last_error());
+  const std::int64_t set_qpc_after = api_.query_performance_counter();
   dither_.forget();          // the phase owed is moot: the clock is somewhere new
   if (map_) map_->forget();  // the new time is known to the millisecond only: read it afresh
-  return {};
+  return applied_step(set_ns, current->since_epoch, read_qpc, set_qpc_before, set_qpc_after);
+}
+
+Nanoseconds WinSystemClock::applied_step(std::int64_t set_ns, Nanoseconds read,
+                                         std::int64_t read_qpc, std::int64_t set_qpc_before,
+                                         std::int64_t set_qpc_after) const {
+  // What the clock would have read when SetSystemTime set it: the read carried on by the QPC time
+  // since, to the middle of the call (when in it the OS set the time is unknown). The read is
+  // FILETIME, floored to 100 ns: it stands for the middle of its unit. The step applied is the
+  // time set minus that; the remainder of the millisecond rounding is what the servo is told.
+  const std::int64_t qpf = api_.query_performance_frequency();
+  const double elapsed_ns = qpf > 0 ? (static_cast<double>(set_qpc_before - read_qpc) +
+                                       static_cast<double>(set_qpc_after - set_qpc_before) / 2.0) *
+                                          1e9 / static_cast<double>(qpf)
+                                    : 0.0;
+  // The whole difference first: as doubles, times since 1970 keep only 256 ns.
+  const std::int64_t set_minus_read = set_ns - read.count();
+  return Nanoseconds(std::llround(static_cast<double>(set_minus_read) - 50.0 - elapsed_ns));
 }
 
 std::optional<double> WinSystemClock::frequency_resolution_ppb() const {

@@ -284,7 +284,11 @@ void PortDriver::step_clock(const StepClock& step) {
   if (config_.read_only) return;
   const auto stepped = discipline_nic_ ? host_.hardware_clock->step(step.offset)
                                        : host_.system_clock.step(step.offset);
-  if (!stepped) ++counters_.clock_step_failures;
+  if (!stepped) {
+    ++counters_.clock_step_failures;
+    return;
+  }
+  clock_.handle_clock_stepped(step, *stepped);
 }
 
 void PortDriver::set_clock_frequency(const SetClockFrequency& frequency) {

@@ -54,7 +54,7 @@ class MockSystemClock : public SystemClock {
   MOCK_METHOD((Result<SystemTime, HalError>), at_counter, (CounterTicks), (override));
   MOCK_METHOD((Result<void, HalError>), adjust_frequency, (PartsPerBillion), (override));
   MOCK_METHOD((Result<PartsPerBillion, HalError>), frequency_adjustment, (), (override));
-  MOCK_METHOD((Result<void, HalError>), step, (Nanoseconds), (override));
+  MOCK_METHOD((Result<Nanoseconds, HalError>), step, (Nanoseconds), (override));
   MOCK_METHOD(PartsPerBillion, max_frequency_adjustment, (), (const, override));
 };
 
@@ -64,7 +64,7 @@ class MockHardwareClock : public HardwareClock {
   MOCK_METHOD(std::uint64_t, frequency_hz, (), (const, override));
   MOCK_METHOD(bool, adjustable, (), (const, override));
   MOCK_METHOD((Result<void, HalError>), adjust_frequency, (PartsPerBillion), (override));
-  MOCK_METHOD((Result<void, HalError>), step, (Nanoseconds), (override));
+  MOCK_METHOD((Result<Nanoseconds, HalError>), step, (Nanoseconds), (override));
 };
 
 class MockTimers : public Timers {

@@ -136,11 +136,15 @@ class PortDriverTest : public testing::Test {
     ON_CALL(system_clock_, at_counter(_)).WillByDefault([](CounterTicks ticks) {
       return Result<SystemTime, HalError>(SystemTime{kUtcAtCounterZero + Nanoseconds(ticks.count)});
     });
-    ON_CALL(system_clock_, step(_)).WillByDefault(Return(Result<void, HalError>{}));
+    ON_CALL(system_clock_, step(_)).WillByDefault([](Nanoseconds offset) {
+      return Result<Nanoseconds, HalError>(offset);
+    });
     ON_CALL(system_clock_, adjust_frequency(_)).WillByDefault(Return(Result<void, HalError>{}));
     ON_CALL(hardware_clock_, frequency_hz()).WillByDefault(Return(kCounterHz));
     ON_CALL(hardware_clock_, adjustable()).WillByDefault(Return(true));
-    ON_CALL(hardware_clock_, step(_)).WillByDefault(Return(Result<void, HalError>{}));
+    ON_CALL(hardware_clock_, step(_)).WillByDefault([](Nanoseconds offset) {
+      return Result<Nanoseconds, HalError>(offset);
+    });
     ON_CALL(hardware_clock_, adjust_frequency(_)).WillByDefault(Return(Result<void, HalError>{}));
     ON_CALL(timers_, arm(_, _)).WillByDefault([this](TimerId id, CounterTicks deadline) {
       armed_[id.value] = Nanoseconds(deadline.count);
@@ -439,7 +443,8 @@ TEST_F(PortDriverTest, StepAndFrequencyGoToTheSystemClockAndFailuresAreCounted) 
       .WillOnce(Return(clock_test::jump(ns(-500), 12.5)))
       .WillRepeatedly(Return(locked(12.5)));
   EXPECT_CALL(system_clock_, step(ns(-500)))
-      .WillOnce(Return(Result<void, HalError>(unexpected(HalError{}))));
+      .WillOnce(Return(Result<Nanoseconds, HalError>(unexpected(HalError{}))));
+  EXPECT_CALL(servo_, step_applied(_, _)).Times(0);  // nothing moved
   EXPECT_CALL(system_clock_, adjust_frequency(PartsPerBillion{12.5})).Times(testing::AtLeast(1));
   EXPECT_CALL(hardware_clock_, step(_)).Times(0);
   qualify_master_a(kArb, 37);
@@ -448,6 +453,23 @@ TEST_F(PortDriverTest, StepAndFrequencyGoToTheSystemClockAndFailuresAreCounted) 
   delay_exchange();
   sync_exchange();
   EXPECT_EQ(driver_->counters().clock_step_failures, 1U);
+}
+
+TEST_F(PortDriverTest, TheStepAClockAppliedReachesTheServo) {
+  // A clock that steps coarsely (to the millisecond) lands near the request: the servo hears both.
+  start();
+  EXPECT_CALL(servo_, sample(_, _))
+      .WillOnce(Return(clock_test::jump(ns(-1'234'567), 12.5)))
+      .WillRepeatedly(Return(locked(12.5)));
+  EXPECT_CALL(system_clock_, step(ns(-1'234'567)))
+      .WillOnce(Return(Result<Nanoseconds, HalError>(ns(-1'000'000))));
+  EXPECT_CALL(servo_, step_applied(ns(-1'234'567), ns(-1'000'000))).Times(1);
+  qualify_master_a(kArb, 37);
+  master_ahead = Nanoseconds(0);
+  sync_exchange();
+  delay_exchange();
+  sync_exchange();
+  EXPECT_EQ(driver_->counters().clock_step_failures, 0U);
 }
 
 TEST_F(PortDriverTest, ReadOnlyNeverTouchesAClock) {

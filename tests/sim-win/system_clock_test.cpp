@@ -57,9 +57,13 @@ TEST(SimWindowsClock, SetSystemTimeStepsToAWholeMillisecond) {
   Node& node = world.add({});
   world.run_for(sim::SimDuration::microseconds(123'457));
   const double before = node.host->system_clock().true_offset_ns();
-  ASSERT_TRUE(node.win_host->system_clock().step(Nanoseconds(1'234'567'891)));
+  const auto applied = node.win_host->system_clock().step(Nanoseconds(1'234'567'891));
+  ASSERT_TRUE(applied);
   const double after = node.host->system_clock().true_offset_ns();
-  EXPECT_NEAR(after - before, 1'234'567'891.0, 500'000.0);  // rounded to the millisecond
+  EXPECT_NEAR(after - before, 1'234'567'891.0, 500'000.0);          // rounded to the millisecond
+  EXPECT_GT(std::fabs(after - before - 1'234'567'891.0), 1'000.0);  // and not by chance exact
+  // The step reported is the one that landed, to the FILETIME read's half unit.
+  EXPECT_NEAR(static_cast<double>(applied->count()), after - before, 50.0);
   const auto now = node.host->system_clock().now();
   EXPECT_EQ(now->since_epoch.count() % 1'000'000, 0);  // it reads a whole millisecond now
   EXPECT_EQ(node.windows->counters().system_time_sets, 1U);

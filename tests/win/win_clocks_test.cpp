@@ -154,6 +154,21 @@ TEST_F(WinSystemClockTest, StepSetsTheUtcTimeRoundedToTheMillisecond) {
   EXPECT_EQ(clocks_.steps[1].wHour, 10);
 }
 
+TEST_F(WinSystemClockTest, StepReturnsTheStepThatLandedOnTheMillisecond) {
+  // The clock reads 345.6 us past a millisecond (FILETIME: the middle of its 100 ns unit counts);
+  // SetSystemTime is called 200 us after the read and takes 2 us: the clock is set to the whole
+  // millisecond 1 s on, when it would have read 345.6 us + 50 ns + 201 us past the last one.
+  clocks_.file_time = kNovember25 + 3'456;
+  const auto clock = make(true);
+  clocks_.counter_readings = {1'000, 3'000, 3'020};
+  const auto applied = clock->step(Nanoseconds(kNanosecondsPerSecond));
+  ASSERT_TRUE(applied);
+  EXPECT_EQ(applied->count(), kNanosecondsPerSecond - 345'600 - 50 - 201'000);
+  ASSERT_EQ(clocks_.steps.size(), 1U);
+  EXPECT_EQ(clocks_.steps[0].wSecond, 1);
+  EXPECT_EQ(clocks_.steps[0].wMilliseconds, 0);
+}
+
 TEST_F(WinSystemClockTest, DestructionRestoresTheAdjustmentFoundBeforeTheFirstChange) {
   clocks_.adjustment = 156'240;
   clocks_.disabled = true;

@@ -113,6 +113,13 @@ void EnvelopeServo::reset() {
   last_time_.reset();
 }
 
+void EnvelopeServo::absorb_step_remainder(double remainder_ns) {
+  // The step started a new timescale whose control phase is arbitrary and whose envelope is
+  // empty: only the Kalman servo steering until the envelope takes over holds the phase.
+  const auto remainder = Nanoseconds(std::llround(remainder_ns));
+  kalman_->step_applied(Nanoseconds(0), remainder);
+}
+
 double EnvelopeServo::frequency_ppb() const {
   return steering_ ? clamp_frequency(frequency_estimate_ppb_) : kalman_->frequency_ppb();
 }

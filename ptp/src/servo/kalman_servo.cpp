@@ -285,6 +285,19 @@ void KalmanServo::remember_offset(double offset_ns, Nanoseconds local_time) {
   offset_control_phase_ns_ = control_phase_ns_;
 }
 
+void KalmanServo::absorb_step_remainder(double remainder_ns) {
+  // The jump moved the filters' phase and the last sample's times by the step asked; the clock
+  // moved by `remainder_ns` more. Phase left to correct, not a frequency error to learn.
+  for (std::size_t i = 0; i < bank_size_; ++i) bank_[i].phase_ns += remainder_ns;
+  last_offset_ns_ += remainder_ns;
+  const Nanoseconds shift(std::llround(remainder_ns));
+  const auto shifted = [shift](Nanoseconds time) { return time.checked_add(shift).value_or(time); };
+  if (last_local_time_) last_local_time_ = shifted(*last_local_time_);
+  if (control_phase_time_) control_phase_time_ = shifted(*control_phase_time_);
+  offset_time_ = shifted(offset_time_);
+  last_used_time_ = shifted(last_used_time_);
+}
+
 void KalmanServo::reset() {
   samples_ = 0;
   round_trips_ = 0;  // a new master may be over another path

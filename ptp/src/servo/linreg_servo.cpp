@@ -125,6 +125,14 @@ unsigned LinregServo::best_size_log2() const {
   return best;
 }
 
+void LinregServo::absorb_step_remainder(double remainder_ns) {
+  // As the jump moved the reference and the last local time by the step asked, so by the rest.
+  if (!last_update_) return;
+  const auto remainder = static_cast<std::int64_t>(std::llround(remainder_ns));
+  move_reference(0, remainder);
+  *last_update_ += wrapping(remainder);
+}
+
 ServoDecision LinregServo::decide(Nanoseconds offset_from_master, Nanoseconds local_time) {
   ServoDecision decision;
   if (last_update_.has_value() &&

@@ -59,6 +59,12 @@ void PiServo::set_sync_interval(Nanoseconds interval) {
 
 void PiServo::reset() { count_ = 0; }
 
+void PiServo::absorb_step_remainder(double remainder_ns) {
+  // The PI servo keeps no phase: its frequency estimate was taken before the step, and the next
+  // offset measured shows the remainder, which the proportional term removes like any offset.
+  (void)remainder_ns;
+}
+
 ServoDecision PiServo::decide(Nanoseconds offset_from_master, Nanoseconds local_time) {
   const double offset_ns = static_cast<double>(offset_from_master.count());
   ServoDecision decision;

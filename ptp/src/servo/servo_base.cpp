@@ -43,6 +43,13 @@ ServoDecision ServoBase::sample(Nanoseconds offset_from_master, Nanoseconds loca
   return decision;
 }
 
+void ServoBase::step_applied(Nanoseconds requested, Nanoseconds applied) {
+  if (applied == requested) return;
+  // In double: both are steps a clock took, far inside its range, and so is their difference.
+  absorb_step_remainder(static_cast<double>(applied.count()) -
+                        static_cast<double>(requested.count()));
+}
+
 bool ServoBase::wants_step(double offset_ns) const {
   const double magnitude = std::abs(offset_ns);
   return (first_update_ && first_step_threshold_ns_ > 0 && magnitude > first_step_threshold_ns_) ||

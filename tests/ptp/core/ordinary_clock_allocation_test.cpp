@@ -24,6 +24,7 @@ class FakeServo : public servo::Servo {
     return locked(2.0);
   }
   void set_sync_interval(Nanoseconds) override {}
+  void step_applied(Nanoseconds, Nanoseconds) override {}
   void reset() override {}
   [[nodiscard]] double frequency_ppb() const override { return 2.0; }
   [[nodiscard]] std::string_view name() const override { return "fake"; }

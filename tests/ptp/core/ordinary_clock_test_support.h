@@ -306,6 +306,7 @@ class MockServo : public servo::Servo {
  public:
   MOCK_METHOD(servo::ServoDecision, sample, (Nanoseconds, Nanoseconds), (override));
   MOCK_METHOD(void, set_sync_interval, (Nanoseconds), (override));
+  MOCK_METHOD(void, step_applied, (Nanoseconds, Nanoseconds), (override));
   MOCK_METHOD(void, reset, (), (override));
   MOCK_METHOD(double, frequency_ppb, (), (const, override));
   MOCK_METHOD(std::string_view, name, (), (const, override));

@@ -32,6 +32,7 @@ class LockedServo : public servo::Servo {
     return servo::ServoDecision{servo::ServoState::kLocked, 0.0, std::nullopt};
   }
   void set_sync_interval(Nanoseconds) override {}
+  void step_applied(Nanoseconds, Nanoseconds) override {}
   void reset() override {}
   [[nodiscard]] double frequency_ppb() const override { return 0.0; }
   [[nodiscard]] std::string_view name() const override { return "locked"; }

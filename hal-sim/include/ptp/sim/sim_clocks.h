@@ -51,7 +51,7 @@ class SimSystemClock final : public hal::SystemClock {
   Result<hal::SystemTime, hal::HalError> at_counter(hal::CounterTicks counter) override;
   Result<void, hal::HalError> adjust_frequency(hal::PartsPerBillion adjustment) override;
   Result<hal::PartsPerBillion, hal::HalError> frequency_adjustment() override;
-  Result<void, hal::HalError> step(Nanoseconds offset) override;
+  Result<Nanoseconds, hal::HalError> step(Nanoseconds offset) override;
   [[nodiscard]] hal::PartsPerBillion max_frequency_adjustment() const override {
     return config_.max_frequency_adjustment;
   }
@@ -96,7 +96,7 @@ class SimHardwareClock final : public hal::HardwareClock {
   [[nodiscard]] std::uint64_t frequency_hz() const override { return config_.frequency_hz; }
   [[nodiscard]] bool adjustable() const override { return config_.adjustable; }
   Result<void, hal::HalError> adjust_frequency(hal::PartsPerBillion adjustment) override;
-  Result<void, hal::HalError> step(Nanoseconds offset) override;
+  Result<Nanoseconds, hal::HalError> step(Nanoseconds offset) override;
 
   // The clock's ticks at a crystal reading (quantized: a timestamp is a whole tick).
   [[nodiscard]] hal::NicTicks ticks_at_reading(SimDuration crystal_reading) const;

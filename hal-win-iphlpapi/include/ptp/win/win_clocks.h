@@ -32,7 +32,7 @@ class WinHardwareClock final : public hal::HardwareClock {
   [[nodiscard]] std::uint64_t frequency_hz() const override;
   [[nodiscard]] bool adjustable() const override { return false; }
   Result<void, hal::HalError> adjust_frequency(hal::PartsPerBillion) override;
-  Result<void, hal::HalError> step(Nanoseconds) override;
+  Result<Nanoseconds, hal::HalError> step(Nanoseconds) override;
 
  private:
   WinTimestampingInterface& timestamping_;

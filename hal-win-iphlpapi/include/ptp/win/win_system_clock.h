@@ -41,8 +41,9 @@ class WinSystemClock final : public hal::SystemClock {
   Result<hal::SystemTime, hal::HalError> at_counter(hal::CounterTicks counter) override;
   Result<void, hal::HalError> adjust_frequency(hal::PartsPerBillion adjustment) override;
   Result<hal::PartsPerBillion, hal::HalError> frequency_adjustment() override;
-  // SetSystemTime has millisecond resolution: the step is rounded to the nearest millisecond.
-  Result<void, hal::HalError> step(Nanoseconds offset) override;
+  // SetSystemTime has millisecond resolution: the clock is set to the millisecond nearest the
+  // target, and the step returned is the one that landed (measured with QPC around the call).
+  Result<Nanoseconds, hal::HalError> step(Nanoseconds offset) override;
   [[nodiscard]] hal::PartsPerBillion max_frequency_adjustment() const override {
     return hal::PartsPerBillion{config_.max_frequency_adjustment_ppb};
   }
@@ -63,6 +64,9 @@ class WinSystemClock final : public hal::SystemClock {
   void follow_adjustment();
   Result<void, hal::HalError> write_adjustment(std::uint64_t adjustment, bool disabled);
   Result<void, hal::HalError> check_may_change();
+  [[nodiscard]] Nanoseconds applied_step(std::int64_t set_ns, Nanoseconds read,
+                                         std::int64_t read_qpc, std::int64_t set_qpc_before,
+                                         std::int64_t set_qpc_after) const;
   void warn_if_w32time_runs();
   hal::HalError last_error() const;
 

@@ -30,8 +30,11 @@ class SystemClock {
   virtual Result<SystemTime, HalError> at_counter(CounterTicks counter) = 0;
   virtual Result<void, HalError> adjust_frequency(PartsPerBillion adjustment) = 0;
   virtual Result<PartsPerBillion, HalError> frequency_adjustment() = 0;
-  // Moves the clock by `offset` (positive = forward) at once.
-  virtual Result<void, HalError> step(Nanoseconds offset) = 0;
+  // Moves the clock by `offset` (positive = forward) at once and returns the step it applied. A
+  // clock that can only be set coarsely (Windows' SetSystemTime, to the millisecond) lands near
+  // `offset`, not on it: the servo is told the difference, so that the remainder counts as phase
+  // still to correct rather than as a frequency error it has to learn.
+  virtual Result<Nanoseconds, HalError> step(Nanoseconds offset) = 0;
   // The largest |adjustment| adjust_frequency accepts.
   [[nodiscard]] virtual PartsPerBillion max_frequency_adjustment() const = 0;
 };
@@ -46,7 +49,8 @@ class HardwareClock {
   [[nodiscard]] virtual bool adjustable() const = 0;
   // kNotSupported when !adjustable().
   virtual Result<void, HalError> adjust_frequency(PartsPerBillion adjustment) = 0;
-  virtual Result<void, HalError> step(Nanoseconds offset) = 0;
+  // As SystemClock::step: the step applied.
+  virtual Result<Nanoseconds, HalError> step(Nanoseconds offset) = 0;
 };
 
 }  // namespace ptp::hal

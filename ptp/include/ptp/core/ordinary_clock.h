@@ -75,6 +75,11 @@ class OrdinaryClock {
   // The timestamp source or the clock correlation changed: every pending measurement is
   // discarded, the servo and the delay filter start over, a SLAVE falls back to UNCALIBRATED.
   void handle_timestamping_changed(Nanoseconds now, PortActions& out);
+  // The driver carried out a StepClock and the clock moved by `applied` (a clock that steps
+  // coarsely lands near the request): the servo learns where its step left the clock.
+  void handle_clock_stepped(const StepClock& requested, Nanoseconds applied) {
+    servo_->step_applied(requested.offset, applied);
+  }
   // From now on `servo` (borrowed as the first) is fed instead: one built for another kind of
   // timestamps. Call it with handle_timestamping_changed, which starts the measurements over.
   void replace_servo(servo::Servo& servo) { servo_ = &servo; }

@@ -46,6 +46,7 @@ class EnvelopeServo final : public ServoBase {
 
  protected:
   ServoDecision decide(Nanoseconds offset_from_master, Nanoseconds local_time) override;
+  void absorb_step_remainder(double remainder_ns) override;
 
  private:
   // The phase the control has added by `time` (ns), from the recent decisions.

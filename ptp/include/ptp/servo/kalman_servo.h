@@ -66,6 +66,7 @@ class KalmanServo final : public ServoBase {
 
  protected:
   ServoDecision decide(Nanoseconds offset_from_master, Nanoseconds local_time) override;
+  void absorb_step_remainder(double remainder_ns) override;
 
  private:
   // One filter of the bank. State: phase offset (ns, local - master, at the last sample) and the

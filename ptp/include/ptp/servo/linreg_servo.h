@@ -32,6 +32,7 @@ class LinregServo final : public ServoBase {
 
  protected:
   ServoDecision decide(Nanoseconds offset_from_master, Nanoseconds local_time) override;
+  void absorb_step_remainder(double remainder_ns) override;
 
  private:
   static constexpr unsigned kMinSizeLog2 = 2;  // 4 points

@@ -28,6 +28,7 @@ class PiServo final : public ServoBase {
 
  protected:
   ServoDecision decide(Nanoseconds offset_from_master, Nanoseconds local_time) override;
+  void absorb_step_remainder(double remainder_ns) override;
 
  private:
   // The gain formula's inputs, resolved once from PiConfig and the timestamp kind.

@@ -90,6 +90,11 @@ class Servo {
   // The nominal interval between samples (the Sync interval), as ptp4l's servo_sync_interval.
   virtual void set_sync_interval(Nanoseconds interval) = 0;
 
+  // The clock was stepped after a kJump decision: by `applied`, where the decision asked for
+  // `requested`. A clock that can only be set coarsely lands near the request, not on it; the
+  // difference is phase still to correct, which the servo must not learn as a frequency error.
+  virtual void step_applied(Nanoseconds requested, Nanoseconds applied) = 0;
+
   // Forget the measurements (new master, timestamp source changed, clock stepped from outside);
   // the next sample starts over from kUnlocked. The frequency estimate is kept.
   virtual void reset() = 0;

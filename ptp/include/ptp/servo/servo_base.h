@@ -13,12 +13,17 @@ class ServoBase : public Servo {
  public:
   // Runs the implementation's decide(), then applies the common bookkeeping.
   ServoDecision sample(Nanoseconds offset_from_master, Nanoseconds local_time) final;
+  // Passes a step that landed off its request to absorb_step_remainder.
+  void step_applied(Nanoseconds requested, Nanoseconds applied) final;
 
  protected:
   explicit ServoBase(const ServoConfig& config);
 
   // One sample, returning kUnlocked, kJump or kLocked (never kLockedStable: the base decides).
   virtual ServoDecision decide(Nanoseconds offset_from_master, Nanoseconds local_time) = 0;
+  // The step of the last kJump landed `remainder_ns` (applied - requested, never 0) off: the
+  // clock is that much ahead of where the decision left it. Make the state after the step say so.
+  virtual void absorb_step_remainder(double remainder_ns) = 0;
 
   // Whether a servo that has an estimate should step for this offset: |offset| above
   // first_step_threshold on the first update, or above step_threshold at any time.
