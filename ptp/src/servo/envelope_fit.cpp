@@ -102,43 +102,44 @@ std::optional<EnvelopeFit::Line> solve(const Window& sync_window, const Window& 
   const double ms = sync_window.mean_time_s;
   const double mr = request_window.mean_time_s;
   const double tolerance = slope_tolerance(sync_window, request_window);
-  std::size_t i = syncs.size - 1;  // the oldest Sync vertex supports f = -infinity
-  std::size_t j = 0;               // the newest Delay_Req vertex
+  // The events in walk order (each hull's edge slopes), computed up front and closed by an
+  // infinite sentinel, so that the merge below chooses its side without a branch: its choices
+  // are as unpredictable as the data.
+  std::array<double, EnvelopeFit::kCapacity> sync_events;     // NOLINT: written before read
+  std::array<double, EnvelopeFit::kCapacity> request_events;  // NOLINT: written before read
+  const std::size_t sync_last = syncs.size - 1;
+  for (std::size_t n = 0; n < sync_last; ++n) {
+    sync_events[n] = edge_slope(syncs.vertices[sync_last - n], syncs.vertices[sync_last - n - 1]);
+  }
+  for (std::size_t n = 0; n + 1 < requests.size; ++n) {
+    request_events[n] = -edge_slope(requests.vertices[n + 1], requests.vertices[n]);
+  }
   constexpr double kInfinity = std::numeric_limits<double>::infinity();
-  const auto next_sync_event = [&] {
-    return i > 0 ? edge_slope(syncs.vertices[i], syncs.vertices[i - 1]) : kInfinity;
-  };
-  const auto next_request_event = [&] {
-    return j + 1 < requests.size ? -edge_slope(requests.vertices[j + 1], requests.vertices[j])
-                                 : kInfinity;
-  };
-  double sync_event = next_sync_event();
-  double request_event = next_request_event();
+  sync_events[sync_last] = kInfinity;
+  request_events[requests.size - 1] = kInfinity;
+  std::size_t a = 0;  // sync events taken: the support vertex is syncs.vertices[sync_last - a]
+  std::size_t b = 0;  // request events taken: the support vertex is requests.vertices[b]
   for (;;) {
-    const double f = std::min(sync_event, request_event);
-    if (!std::isfinite(f)) return line;  // cannot happen with two distinct times per direction
+    const double sync_event = sync_events[a];
+    const double request_event = request_events[b];
     const bool sync_moves = sync_event <= request_event;
-    if (sync_moves) {
-      --i;
-    } else {
-      ++j;
-    }
-    const double slope = ns * (syncs.vertices[i].t_s - ms) - nr * (requests.vertices[j].t_s - mr);
+    const double f = sync_moves ? sync_event : request_event;
+    if (!std::isfinite(f)) return line;  // cannot happen with two distinct times per direction
+    a += sync_moves ? 1 : 0;
+    b += sync_moves ? 0 : 1;
+    const HullPoint& sync = syncs.vertices[sync_last - a];
+    const HullPoint& request = requests.vertices[b];
+    const double slope = ns * (sync.t_s - ms) - nr * (request.t_s - mr);
     if (std::abs(slope) <= tolerance) return std::nullopt;
     if (slope >= 0) {
-      const double c1 = syncs.vertices[i].value_ns - f * syncs.vertices[i].t_s;
-      const double c2 = requests.vertices[j].value_ns + f * requests.vertices[j].t_s;
+      const double c1 = sync.value_ns - f * sync.t_s;
+      const double c2 = request.value_ns + f * request.t_s;
       line.valid = true;
       line.at = now;
       line.frequency_ppb = f;
       line.phase_ns = (c1 - c2) / 2;
       line.floor_ns = (c1 + c2) / 2;
       return line;
-    }
-    if (sync_moves) {
-      sync_event = next_sync_event();
-    } else {
-      request_event = next_request_event();
     }
   }
 }
