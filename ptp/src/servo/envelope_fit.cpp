@@ -217,8 +217,8 @@ class DirectionWalk {
   }
 
   // Whether the point's time in seconds is before `start_s`. Integers beyond `start_ns` +- 2
-  // decide without the conversion: `start_ns` is start_s * 1e9 within 1e-4 ns (|start_s| < 2^52
-  // ns), and the conversion's rounding is below 1e-4 ns too, so they are on the same side.
+  // decide without the conversion: `start_ns` is start_s * 1e9 within 1 ns (|start_s| < 2^52
+  // ns), and the conversion's rounding is below 1e-4 ns, so they are on the same side.
   [[nodiscard]] bool before_window(std::uint64_t sequence, double start_s,
                                    std::int64_t start_ns) const {
     const std::int64_t ns = direction_.at(sequence).time.count() - now_.count();
@@ -235,7 +235,8 @@ class DirectionWalk {
     // Beyond 2^52 ns every point is after the start (or before it): near_now() bounds them.
     constexpr double kFar = 0x1.0p52;
     const double start_ns_d = std::clamp(start_s * kNanosecondsPerSecondD, -kFar, kFar);
-    const auto start_ns = static_cast<std::int64_t>(std::llround(start_ns_d));
+    // Truncated, not rounded (llround is a library call): within 1 ns, inside the margin of 2.
+    const auto start_ns = static_cast<std::int64_t>(start_ns_d);
     std::uint64_t first = std::clamp(direction_.window_start[k], oldest, end);
     while (first < end && before_window(first, start_s, start_ns)) ++first;
     while (first > oldest && !before_window(first - 1, start_s, start_ns)) --first;
@@ -284,29 +285,64 @@ class DirectionWalk {
   void join(std::uint64_t oldest) {
     block_hull(oldest);
     const std::size_t last = path_size_ - 1;  // the oldest vertex
-    std::size_t i = 0;                        // the bridge's end on the block's hull
     std::size_t joined = 0;
     const std::size_t recent_size = recent_hull_.size;
-    if (recent_size > 0) {
-      // The lower tangent: move each end outwards while its vertex is not below the chord from
-      // the other end to its next vertex.
-      const auto& newer = recent_hull_.vertices;
-      std::size_t j = recent_size - 1;
-      for (bool moved = true; moved;) {
-        moved = false;
-        while (i < last && !below_chord(path_[i + 1], path_[i], newer[j])) {
-          ++i;
-          moved = true;
-        }
-        while (j > 0 && !below_chord(path_[i], newer[j], newer[j - 1])) {
-          --j;
-          moved = true;
-        }
-      }
-      for (std::size_t n = 0; n <= j; ++n) joined_.vertices[joined++] = newer[n];
+    if (recent_size == 0) {
+      bridge_ = {0, 0};
+    } else if (!tangent_from(std::min(bridge_start(), last),
+                             std::min(bridge_.recent, recent_size - 1))) {
+      // The search from the last window's bridge (the windows share most of the block's hull)
+      // did not settle (rounding on nearly collinear points): the search from the inner ends.
+      tangent_from(0, recent_size - 1);
     }
-    for (std::size_t n = i; n <= last; ++n) joined_.vertices[joined++] = path_[n];
+    for (std::size_t n = 0; n <= bridge_.recent && recent_size > 0; ++n) {
+      joined_.vertices[joined++] = recent_hull_.vertices[n];
+    }
+    for (std::size_t n = bridge_.block; n <= last; ++n) joined_.vertices[joined++] = path_[n];
     joined_.size = joined;
+    direction_.bridge = path_sequence_[bridge_.block];
+    joined_once_ = true;
+  }
+
+  // Where the tangent search starts on path_: the last join's bridge; in a fit's first join, the
+  // last fit's bridge if it is on the path (the block changes every kBlockPoints points only).
+  [[nodiscard]] std::size_t bridge_start() const {
+    if (joined_once_) return bridge_.block;
+    const std::size_t at = position_[direction_.bridge % kCapacity];
+    return at < path_size_ && path_sequence_[at] == direction_.bridge ? at : 0;
+  }
+
+  // bridge_ = the lower common tangent of the block's hull (path_) and the recent hull, searched
+  // from the given ends: each end moves while a neighbour lies below the line through both ends
+  // (outwards: on the line too, as the hull drops such points). False if it did not settle.
+  bool tangent_from(std::size_t i, std::size_t j) {
+    const std::size_t last = path_size_ - 1;
+    const auto& newer = recent_hull_.vertices;
+    const std::size_t recent_last = recent_hull_.size - 1;
+    std::size_t moves = 0;
+    const std::size_t max_moves = 2 * (path_size_ + recent_hull_.size);
+    for (bool moved = true; moved && moves <= max_moves;) {
+      const std::size_t before = moves;
+      while (i < last && !below_chord(path_[i + 1], path_[i], newer[j])) {
+        ++i;
+        ++moves;
+      }
+      while (i > 0 && below_chord(path_[i], path_[i - 1], newer[j])) {
+        --i;
+        ++moves;
+      }
+      while (j > 0 && !below_chord(path_[i], newer[j], newer[j - 1])) {
+        --j;
+        ++moves;
+      }
+      while (j < recent_last && below_chord(path_[i], newer[j + 1], newer[j])) {
+        ++j;
+        ++moves;
+      }
+      moved = moves != before;
+    }
+    bridge_ = {i, j};
+    return moves <= max_moves;
   }
 
   static constexpr std::size_t kCapacity = EnvelopeFit::kCapacity;
@@ -326,6 +362,13 @@ class DirectionWalk {
   std::size_t path_size_ = 0;
   std::array<std::uint16_t, kCapacity> position_{};
   std::array<std::uint64_t, kCapacity> walk_;
+  // The last join's tangent: its vertex on path_ and on the recent hull.
+  struct Bridge {
+    std::size_t block = 0;
+    std::size_t recent = 0;
+  };
+  Bridge bridge_;
+  bool joined_once_ = false;
 };
 
 }  // namespace
