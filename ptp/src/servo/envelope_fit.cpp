@@ -64,7 +64,8 @@ struct Hull {
 // the plain construction sums them (newest first, each rounded to seconds) is `exact`; otherwise
 // it is the exact mean rounded, within a bound of that sum's rounding errors.
 struct Window {
-  const Hull* hull = nullptr;
+  const HullPoint* vertices = nullptr;  // newest first
+  std::size_t size = 0;
   std::size_t points = 0;
   double mean_time_s = 0;
   double span_s = 0;  // the largest |time| of the points, seconds: the scale of the bound
@@ -95,8 +96,8 @@ double edge_slope(const HullPoint& older, const HullPoint& newer) {
 std::optional<EnvelopeFit::Line> solve(const Window& sync_window, const Window& request_window,
                                        Nanoseconds now) {
   EnvelopeFit::Line line;
-  const Hull& syncs = *sync_window.hull;
-  const Hull& requests = *request_window.hull;
+  const HullPoint* syncs = sync_window.vertices;
+  const HullPoint* requests = request_window.vertices;
   const auto ns = static_cast<double>(sync_window.points);
   const auto nr = static_cast<double>(request_window.points);
   const double ms = sync_window.mean_time_s;
@@ -107,18 +108,18 @@ std::optional<EnvelopeFit::Line> solve(const Window& sync_window, const Window& 
   // are as unpredictable as the data.
   std::array<double, EnvelopeFit::kCapacity> sync_events;     // NOLINT: written before read
   std::array<double, EnvelopeFit::kCapacity> request_events;  // NOLINT: written before read
-  const std::size_t sync_last = syncs.size - 1;
+  const std::size_t sync_last = sync_window.size - 1;
   for (std::size_t n = 0; n < sync_last; ++n) {
-    sync_events[n] = edge_slope(syncs.vertices[sync_last - n], syncs.vertices[sync_last - n - 1]);
+    sync_events[n] = edge_slope(syncs[sync_last - n], syncs[sync_last - n - 1]);
   }
-  for (std::size_t n = 0; n + 1 < requests.size; ++n) {
-    request_events[n] = -edge_slope(requests.vertices[n + 1], requests.vertices[n]);
+  for (std::size_t n = 0; n + 1 < request_window.size; ++n) {
+    request_events[n] = -edge_slope(requests[n + 1], requests[n]);
   }
   constexpr double kInfinity = std::numeric_limits<double>::infinity();
   sync_events[sync_last] = kInfinity;
-  request_events[requests.size - 1] = kInfinity;
-  std::size_t a = 0;  // sync events taken: the support vertex is syncs.vertices[sync_last - a]
-  std::size_t b = 0;  // request events taken: the support vertex is requests.vertices[b]
+  request_events[request_window.size - 1] = kInfinity;
+  std::size_t a = 0;  // sync events taken: the support vertex is syncs[sync_last - a]
+  std::size_t b = 0;  // request events taken: the support vertex is requests[b]
   for (;;) {
     const double sync_event = sync_events[a];
     const double request_event = request_events[b];
@@ -127,8 +128,8 @@ std::optional<EnvelopeFit::Line> solve(const Window& sync_window, const Window& 
     if (!std::isfinite(f)) return line;  // cannot happen with two distinct times per direction
     a += sync_moves ? 1 : 0;
     b += sync_moves ? 0 : 1;
-    const HullPoint& sync = syncs.vertices[sync_last - a];
-    const HullPoint& request = requests.vertices[b];
+    const HullPoint& sync = syncs[sync_last - a];
+    const HullPoint& request = requests[b];
     const double slope = ns * (sync.t_s - ms) - nr * (request.t_s - mr);
     if (std::abs(slope) <= tolerance) return std::nullopt;
     if (slope >= 0) {
@@ -163,11 +164,20 @@ class DirectionWalk {
     for (; pushed_ < std::min(points, recent_); ++pushed_) {
       recent_hull_.push(hull_point(direction_.added - 1 - pushed_));
     }
-    Window window{&recent_hull_, points, 0, 0, true};
+    Window window{recent_hull_.vertices.data(), recent_hull_.size, points, 0, 0, true};
     if (points == 0) return window;
     if (points > recent_) {
-      join(direction_.added - points);
-      window.hull = &joined_;
+      const std::uint64_t oldest = direction_.added - points;
+      if (join_at_bridge(k, oldest)) {
+        window.vertices = walked_.data() + walked_first_;
+        window.size = walked_.size() - walked_first_;
+      } else {
+        join(oldest);
+        direction_.bridge[k] = path_sequence_[bridge_.block];
+        direction_.bridge_recent[k] = bridge_.recent;
+        window.vertices = joined_.vertices.data();
+        window.size = joined_.size;
+      }
     }
     if (!near_) {
       window.mean_time_s = time_sum_s_ / static_cast<double>(points);
@@ -281,6 +291,53 @@ class DirectionWalk {
     }
   }
 
+  // Window k's hull from its bridge at the last fit (the usual case: a bridge moves only when
+  // the recent hull or the window's oldest points reach past it): the block's hull from
+  // `oldest` is its path of links, walked up to that bridge; the tangent is searched on that
+  // part and the recent hull, then the recent hull's vertices up to its end of the tangent come
+  // before it. False when the bridge is not on the path or the tangent lies beyond it (or did
+  // not settle): join() searches the whole path then.
+  bool join_at_bridge(std::size_t k, std::uint64_t oldest) {
+    const std::size_t recent_size = recent_hull_.size;
+    if (recent_size == 0) return false;
+    std::uint64_t bridge = direction_.bridge[k];
+    if ((bridge < oldest || bridge >= direction_.block_end) && k > 0) {
+      bridge = direction_.bridge[k - 1];  // the last window's, at this fit
+    }
+    if (bridge < oldest || bridge >= direction_.block_end) return false;
+    std::size_t top = walked_.size();
+    for (std::uint64_t sequence = oldest;;) {
+      --top;
+      walked_[top] = hull_point(sequence);
+      walked_sequence_[top] = sequence;
+      if (sequence == bridge) break;
+      sequence = direction_.link[sequence % kCapacity];
+      if (sequence > bridge) return false;  // the path passes the bridge by
+    }
+    std::size_t i = 0;
+    std::size_t j = std::min(direction_.bridge_recent[k], recent_size - 1);
+    const auto& recent = recent_hull_.vertices;
+    // A bridge already found in this fit has its other neighbours checked: only the vertex
+    // before it (this window's own) remains.
+    const bool checked = bridge == checked_.sequence;
+    if (checked) j = checked_.recent;
+    if (!checked || (top + 1 < walked_.size() &&
+                     !below_chord(walked_[top + 1], walked_[top], recent[j]))) {
+      if (!tangent_search(walked_.data() + top, walked_.size() - top, i, j)) return false;
+      if (i == 0 && bridge + 1 != direction_.block_end &&
+          below_chord(walked_[top], hull_point(direction_.link[bridge % kCapacity]), recent[j])) {
+        return false;  // the tangent is on the block's hull after the bridge
+      }
+      checked_ = {walked_sequence_[top + i], j};
+    }
+    direction_.bridge[k] = walked_sequence_[top + i];
+    direction_.bridge_recent[k] = j;
+    walked_first_ = top + i - (j + 1);
+    std::copy(recent.begin(), recent.begin() + static_cast<std::ptrdiff_t>(j + 1),
+              walked_.begin() + static_cast<std::ptrdiff_t>(walked_first_));
+    return true;
+  }
+
   // joined_ = the lower hull of the points from `oldest` (in the block) to the newest.
   void join(std::uint64_t oldest) {
     block_hull(oldest);
@@ -289,7 +346,7 @@ class DirectionWalk {
     const std::size_t recent_size = recent_hull_.size;
     if (recent_size == 0) {
       bridge_ = {0, 0};
-    } else if (!tangent_from(std::min(bridge_start(), last),
+    } else if (!tangent_from(std::min(bridge_.block, last),
                              std::min(bridge_.recent, recent_size - 1))) {
       // The search from the last window's bridge (the windows share most of the block's hull)
       // did not settle (rounding on nearly collinear points): the search from the inner ends.
@@ -300,48 +357,47 @@ class DirectionWalk {
     }
     for (std::size_t n = bridge_.block; n <= last; ++n) joined_.vertices[joined++] = path_[n];
     joined_.size = joined;
-    direction_.bridge = path_sequence_[bridge_.block];
-    joined_once_ = true;
   }
 
-  // Where the tangent search starts on path_: the last join's bridge; in a fit's first join, the
-  // last fit's bridge if it is on the path (the block changes every kBlockPoints points only).
-  [[nodiscard]] std::size_t bridge_start() const {
-    if (joined_once_) return bridge_.block;
-    const std::size_t at = position_[direction_.bridge % kCapacity];
-    return at < path_size_ && path_sequence_[at] == direction_.bridge ? at : 0;
-  }
-
-  // bridge_ = the lower common tangent of the block's hull (path_) and the recent hull, searched
-  // from the given ends: each end moves while a neighbour lies below the line through both ends
-  // (outwards: on the line too, as the hull drops such points). False if it did not settle.
+  // bridge_ = the lower common tangent of path_ (the block's hull) and the recent hull,
+  // searched from the given ends. False if it did not settle.
   bool tangent_from(std::size_t i, std::size_t j) {
-    const std::size_t last = path_size_ - 1;
+    const bool settled = tangent_search(path_.data(), path_size_, i, j);
+    bridge_ = {i, j};
+    return settled;
+  }
+
+  // The lower common tangent of `path` (a hull of older points, newest vertex first) and the
+  // recent hull, from the ends i and j: each end moves while a neighbour lies below the line
+  // through both ends (outwards: on the line too, as the hull drops such points). False if it
+  // did not settle (rounding on nearly collinear points).
+  bool tangent_search(const HullPoint* path, std::size_t size, std::size_t& i,
+                      std::size_t& j) const {
+    const std::size_t last = size - 1;
     const auto& newer = recent_hull_.vertices;
     const std::size_t recent_last = recent_hull_.size - 1;
     std::size_t moves = 0;
-    const std::size_t max_moves = 2 * (path_size_ + recent_hull_.size);
+    const std::size_t max_moves = 2 * (size + recent_hull_.size);
     for (bool moved = true; moved && moves <= max_moves;) {
       const std::size_t before = moves;
-      while (i < last && !below_chord(path_[i + 1], path_[i], newer[j])) {
+      while (i < last && !below_chord(path[i + 1], path[i], newer[j])) {
         ++i;
         ++moves;
       }
-      while (i > 0 && below_chord(path_[i], path_[i - 1], newer[j])) {
+      while (i > 0 && below_chord(path[i], path[i - 1], newer[j])) {
         --i;
         ++moves;
       }
-      while (j > 0 && !below_chord(path_[i], newer[j], newer[j - 1])) {
+      while (j > 0 && !below_chord(path[i], newer[j], newer[j - 1])) {
         --j;
         ++moves;
       }
-      while (j < recent_last && below_chord(path_[i], newer[j + 1], newer[j])) {
+      while (j < recent_last && below_chord(path[i], newer[j + 1], newer[j])) {
         ++j;
         ++moves;
       }
       moved = moves != before;
     }
-    bridge_ = {i, j};
     return moves <= max_moves;
   }
 
@@ -355,6 +411,17 @@ class DirectionWalk {
   double time_sum_s_ = 0;
   Hull recent_hull_;
   Hull joined_;
+  // join_at_bridge's window hull: walked_ from walked_first_ on.
+  std::array<HullPoint, 2 * kCapacity> walked_;
+  std::size_t walked_first_ = 0;
+  std::array<std::uint64_t, 2 * kCapacity> walked_sequence_;
+  // The last tangent join_at_bridge found in this fit: its vertex's sequence number on the block's
+  // hull and its vertex on the recent hull.
+  struct CheckedBridge {
+    std::uint64_t sequence = std::numeric_limits<std::uint64_t>::max();
+    std::size_t recent = 0;
+  };
+  CheckedBridge checked_;
   // The last block hull (path_), its vertices' sequence numbers, and each point's position in
   // it (valid where the sequence number there matches).
   std::array<HullPoint, kCapacity> path_;
@@ -368,7 +435,6 @@ class DirectionWalk {
     std::size_t recent = 0;
   };
   Bridge bridge_;
-  bool joined_once_ = false;
 };
 
 }  // namespace

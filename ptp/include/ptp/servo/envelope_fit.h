@@ -81,9 +81,11 @@ class EnvelopeFit {
     std::array<std::uint64_t, kCapacity + 1> time_sums{};
     // Each window's oldest point at the last fit (where the next fit starts looking).
     std::array<std::uint64_t, kWindows> window_start{};
-    // The sequence number of the last join's bridge on the block's hull (where the next fit's
-    // tangent search starts).
-    std::uint64_t bridge = 0;
+    // Each window's tangent between the block's hull and the recent hull at the last fit: the
+    // sequence number of its vertex on the block's hull and its vertex's index on the recent
+    // hull (where the next fit's search starts).
+    std::array<std::uint64_t, kWindows> bridge{};
+    std::array<std::size_t, kWindows> bridge_recent{};
     void add(const Point& point);
     // The i-th newest point (0 = newest by arrival).
     [[nodiscard]] const Point& newest(std::size_t i) const;
