@@ -88,14 +88,51 @@ double edge_slope(const HullPoint& older, const HullPoint& newer) {
   return (newer.value_ns - older.value_ns) / (newer.t_s - older.t_s);
 }
 
+// A state of solve()'s walk: a Sync and b Delay_Req events taken, the last one a Sync's or not.
+struct StartState {
+  std::size_t a = 0;
+  std::size_t b = 0;
+  bool sync_last = false;
+};
+
+// One hull's events in walk order.
+struct Events {
+  const double* values;
+  std::size_t count;
+  [[nodiscard]] bool sorted() const {
+    bool in_order = true;
+    for (std::size_t n = 1; n < count; ++n) in_order &= values[n - 1] <= values[n];
+    return in_order;
+  }
+  // How many events are <= f.
+  [[nodiscard]] std::size_t up_to(double f) const {
+    std::size_t taken = 0;
+    for (std::size_t n = 0; n < count; ++n) taken += values[n] <= f ? 1 : 0;
+    return taken;
+  }
+};
+
+// The walk's state once it has taken every event <= guess: with both hulls' events in order
+// (rounding can break the order of nearly collinear edges), the walk takes the events in order
+// of value, a Sync's first on a tie. Nothing without a guess, out of order, or before any event.
+std::optional<StartState> start_near(double guess, const Events& syncs, const Events& requests) {
+  if (!std::isfinite(guess) || !syncs.sorted() || !requests.sorted()) return std::nullopt;
+  StartState state{syncs.up_to(guess), requests.up_to(guess), false};
+  if (state.a + state.b == 0) return std::nullopt;
+  state.sync_last =
+      state.b == 0 || (state.a > 0 && syncs.values[state.a - 1] > requests.values[state.b - 1]);
+  return state;
+}
+
 // The frequency at which the summed excess stops falling, and the two intercepts there. Its
 // slope in f is n_s (t_i* - mean t_s) - n_r (t_j* - mean t_r) with i* the Sync hull's support
 // vertex (it moves to newer points as f grows) and j* the Delay_Req's (to older ones): a
-// non-decreasing step function, so the walk stops at the first event where it turns >= 0.
-// Nothing when a slope is within the tolerance of 0 (the mean times must be the exact ones).
+// non-decreasing step function (in rounded arithmetic too), so the walk stops at the first event
+// where it turns >= 0. Nothing when a slope is within the tolerance of 0 (the mean times must be
+// the exact ones). `guess` (the window's last frequency, or NaN) lets the walk start near the
+// stop; the result is the walk's from the start.
 std::optional<EnvelopeFit::Line> solve(const Window& sync_window, const Window& request_window,
-                                       Nanoseconds now) {
-  EnvelopeFit::Line line;
+                                       Nanoseconds now, double guess) {
   const HullPoint* syncs = sync_window.vertices;
   const HullPoint* requests = request_window.vertices;
   const auto ns = static_cast<double>(sync_window.points);
@@ -109,39 +146,64 @@ std::optional<EnvelopeFit::Line> solve(const Window& sync_window, const Window& 
   std::array<double, EnvelopeFit::kCapacity> sync_events;     // NOLINT: written before read
   std::array<double, EnvelopeFit::kCapacity> request_events;  // NOLINT: written before read
   const std::size_t sync_last = sync_window.size - 1;
+  const std::size_t request_count = request_window.size - 1;
   for (std::size_t n = 0; n < sync_last; ++n) {
     sync_events[n] = edge_slope(syncs[sync_last - n], syncs[sync_last - n - 1]);
   }
-  for (std::size_t n = 0; n + 1 < request_window.size; ++n) {
+  for (std::size_t n = 0; n < request_count; ++n) {
     request_events[n] = -edge_slope(requests[n + 1], requests[n]);
   }
   constexpr double kInfinity = std::numeric_limits<double>::infinity();
   sync_events[sync_last] = kInfinity;
-  request_events[request_window.size - 1] = kInfinity;
-  std::size_t a = 0;  // sync events taken: the support vertex is syncs[sync_last - a]
-  std::size_t b = 0;  // request events taken: the support vertex is requests[b]
+  request_events[request_count] = kInfinity;
+  // The slope after a Sync events and b Delay_Req events (the support vertices
+  // syncs[sync_last - a] and requests[b]).
+  const auto slope_at = [&](std::size_t a, std::size_t b) {
+    return ns * (syncs[sync_last - a].t_s - ms) - nr * (requests[b].t_s - mr);
+  };
+  const auto line_at = [&](std::size_t a, std::size_t b, double f) {
+    const HullPoint& sync = syncs[sync_last - a];
+    const HullPoint& request = requests[b];
+    const double c1 = sync.value_ns - f * sync.t_s;
+    const double c2 = request.value_ns + f * request.t_s;
+    return EnvelopeFit::Line{true, now, (c1 - c2) / 2, f, (c1 + c2) / 2};
+  };
+  std::size_t a = 0;  // sync events taken
+  std::size_t b = 0;  // request events taken
+  const std::optional<StartState> start =
+      start_near(guess, {sync_events.data(), sync_last}, {request_events.data(), request_count});
+  if (start) {
+    const double slope = slope_at(start->a, start->b);
+    if (slope >= 0) {
+      // The stop if the state before it is below 0 (the walk then visited both last).
+      const std::size_t pa = start->a - (start->sync_last ? 1 : 0);
+      const std::size_t pb = start->b - (start->sync_last ? 0 : 1);
+      const bool first = pa + pb == 0;
+      const double before = first ? -kInfinity : slope_at(pa, pb);
+      if (before < 0) {
+        if (slope <= tolerance || (!first && before >= -tolerance)) return std::nullopt;
+        const double f = start->sync_last ? sync_events[start->a - 1] : request_events[start->b - 1];
+        return line_at(start->a, start->b, f);
+      }
+    } else {
+      // Every state the walk visited up to here is below 0: it goes on from here.
+      if (slope >= -tolerance) return std::nullopt;
+      a = start->a;
+      b = start->b;
+    }
+  }
   for (;;) {
     const double sync_event = sync_events[a];
     const double request_event = request_events[b];
     const bool sync_moves = sync_event <= request_event;
     const double f = sync_moves ? sync_event : request_event;
-    if (!std::isfinite(f)) return line;  // cannot happen with two distinct times per direction
+    // Cannot happen with two distinct times per direction.
+    if (!std::isfinite(f)) return EnvelopeFit::Line{};
     a += sync_moves ? 1 : 0;
     b += sync_moves ? 0 : 1;
-    const HullPoint& sync = syncs[sync_last - a];
-    const HullPoint& request = requests[b];
-    const double slope = ns * (sync.t_s - ms) - nr * (request.t_s - mr);
+    const double slope = slope_at(a, b);
     if (std::abs(slope) <= tolerance) return std::nullopt;
-    if (slope >= 0) {
-      const double c1 = sync.value_ns - f * sync.t_s;
-      const double c2 = request.value_ns + f * request.t_s;
-      line.valid = true;
-      line.at = now;
-      line.frequency_ppb = f;
-      line.phase_ns = (c1 - c2) / 2;
-      line.floor_ns = (c1 + c2) / 2;
-      return line;
-    }
+    if (slope >= 0) return line_at(a, b, f);
   }
 }
 
@@ -501,16 +563,18 @@ void EnvelopeFit::fit(Nanoseconds now, Nanoseconds interval, Lines& lines) {
       lines[k] = Line{};
       continue;
     }
-    std::optional<Line> line = solve(syncs, requests, now);
+    std::optional<Line> line = solve(syncs, requests, now, last_frequency_ppb_[k]);
     if (!line) {
       // A slope too close to 0 for the rounded means to decide: the plain construction's sums.
       syncs.mean_time_s = sync_walk.exact_mean_time_s(syncs.points);
       syncs.exact = true;
       requests.mean_time_s = request_walk.exact_mean_time_s(requests.points);
       requests.exact = true;
-      line = solve(syncs, requests, now);
+      line = solve(syncs, requests, now, last_frequency_ppb_[k]);
     }
     lines[k] = line.value_or(Line{});
+    last_frequency_ppb_[k] =
+        lines[k].valid ? lines[k].frequency_ppb : std::numeric_limits<double>::quiet_NaN();
   }
 }
 

@@ -103,6 +103,8 @@ class EnvelopeFit {
   };
   Direction syncs_;
   Direction requests_;
+  // Each window's frequency at the last fit (NaN: none), where the next fit's walk starts.
+  std::array<double, kWindows> last_frequency_ppb_{};
 };
 
 }  // namespace ptp::servo
