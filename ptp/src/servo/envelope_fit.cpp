@@ -182,7 +182,8 @@ std::optional<EnvelopeFit::Line> solve(const Window& sync_window, const Window& 
       const double before = first ? -kInfinity : slope_at(pa, pb);
       if (before < 0) {
         if (slope <= tolerance || (!first && before >= -tolerance)) return std::nullopt;
-        const double f = start->sync_last ? sync_events[start->a - 1] : request_events[start->b - 1];
+        const double f =
+            start->sync_last ? sync_events[start->a - 1] : request_events[start->b - 1];
         return line_at(start->a, start->b, f);
       }
     } else {
@@ -383,8 +384,8 @@ class DirectionWalk {
     // before it (this window's own) remains.
     const bool checked = bridge == checked_.sequence;
     if (checked) j = checked_.recent;
-    if (!checked || (top + 1 < walked_.size() &&
-                     !below_chord(walked_[top + 1], walked_[top], recent[j]))) {
+    if (!checked ||
+        (top + 1 < walked_.size() && !below_chord(walked_[top + 1], walked_[top], recent[j]))) {
       if (!tangent_search(walked_.data() + top, walked_.size() - top, i, j)) return false;
       if (i == 0 && bridge + 1 != direction_.block_end &&
           below_chord(walked_[top], hull_point(direction_.link[bridge % kCapacity]), recent[j])) {
