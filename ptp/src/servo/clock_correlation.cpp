@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <span>
 
 #include "ptp/portability.h"
 
@@ -11,6 +13,12 @@ namespace ptp::servo {
 namespace {
 
 constexpr std::uint64_t kMaxFrequencyHz = 10'000'000'000;
+
+// How far `line` passes outside `bracket` (negative: inside, by the margin to its nearer edge).
+double miss(const BracketLine& line, const Bracket& bracket) {
+  const double fitted = line.intercept + line.slope * bracket.x;
+  return std::max(bracket.low - fitted, fitted - bracket.high);
+}
 
 double ns_per_tick(std::uint64_t frequency_hz) {
   return 1e9 / static_cast<double>(std::max<std::uint64_t>(frequency_hz, 1));
@@ -66,6 +74,8 @@ ClockCorrelation::Point ClockCorrelation::make_point(const CrossTimestampSample&
                               static_cast<std::uint64_t>(sample.counter_before.count);
   Point point;
   point.hardware = sample.hardware.count;
+  point.counter_before = sample.counter_before.count;
+  point.counter_after = sample.counter_after.count;
   // A counter reading k means the counter's continuous value lies in [k, k + 1): each reading is
   // half a tick below that value on average, and so is the midpoint of two. The point takes the
   // midpoint of the continuous values, (before + after + 1) / 2 ticks, because converted
@@ -119,6 +129,78 @@ void ClockCorrelation::push(const Point& point) {
 }
 
 void ClockCorrelation::refit() {
+  fit_midpoints();
+  line_ = Line{fit_.intercept_ns, fit_.slope};
+  if (config_.estimator == CorrelationEstimator::kBrackets) fit_brackets();
+}
+
+double ClockCorrelation::counter_edge_ns(std::int64_t reading) const {
+  const auto whole = static_cast<std::int64_t>(static_cast<std::uint64_t>(reading) -
+                                               static_cast<std::uint64_t>(newest_.counter_mid));
+  return (static_cast<double>(whole) - 0.5 * static_cast<double>(newest_.counter_half)) *
+         counter_ns_per_tick_;
+}
+
+std::size_t ClockCorrelation::collect_brackets() {
+  // The NIC was read at an instant whose counter value lies in [before, after + 1 tick] (both
+  // readings are floors). The NIC reading is a floor of its own tick too: packet timestamps are
+  // floors of the same clock, so the line maps a reading to the middle of its tick, and the
+  // bracket widens by half a NIC tick on each side (its centre stays the point's midpoint).
+  const double half_hardware_tick = hardware_ns_per_tick_ / 2;
+  const std::size_t oldest = count_ < config_.window_length ? 0 : next_;
+  for (std::size_t k = 0; k < count_; ++k) {
+    const Point& point = points_[(oldest + k) % config_.window_length];
+    const double x = hardware_ns(point.hardware, newest_);
+    const double low = counter_edge_ns(point.counter_before) - half_hardware_tick;
+    const double high =
+        counter_edge_ns(point.counter_after) + counter_ns_per_tick_ + half_hardware_tick;
+    // Relative to the nominal line, so that the hull arithmetic works on small numbers.
+    brackets_[k] = Bracket{x, low - x, high - x};
+  }
+  return count_;
+}
+
+BracketLine ClockCorrelation::fit_without(std::size_t used, std::size_t skipped) {
+  const auto skip = static_cast<std::ptrdiff_t>(skipped);
+  std::copy(brackets_.begin(), brackets_.begin() + skip, others_.begin());
+  std::copy(brackets_.begin() + skip + 1, brackets_.begin() + static_cast<std::ptrdiff_t>(used),
+            others_.begin() + skip);
+  return bracket_fit_.fit(std::span<const Bracket>(others_.data(), used - 1), fit_.slope - 1);
+}
+
+void ClockCorrelation::fit_brackets() {
+  std::size_t used = collect_brackets();
+  if (used == 0) return;
+  BracketLine line =
+      bracket_fit_.fit(std::span<const Bracket>(brackets_.data(), used), fit_.slope - 1);
+  // No line through every bracket: a capture is wrong (or the clocks wandered over the span).
+  // The line that misses them least then leans on the culprit by half its miss. The culprit is
+  // one of the brackets that line misses most: drop the one whose removal leaves the smallest
+  // miss, and repeat while misses remain, up to an eighth of the brackets.
+  const std::size_t max_drops = used / 8;
+  for (std::size_t drops = 0; line.violation > 0 && drops < max_drops; ++drops) {
+    std::size_t culprit = used;
+    BracketLine best = line;
+    const double binding = line.violation * (1 - 1e-9);
+    for (std::size_t i = 0; i < used; ++i) {
+      if (miss(line, brackets_[i]) < binding) continue;
+      const BracketLine without = fit_without(used, i);
+      if (without.violation < best.violation) {
+        best = without;
+        culprit = i;
+      }
+    }
+    if (culprit == used) break;
+    std::copy(brackets_.begin() + static_cast<std::ptrdiff_t>(culprit) + 1,
+              brackets_.begin() + static_cast<std::ptrdiff_t>(used),
+              brackets_.begin() + static_cast<std::ptrdiff_t>(culprit));
+    --used;
+    line = best;
+  }
+  line_ = Line{line.intercept, 1 + line.slope};
+}
+
+void ClockCorrelation::fit_midpoints() {
   // Weighted least squares of counter time on NIC time, relative to the newest point, with the
   // prior slope ~ N(1, tolerance^2) added to the normal equations.
   double sw = 0;
@@ -225,7 +307,7 @@ Result<CounterTicksEstimate, ClockCorrelationError> ClockCorrelation::to_counter
   }
   const auto limit = static_cast<double>(config_.max_extrapolation.count());
   if (x > limit || x < oldest - limit) return unexpected(ClockCorrelationError::kOutOfRange);
-  const double ticks = (fit_.intercept_ns + fit_.slope * x) / counter_ns_per_tick_ +
+  const double ticks = (line_.intercept_ns + line_.slope * x) / counter_ns_per_tick_ +
                        (newest_.counter_half ? 0.5 : 0.0);
   const double whole = std::floor(ticks);
   CounterTicksEstimate estimate;
@@ -241,7 +323,7 @@ Result<CounterTicksEstimate, ClockCorrelationError> ClockCorrelation::to_counter
 
 std::optional<double> ClockCorrelation::rate_error_ppb() const {
   if (count_ == 0) return std::nullopt;
-  return (1.0 / fit_.slope - 1.0) * 1e9;
+  return (1.0 / line_.slope - 1.0) * 1e9;
 }
 
 std::optional<Nanoseconds> ClockCorrelation::uncertainty() const {
@@ -254,6 +336,7 @@ void ClockCorrelation::restart() {
   next_ = 0;
   held_.reset();
   fit_ = Fit{};
+  line_ = Line{};
 }
 
 }  // namespace ptp::servo

@@ -3,14 +3,18 @@
 // the NIC clock cannot be steered, every hardware timestamp goes through this mapping before the
 // servo sees it, so its error adds directly to the clock's.
 //
-// The method: each cross-timestamp gives a point (NIC time, counter midpoint) whose uncertainty is
-// that of a uniformly placed instant in the capture window (width^2 / 12) plus both clocks'
-// quantisation; a sliding window of the newest points is fitted with weighted least squares,
-// with a prior holding the rate near nominal (so one point already gives an estimate). A point
-// far off the prediction is held back; if the next is consistent with it (and not with the fit)
-// the NIC clock was reset or stepped and the estimator restarts from the two, otherwise it was an
-// outlier. A NIC reading that goes backwards restarts at once. `ptp` knows no HAL, so the readings
-// are this header's own strong types; the HAL glue copies hal::CrossTimestamp into them.
+// The method: each cross-timestamp says the NIC was read at some instant between the two counter
+// readings, a bracket the true line must cross whatever the read's position in the window. Over
+// a sliding window of the newest captures, the line that crosses every bracket with the largest
+// margin is the estimate (BracketLineFit); where none crosses them all, the captures that make
+// it so are dropped one by one. Beside it runs a weighted least-squares fit of the windows'
+// midpoints (uncertainty width^2 / 12 plus both clocks' quantisation, a prior holding the rate
+// near nominal): it gives the reported uncertainty and the outlier gate, and is the estimate
+// itself with CorrelationEstimator::kMidpoints. A point far off the prediction is held back; if
+// the next is consistent with it (and not with the fit) the NIC clock was reset or stepped and
+// the estimator restarts from the two, otherwise it was an outlier. A NIC reading that goes
+// backwards restarts at once. `ptp` knows no HAL, so the readings are this header's own strong
+// types; the HAL glue copies hal::CrossTimestamp into them.
 #pragma once
 
 #include <array>
@@ -21,6 +25,7 @@
 
 #include "ptp/nanoseconds.h"
 #include "ptp/result.h"
+#include "ptp/servo/clock_correlation_bracket_fit.h"
 
 namespace ptp::servo {
 
@@ -57,6 +62,17 @@ struct CounterTicksEstimate {
 };
 
 inline constexpr std::size_t kMaxCorrelationWindow = 128;
+static_assert(kMaxCorrelationWindow <= BracketLineFit::kCapacity);
+
+// How the line is drawn through the points.
+enum class CorrelationEstimator : std::uint8_t {
+  // Through every capture's bracket [counter before, counter after], with the largest margin
+  // (BracketLineFit): uses the hard constraint, assumes nothing about where in the window the NIC
+  // is read.
+  kBrackets,
+  // Weighted least squares of the windows' midpoints: assumes the read uniform in the window.
+  kMidpoints,
+};
 
 struct ClockCorrelationConfig {
   std::uint64_t hardware_frequency_hz = 1'000'000'000;  // nominal NIC clock rate (a PHC: 1 GHz)
@@ -74,6 +90,7 @@ struct ClockCorrelationConfig {
   Nanoseconds min_gate{1'000};
   // Conversions further than this before the oldest or after the newest point are refused.
   Nanoseconds max_extrapolation{60 * kNanosecondsPerSecond};
+  CorrelationEstimator estimator = CorrelationEstimator::kBrackets;
 };
 
 enum class ClockCorrelationError : std::uint8_t {
@@ -136,6 +153,8 @@ class ClockCorrelation {
  private:
   struct Point {
     std::uint64_t hardware = 0;
+    std::int64_t counter_before = 0;
+    std::int64_t counter_after = 0;
     std::int64_t counter_mid = 0;  // floor of the counter midpoint, ticks
     bool counter_half = false;     // the midpoint is half a tick above counter_mid
     double variance_ns2 = 0;
@@ -148,6 +167,11 @@ class ClockCorrelation {
     double cov = 0;
     double var_slope = 0;
   };
+  // The line conversions use, relative to `newest_` like Fit.
+  struct Line {
+    double intercept_ns = 0;
+    double slope = 1;
+  };
 
   [[nodiscard]] Point make_point(const CrossTimestampSample& sample) const;
   [[nodiscard]] double hardware_ns(std::uint64_t hardware, const Point& reference) const;
@@ -157,6 +181,11 @@ class ClockCorrelation {
   [[nodiscard]] bool consistent_with_fit(const Point& point) const;
   void push(const Point& point);
   void refit();
+  void fit_midpoints();
+  void fit_brackets();
+  std::size_t collect_brackets();
+  BracketLine fit_without(std::size_t used, std::size_t skipped);
+  [[nodiscard]] double counter_edge_ns(std::int64_t reading) const;
 
   ClockCorrelationConfig config_;
   double hardware_ns_per_tick_;
@@ -167,6 +196,10 @@ class ClockCorrelation {
   std::size_t next_ = 0;
   Point newest_;
   Fit fit_;
+  Line line_;
+  std::array<Bracket, kMaxCorrelationWindow> brackets_{};
+  std::array<Bracket, kMaxCorrelationWindow> others_{};  // brackets_ but one, while dropping
+  BracketLineFit bracket_fit_;
   std::optional<Point> held_;
   ClockCorrelationCounters counters_;
 };
