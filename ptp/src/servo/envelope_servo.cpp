@@ -66,6 +66,9 @@ constexpr double kMaxTrustedChangePpb = 1.0e6;
 // Gaps between samples count as at most this many sync intervals for the phase horizon.
 constexpr double kMaxGapIntervals = 8.0;
 constexpr double kGapSamples = 256.0;
+// Once the scores are settled, the blend moves to a new source with this time constant, in
+// sync intervals: the shortest window's span, over which each estimate's own noise is averaged.
+constexpr double kBlendIntervals = EnvelopeFit::kWindowIntervals[0];
 
 double weight(int samples, double ceiling) {
   return 1.0 / std::min(static_cast<double>(samples), ceiling);
@@ -82,6 +85,7 @@ EnvelopeServo::EnvelopeServo(const ServoConfig& config, double initial_frequency
       frequency_estimate_ppb_(initial_frequency_ppb) {
   config_.kind = ServoKind::kKalman;
   kalman_.emplace(config_, initial_frequency_ppb);
+  blend_only(kKalmanSource);
 }
 
 ServoDecision EnvelopeServo::sample_measurement(const ServoSample& measurement) {
@@ -111,6 +115,7 @@ void EnvelopeServo::reset() {
   steering_ = false;
   control_count_ = 0;
   last_time_.reset();
+  blend_only(kKalmanSource);
 }
 
 void EnvelopeServo::absorb_step_remainder(double remainder_ns) {
@@ -121,7 +126,7 @@ void EnvelopeServo::absorb_step_remainder(double remainder_ns) {
 }
 
 double EnvelopeServo::frequency_ppb() const {
-  return steering_ ? clamp_frequency(frequency_estimate_ppb_) : kalman_->frequency_ppb();
+  return kalman_alone() ? kalman_->frequency_ppb() : clamp_frequency(frequency_estimate_ppb_);
 }
 
 double EnvelopeServo::window_intervals() const {
@@ -157,6 +162,7 @@ void EnvelopeServo::note_decision(const ServoDecision& decision, Nanoseconds tim
     // moment is dropped (after a backward step, that is also the first |step| of the new one).
     epoch_ = time;
     clear_envelope();
+    blend_only(kKalmanSource);
     return;
   }
   if (std::abs(decision.frequency_ppb - applied_before) > kMaxTrustedChangePpb) {
@@ -322,6 +328,66 @@ void EnvelopeServo::remember_kalman(Nanoseconds local_time) {
   kalman_line_.frequency_ppb = kalman_->frequency_error_ppb();
 }
 
+void EnvelopeServo::blend_only(std::size_t source) {
+  blend_ = {};
+  blend_[source] = 1;
+  last_blend_time_.reset();
+}
+
+void EnvelopeServo::update_blend(std::size_t source, Nanoseconds local_time) {
+  // Two windows' lines differ by their errors: microseconds apart at 10 us of queueing, where
+  // the scores that choose between them differ by less than their noise and the choice flips.
+  // Steering at once to the other line moves the clock by the difference within one horizon (a
+  // frequency excursion of difference / horizon), and back at the next flip; blended over the
+  // shortest window's span, a flip moves it by a fraction of that. A change beyond the
+  // queueing's noise (the scores' clip) is no such flip but a change of the clock or the path,
+  // and is followed at once, as is every change before the scores are settled (the first
+  // hand-over) and every change to or from the Kalman servo (it steers where the envelope does
+  // not explain the packets).
+  double blended_phase = 0;
+  for (std::size_t k = 0; k < EnvelopeFit::kWindows; ++k) {
+    if (blend_[k] != 0 && lines_[k].valid)
+      blended_phase += blend_[k] * lines_[k].phase_at(local_time);
+  }
+  const bool at_once =
+      scored_ < kMinScored || !last_blend_time_ || source == kKalmanSource ||
+      blend_[kKalmanSource] > 0 || !lines_[source].valid ||
+      std::abs(lines_[source].phase_at(local_time) - blended_phase) > kClipScales * noise_scale_ns_;
+  if (at_once) {
+    blend_only(source);
+    last_blend_time_ = local_time;
+    return;
+  }
+  const double elapsed_s = std::max(seconds_between(local_time, *last_blend_time_), 0.0);
+  last_blend_time_ = local_time;
+  const double keep =
+      std::exp(-elapsed_s / std::max(horizon_s(), kBlendIntervals * sync_interval_s_));
+  double total = 0;
+  for (std::size_t k = 0; k < EnvelopeFit::kWindows; ++k) {
+    blend_[k] = keep * blend_[k] + (k == source ? 1 - keep : 0.0);
+    // A line that is gone (its window holds too few points) no longer steers.
+    if (!lines_[k].valid) blend_[k] = 0;
+    total += blend_[k];
+  }
+  for (double& w : blend_) w /= total;
+}
+
+bool EnvelopeServo::kalman_alone() const { return blend_[kKalmanSource] == 1; }
+
+EnvelopeFit::Line EnvelopeServo::blended_line(Nanoseconds at) const {
+  // A weighted sum of lines taken at the same moment is a line.
+  EnvelopeFit::Line blended;
+  blended.valid = true;
+  blended.at = at;
+  for (std::size_t k = 0; k < EnvelopeFit::kWindows; ++k) {
+    if (blend_[k] == 0) continue;
+    blended.phase_ns += blend_[k] * lines_[k].phase_at(at);
+    blended.frequency_ppb += blend_[k] * lines_[k].frequency_ppb;
+    blended.floor_ns += blend_[k] * lines_[k].floor_ns;
+  }
+  return blended;
+}
+
 ServoDecision EnvelopeServo::decide(Nanoseconds offset_from_master, Nanoseconds local_time) {
   if (control_count_ == 0) {
     controls_[0] = Control{local_time, 0, applied_frequency_ppb_};
@@ -347,15 +413,25 @@ ServoDecision EnvelopeServo::decide(Nanoseconds offset_from_master, Nanoseconds 
   // The phase when the decision takes effect: the line carried on to then, plus the control.
   const double phase = line.phase_at(decided) + control_phase_at(decided);
   steering_ = envelope_usable(kalman_decision, phase);
-  if (!steering_) {
+  const bool kalman_locked = kalman_decision.state == ServoState::kLocked ||
+                             kalman_decision.state == ServoState::kLockedStable;
+  if (kalman_locked) {
+    update_blend(steering_ ? steering_window_ : kKalmanSource, local_time);
+  } else {
+    blend_only(kKalmanSource);
+  }
+  if (kalman_alone()) {
     note_decision(kalman_decision, decided);
     if (kalman_decision.state != ServoState::kUnlocked) remember_kalman(local_time);
     return kalman_decision;
   }
-  frequency_estimate_ppb_ = -line.frequency_ppb;
+  const EnvelopeFit::Line steered = blended_line(local_time);
+  frequency_estimate_ppb_ = -steered.frequency_ppb;
   ServoDecision decision;
   decision.state = ServoState::kLocked;
-  decision.frequency_ppb = clamp_frequency(-line.frequency_ppb - phase / horizon_s());
+  decision.frequency_ppb =
+      clamp_frequency(-steered.frequency_ppb -
+                      (steered.phase_at(decided) + control_phase_at(decided)) / horizon_s());
   kalman_->assume_applied(decision.frequency_ppb);
   note_decision(decision, decided);
   remember_kalman(local_time);

@@ -74,6 +74,15 @@ class EnvelopeServo final : public ServoBase {
   void remember_kalman(Nanoseconds local_time);
   // Forgets the points, fits and window scores.
   void clear_envelope();
+  // Moves the blend's weights toward `source` (a window, or kKalmanSource: at once) over the
+  // shortest window's span, or at once where a change is not the scores' noise (see there).
+  void update_blend(std::size_t source, Nanoseconds local_time);
+  // Whether the Kalman servo steers (alone: the envelope's lines are never blended with it).
+  [[nodiscard]] bool kalman_alone() const;
+  // The blend of the windows' lines (free-running phase) at `at`.
+  [[nodiscard]] EnvelopeFit::Line blended_line(Nanoseconds at) const;
+  // All weight on `source`.
+  void blend_only(std::size_t source);
   void learn_gap(Nanoseconds local_time);
   [[nodiscard]] double horizon_s() const;
 
@@ -120,6 +129,12 @@ class EnvelopeServo final : public ServoBase {
   double gap_mean_square_ = 1;
   int gap_samples_ = 0;
   std::uint64_t fallbacks_ = 0;
+  // The weights with which the windows' lines steer, or 1 at kKalmanSource while the Kalman
+  // servo does: they sum to 1 and move toward the chosen window over the shortest window's
+  // span, so that a change of window on noisy scores is no jump of the frequency.
+  static constexpr std::size_t kKalmanSource = EnvelopeFit::kWindows;
+  std::array<double, EnvelopeFit::kWindows + 1> blend_{};
+  std::optional<Nanoseconds> last_blend_time_;
 };
 
 }  // namespace ptp::servo
