@@ -38,26 +38,11 @@ bool below_chord(const HullPoint& older, const HullPoint& middle, const HullPoin
          0;
 }
 
-// The lower convex hull of the points pushed so far, built from the newest point back (so each
-// prefix of pushes is the hull of the newest points); index 0 is the newest vertex.
+// A lower convex hull, newest vertex first.
 // NOLINTNEXTLINE(cppcoreguidelines-pro-type-member-init): vertices are written before read.
 struct Hull {
   std::array<HullPoint, EnvelopeFit::kCapacity> vertices;
   std::size_t size = 0;
-
-  void push(const HullPoint& p) {
-    // Right to left, a lower hull turns clockwise: drop the last vertex while it lies on or
-    // above the chord from the one before it to the new point.
-    while (size >= 2) {
-      const HullPoint& a = vertices[size - 2];
-      const HullPoint& b = vertices[size - 1];
-      const double cross =
-          (b.t_s - a.t_s) * (p.value_ns - a.value_ns) - (b.value_ns - a.value_ns) * (p.t_s - a.t_s);
-      if (cross < 0) break;
-      --size;
-    }
-    vertices[size++] = p;
-  }
 };
 
 // A window's points: their lower hull, how many, and their mean time. The mean of the times as
@@ -95,29 +80,29 @@ struct StartState {
   bool sync_last = false;
 };
 
-// One hull's events in walk order.
+// One hull's events in walk order, closed by an infinite sentinel; whether they are in order,
+// and how many are <= the guess (both counted as they are added: one pass).
+// NOLINTNEXTLINE(cppcoreguidelines-pro-type-member-init): values are written before read.
 struct Events {
-  const double* values;
-  std::size_t count;
-  [[nodiscard]] bool sorted() const {
-    bool in_order = true;
-    for (std::size_t n = 1; n < count; ++n) in_order &= values[n - 1] <= values[n];
-    return in_order;
+  std::array<double, EnvelopeFit::kCapacity> values;
+  std::size_t count = 0;
+  bool in_order = true;
+  std::size_t up_to_guess = 0;
+  double guess = 0;
+  void add(double event) {
+    in_order &= count == 0 || values[count - 1] <= event;
+    up_to_guess += event <= guess ? 1 : 0;
+    values[count++] = event;
   }
-  // How many events are <= f.
-  [[nodiscard]] std::size_t up_to(double f) const {
-    std::size_t taken = 0;
-    for (std::size_t n = 0; n < count; ++n) taken += values[n] <= f ? 1 : 0;
-    return taken;
-  }
+  void close() { values[count] = std::numeric_limits<double>::infinity(); }
 };
 
 // The walk's state once it has taken every event <= guess: with both hulls' events in order
 // (rounding can break the order of nearly collinear edges), the walk takes the events in order
 // of value, a Sync's first on a tie. Nothing without a guess, out of order, or before any event.
-std::optional<StartState> start_near(double guess, const Events& syncs, const Events& requests) {
-  if (!std::isfinite(guess) || !syncs.sorted() || !requests.sorted()) return std::nullopt;
-  StartState state{syncs.up_to(guess), requests.up_to(guess), false};
+std::optional<StartState> start_near(const Events& syncs, const Events& requests) {
+  if (!std::isfinite(syncs.guess) || !syncs.in_order || !requests.in_order) return std::nullopt;
+  StartState state{syncs.up_to_guess, requests.up_to_guess, false};
   if (state.a + state.b == 0) return std::nullopt;
   state.sync_last =
       state.b == 0 || (state.a > 0 && syncs.values[state.a - 1] > requests.values[state.b - 1]);
@@ -140,22 +125,23 @@ std::optional<EnvelopeFit::Line> solve(const Window& sync_window, const Window& 
   const double ms = sync_window.mean_time_s;
   const double mr = request_window.mean_time_s;
   const double tolerance = slope_tolerance(sync_window, request_window);
-  // The events in walk order (each hull's edge slopes), computed up front and closed by an
-  // infinite sentinel, so that the merge below chooses its side without a branch: its choices
-  // are as unpredictable as the data.
-  std::array<double, EnvelopeFit::kCapacity> sync_events;     // NOLINT: written before read
-  std::array<double, EnvelopeFit::kCapacity> request_events;  // NOLINT: written before read
+  // The events in walk order (each hull's edge slopes), computed up front so that the merge
+  // below chooses its side without a branch: its choices are as unpredictable as the data.
   const std::size_t sync_last = sync_window.size - 1;
   const std::size_t request_count = request_window.size - 1;
+  Events sync_events;
+  Events request_events;
+  sync_events.guess = guess;
+  request_events.guess = guess;
   for (std::size_t n = 0; n < sync_last; ++n) {
-    sync_events[n] = edge_slope(syncs[sync_last - n], syncs[sync_last - n - 1]);
+    sync_events.add(edge_slope(syncs[sync_last - n], syncs[sync_last - n - 1]));
   }
   for (std::size_t n = 0; n < request_count; ++n) {
-    request_events[n] = -edge_slope(requests[n + 1], requests[n]);
+    request_events.add(-edge_slope(requests[n + 1], requests[n]));
   }
+  sync_events.close();
+  request_events.close();
   constexpr double kInfinity = std::numeric_limits<double>::infinity();
-  sync_events[sync_last] = kInfinity;
-  request_events[request_count] = kInfinity;
   // The slope after a Sync events and b Delay_Req events (the support vertices
   // syncs[sync_last - a] and requests[b]).
   const auto slope_at = [&](std::size_t a, std::size_t b) {
@@ -170,8 +156,7 @@ std::optional<EnvelopeFit::Line> solve(const Window& sync_window, const Window& 
   };
   std::size_t a = 0;  // sync events taken
   std::size_t b = 0;  // request events taken
-  const std::optional<StartState> start =
-      start_near(guess, {sync_events.data(), sync_last}, {request_events.data(), request_count});
+  const std::optional<StartState> start = start_near(sync_events, request_events);
   if (start) {
     const double slope = slope_at(start->a, start->b);
     if (slope >= 0) {
@@ -182,8 +167,8 @@ std::optional<EnvelopeFit::Line> solve(const Window& sync_window, const Window& 
       const double before = first ? -kInfinity : slope_at(pa, pb);
       if (before < 0) {
         if (slope <= tolerance || (!first && before >= -tolerance)) return std::nullopt;
-        const double f =
-            start->sync_last ? sync_events[start->a - 1] : request_events[start->b - 1];
+        const double f = start->sync_last ? sync_events.values[start->a - 1]
+                                          : request_events.values[start->b - 1];
         return line_at(start->a, start->b, f);
       }
     } else {
@@ -194,8 +179,8 @@ std::optional<EnvelopeFit::Line> solve(const Window& sync_window, const Window& 
     }
   }
   for (;;) {
-    const double sync_event = sync_events[a];
-    const double request_event = request_events[b];
+    const double sync_event = sync_events.values[a];
+    const double request_event = request_events.values[b];
     const bool sync_moves = sync_event <= request_event;
     const double f = sync_moves ? sync_event : request_event;
     // Cannot happen with two distinct times per direction.
@@ -219,17 +204,25 @@ class DirectionWalk {
       : direction_(direction),
         now_(now),
         recent_(std::min(direction.after_block(), direction.count)),
-        near_(near_now()) {}
+        near_(near_now()) {
+    build_recent();
+  }
 
   // Takes the points not older than `start_s` (relative to now) into window k.
   Window advance(std::size_t k, double start_s) {
     const std::size_t points = near_ ? points_from_hint(k, start_s) : points_one_by_one(start_s);
-    for (; pushed_ < std::min(points, recent_); ++pushed_) {
-      recent_hull_.push(hull_point(direction_.added - 1 - pushed_));
-    }
     Window window{recent_hull_.vertices.data(), recent_hull_.size, points, 0, 0, true};
     if (points == 0) return window;
-    if (points > recent_) {
+    if (points < recent_) {
+      // The hull of the newest points: the path of links from the oldest of them.
+      std::size_t top = prefix_.size();
+      for (std::size_t n = points - 1;; n = recent_link_[n]) {
+        prefix_[--top] = recent_points_[n];
+        if (n == 0) break;
+      }
+      window.vertices = prefix_.data() + top;
+      window.size = prefix_.size() - top;
+    } else if (points > recent_) {
       const std::uint64_t oldest = direction_.added - points;
       if (join_at_bridge(k, oldest)) {
         window.vertices = walked_.data() + walked_first_;
@@ -274,6 +267,33 @@ class DirectionWalk {
   [[nodiscard]] HullPoint hull_point(std::uint64_t sequence) const {
     const auto& p = direction_.at(sequence);
     return {seconds_between(p.time, now_), p.value_ns};
+  }
+
+  // recent_hull_ = the lower hull of the points newer than the block, built from the newest
+  // back; each point's link is the vertex it attached to, so the hull of the newest points up
+  // to any one is its path of links.
+  void build_recent() {
+    auto& vertices = recent_hull_.vertices;
+    std::size_t size = 0;
+    for (std::size_t n = 0; n < recent_; ++n) {
+      const HullPoint p = hull_point(direction_.added - 1 - n);
+      recent_points_[n] = p;
+      // Right to left, a lower hull turns clockwise: drop the last vertex while it lies on or
+      // above the chord from the one before it to the new point.
+      while (size >= 2) {
+        const HullPoint& a = vertices[size - 2];
+        const HullPoint& b = vertices[size - 1];
+        const double cross = (b.t_s - a.t_s) * (p.value_ns - a.value_ns) -
+                             (b.value_ns - a.value_ns) * (p.t_s - a.t_s);
+        if (cross < 0) break;
+        --size;
+      }
+      recent_link_[n] = size > 0 ? stack_index_[size - 1] : static_cast<std::uint16_t>(n);
+      vertices[size] = p;
+      stack_index_[size] = static_cast<std::uint16_t>(n);
+      ++size;
+    }
+    recent_hull_.size = size;
   }
 
   // Whether every point is within 2^52 ns of now: their times then convert to seconds without
@@ -330,6 +350,11 @@ class DirectionWalk {
   // path_ = the block's hull of the points from `oldest` to its newest, newest vertex first: the
   // path of links from `oldest`, which meets the last window's path and shares the rest of it.
   void block_hull(std::uint64_t oldest) {
+    if (!positions_ready_) {
+      // Zeroed at the first use in a fit only: most fits never search the whole block hull.
+      position_.fill(0);
+      positions_ready_ = true;
+    }
     const std::uint64_t block_newest = direction_.block_end - 1;
     std::size_t walked = 0;
     std::size_t shared = 0;
@@ -469,10 +494,15 @@ class DirectionWalk {
   Nanoseconds now_;
   std::size_t recent_;  // points newer than the block
   bool near_;
-  std::size_t pushed_ = 0;  // points pushed onto recent_hull_
-  std::size_t taken_ = 0;   // points_one_by_one's count and time sum
+  std::size_t taken_ = 0;  // points_one_by_one's count and time sum
   double time_sum_s_ = 0;
   Hull recent_hull_;
+  // The points newer than the block (newest first), each one's link, the build's stack as
+  // indices into them, and a window's hull of the newest points.
+  std::array<HullPoint, kCapacity> recent_points_;
+  std::array<std::uint16_t, kCapacity> recent_link_;
+  std::array<std::uint16_t, kCapacity> stack_index_;
+  std::array<HullPoint, kCapacity> prefix_;
   Hull joined_;
   // join_at_bridge's window hull: walked_ from walked_first_ on.
   std::array<HullPoint, 2 * kCapacity> walked_;
@@ -490,7 +520,8 @@ class DirectionWalk {
   std::array<HullPoint, kCapacity> path_;
   std::array<std::uint64_t, kCapacity> path_sequence_;
   std::size_t path_size_ = 0;
-  std::array<std::uint16_t, kCapacity> position_{};
+  std::array<std::uint16_t, kCapacity> position_;
+  bool positions_ready_ = false;
   std::array<std::uint64_t, kCapacity> walk_;
   // The last join's tangent: its vertex on path_ and on the recent hull.
   struct Bridge {
