@@ -544,7 +544,7 @@ void EnvelopeFit::Direction::add(const Point& point) {
   points[next] = point;
   next = (next + 1) % kCapacity;
   if (count < kCapacity) ++count;
-  time_sums[(added + 1) % (kCapacity + 1)] =
+  time_sums[(added + 1) % (2 * kCapacity)] =
       time_sum(added) + static_cast<std::uint64_t>(point.time.count());
   ++added;
   if (after_block() >= kBlockPoints) rebuild_block();

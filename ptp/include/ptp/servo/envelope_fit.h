@@ -77,8 +77,9 @@ class EnvelopeFit {
     std::array<std::uint64_t, kCapacity> link{};
     std::uint64_t block_end = 0;  // sequence number after the block's newest point (0: none)
     // The times' sum (ns, modulo 2^64) of the points before sequence number x, at
-    // x % (kCapacity + 1): a window's sum is a difference, exact whatever the wrap-arounds.
-    std::array<std::uint64_t, kCapacity + 1> time_sums{};
+    // x % (2 kCapacity) (a power of two: no division): a window's sum is a difference, exact
+    // whatever the wrap-arounds.
+    std::array<std::uint64_t, 2 * kCapacity> time_sums{};
     // Each window's oldest point at the last fit (where the next fit starts looking).
     std::array<std::uint64_t, kWindows> window_start{};
     // Each window's tangent between the block's hull and the recent hull at the last fit: the
@@ -98,7 +99,7 @@ class EnvelopeFit {
     }
     void rebuild_block();
     [[nodiscard]] std::uint64_t time_sum(std::uint64_t sequence) const {
-      return time_sums[sequence % (kCapacity + 1)];
+      return time_sums[sequence % (2 * kCapacity)];
     }
   };
   Direction syncs_;
