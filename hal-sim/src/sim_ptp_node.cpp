@@ -85,4 +85,10 @@ void SimPtpNode::on_unicast_notice(const UnicastNotice& notice, Nanoseconds now)
   if (observer_ != nullptr) observer_->on_unicast_notice(notice, now);
 }
 
+void SimPtpNode::on_cross_timestamp_capture_failed(const hal::HalError& error,
+                                                   std::uint64_t failures_so_far, Nanoseconds now) {
+  if (observer_ != nullptr)
+    observer_->on_cross_timestamp_capture_failed(error, failures_so_far, now);
+}
+
 }  // namespace ptp::sim

@@ -31,6 +31,11 @@ Result<hal::CrossTimestamp, hal::HalError> SimTimestampingInterface::capture_cro
   if (!capabilities_.active.supports_cross_timestamp || hardware_clock_ == nullptr) {
     return unexpected(hal::HalError{hal::HalErrorCode::kNotSupported, 0});
   }
+  // Drawn only when failures are asked for: a run without them keeps its random sequence.
+  if (cross_timestamps_.failure_probability > 0 &&
+      random_.bernoulli(cross_timestamps_.failure_probability)) {
+    return unexpected(hal::HalError{hal::HalErrorCode::kUnavailable, 0});
+  }
   const SimTime now = scheduler_.now();
   // Every clock is read at now(); the counter readings that bracket it are placed around it at
   // the crystal's current rate, which over a window of microseconds is exact to picoseconds.

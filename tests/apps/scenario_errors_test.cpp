@@ -71,6 +71,12 @@ const ErrorCase kCases[] = {
      ScenarioErrorKind::kBadValue,
      "bad.toml:21: node[2].windows.hardware_transmit: only a windows-hardware NIC has hardware "
      "timestamps to restrict"},
+    {"CaptureFailuresOfAPtp4winNodeOutsideItsWindows",
+     kNetwork + "[[node]]\nname = \"win\"\nprogram = \"ptp4win\"\ncommand_line = \"-m\"\n"
+                "cross_timestamps = { failure_probability = 0.1 }\n",
+     ScenarioErrorKind::kBadValue,
+     "bad.toml:20: node[2].cross_timestamps.failure_probability: a ptp4win node's captures fail "
+     "through [node.windows] cross_timestamp_failure_probability"},
     {"UnknownW32TimeKey",
      kNetwork + "[[node]]\nname = \"win\"\nprogram = \"ptp4win\"\ncommand_line = \"-m\"\n"
                 "windows = { w32time = { runing = true } }\n",

@@ -90,6 +90,7 @@ min_window = "1 us"
 max_window = "3 us"
 wide_probability = 0.05
 wide_window = "100 us"
+failure_probability = 0.2
 [node.paths]
 transmit_timestamp_loss_probability = 0.01
 receive_stack = { mean = "25 us", jitter_stddev = "4 us", tail_probability = 0.02, tail_scale = "5 us", tail_shape = 2.0 }
@@ -113,6 +114,7 @@ free_running = true
   EXPECT_EQ(node.nic_clock.frequency_hz, 250'000'000U);
   EXPECT_EQ(node.nic_clock.crystal.initial_frequency_error_ppm, 3.0);
   EXPECT_EQ(node.cross_timestamps.wide_window, SimDuration::microseconds(100));
+  EXPECT_EQ(node.cross_timestamps.failure_probability, 0.2);
   EXPECT_EQ(node.paths.receive_stack.mean, SimDuration::microseconds(25));
   EXPECT_EQ(node.paths.receive_stack.tail_shape, 2.0);
   EXPECT_EQ(node.paths.receive_application, TimestampPathModel{}.receive_application);

@@ -21,6 +21,8 @@
 #include <string>
 #include <vector>
 
+#include "clock_node.h"
+#include "ptp/hal/nic_counter_correlation.h"
 #include "ptp/ptpsim/scenario_parser.h"
 #include "ptp/sim/lock_statistics.h"
 #include "ptp4win_node.h"
@@ -36,6 +38,8 @@ struct Outcome {
   std::uint64_t trace_hash = 0;  // FNV-1a of the log lines and the CSV time series
   simwin::SimWindowsCounters windows;
   std::uint64_t tx_timestamps_lost = 0;  // the port's count: the HAL gave up on them
+  bool ptp4win = false;                  // node 1 runs ptp4win (else the library's assembly)
+  hal::NicCounterCorrelationCounters correlation;  // node 1's, when it correlates
 };
 
 std::uint64_t fnv1a(std::uint64_t hash, const std::string& text) {
@@ -46,7 +50,8 @@ std::uint64_t fnv1a(std::uint64_t hash, const std::string& text) {
   return hash;
 }
 
-// Runs windows/<file> with `seed`, as `ptpsim --log --csv` would; node 1 is the ptp4win node.
+// Runs windows/<file> with `seed`, as `ptpsim --log --csv` would; node 1 is the Windows machine
+// (ptp4win, or a library node).
 Outcome run_windows_scenario(const std::string& file, std::uint64_t seed) {
   Outcome outcome;
   auto scenario = parse_scenario_file(std::string(PTP_SCENARIOS_DIR) + "/windows/" + file);
@@ -65,20 +70,27 @@ Outcome run_windows_scenario(const std::string& file, std::uint64_t seed) {
   options.csv_path =
       (std::filesystem::path(::testing::TempDir()) / (name + "_" + std::to_string(++runs) + ".csv"))
           .string();
+  ClockNode* node = nullptr;
   Ptp4winNode* win = nullptr;
-  options.attach = [&win](SimulatedWorld& world) -> std::shared_ptr<void> {
-    win = dynamic_cast<Ptp4winNode*>(world.nodes().at(1).node.get());
+  options.attach = [&node, &win](SimulatedWorld& world) -> std::shared_ptr<void> {
+    node = world.nodes().at(1).node.get();
+    win = dynamic_cast<Ptp4winNode*>(node);
     return nullptr;
   };
   // After every sample interval (the last one included), while the world still exists.
-  options.progress = [&win, &outcome](double) {
+  options.progress = [&node, &win, &outcome](double) {
+    if (node == nullptr) return;
+    if (const hal::NicCounterCorrelation* correlation = node->correlation()) {
+      outcome.correlation = correlation->counters();
+    }
     if (win == nullptr) return;
     outcome.windows = win->windows().counters();
     outcome.tx_timestamps_lost = win->clock().counters().tx_timestamps_lost;
   };
   auto report = run_scenario(*scenario, options);
   EXPECT_TRUE(report.has_value()) << (report ? "" : report.error());
-  EXPECT_NE(win, nullptr);
+  EXPECT_NE(node, nullptr);
+  outcome.ptp4win = win != nullptr;
   if (!report) return outcome;
   outcome.report = std::move(report.value());
   outcome.log = log.str();
@@ -88,11 +100,13 @@ Outcome run_windows_scenario(const std::string& file, std::uint64_t seed) {
   return outcome;
 }
 
-std::size_t count_lines(const std::string& log, const std::string& containing) {
+// Lines of ptp4win's log (or, with prefix "ptpsim[", ptpsim's lines for library nodes).
+std::size_t count_lines(const std::string& log, const std::string& containing,
+                        const std::string& prefix = "ptp4win[") {
   std::size_t found = 0;
   std::istringstream in(log);
   for (std::string line; std::getline(in, line);) {
-    if (line.rfind("ptp4win[", 0) == 0 && line.find(containing) != std::string::npos) ++found;
+    if (line.rfind(prefix, 0) == 0 && line.find(containing) != std::string::npos) ++found;
   }
   return found;
 }
@@ -308,6 +322,35 @@ TEST_P(WindowsScenario, FailingCaptureAndWideCrossTimestampWindows) {
   EXPECT_LT(*win.max_abs_ns, 2'500.0);
 }
 
+TEST_P(WindowsScenario, LibraryNodeWithFailingCaptureAndWideCrossTimestampWindows) {
+  // cross_timestamps.toml's machine running the library's assembly: the same correlation code
+  // behind hal-sim's capture instead of the simulated Windows' call.
+  const Outcome o = run_windows_scenario("library_cross_timestamps.toml", GetParam());
+  const NodeSummary& node = win_of(o);
+  print_figures("library_cross_timestamps", GetParam(), node);
+  EXPECT_FALSE(o.ptp4win);
+  EXPECT_EQ(node.final_state, "SLAVE");
+  // 10% of the captures fail; the rest feed the correlation.
+  const auto failures = o.correlation.capture_failures;
+  const double failed =
+      static_cast<double>(failures) / static_cast<double>(failures + o.correlation.samples);
+  EXPECT_GT(failed, 0.07);
+  EXPECT_LT(failed, 0.13);
+  // ptpsim says so as ptp4win does: at the 1st, 2nd, 4th, 8th, ... failure.
+  EXPECT_EQ(count_lines(o.log,
+                        "oc-win port 1: cross-timestamp capture failed (unavailable, code 0): 1 so "
+                        "far",
+                        "ptpsim["),
+            1U);
+  EXPECT_EQ(count_lines(o.log, "cross-timestamp capture failed", "ptpsim["),
+            static_cast<std::size_t>(std::bit_width(failures)));
+  // Seeds 1-5 measured: lock 14-17 s, RMS 130-154 ns, max 0.75-0.98 us.
+  ASSERT_TRUE(node.lock_time_s.has_value());
+  EXPECT_LT(*node.lock_time_s, 40.0);
+  EXPECT_LT(*node.rms_ns, 300.0);
+  EXPECT_LT(*node.max_abs_ns, 1'500.0);
+}
+
 TEST_P(WindowsScenario, W32TimeRunningIsWarnedAboutAndCostsAccuracy) {
   const Outcome o = run_windows_scenario("w32time.toml", GetParam());
   const NodeSummary& win = win_of(o);
@@ -345,7 +388,7 @@ INSTANTIATE_TEST_SUITE_P(Files, WindowsScenarioDeterminism,
                          ::testing::Values("hardware.toml", "mixed_nic.toml", "software.toml",
                                            "no_timestamping_api.toml", "capability_change.toml",
                                            "tx_timestamp_loss.toml", "cross_timestamps.toml",
-                                           "w32time.toml"));
+                                           "library_cross_timestamps.toml", "w32time.toml"));
 
 }  // namespace
 }  // namespace ptp::ptpsim

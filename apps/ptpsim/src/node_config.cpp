@@ -89,6 +89,7 @@ Result<sim::SimPtpNodeConfig, std::string> make_node_config(const NodeModel& mod
   config.host.cross_timestamps.max_window = model.cross_timestamps.max_window;
   config.host.cross_timestamps.wide_probability = model.cross_timestamps.wide_probability;
   config.host.cross_timestamps.wide_window = model.cross_timestamps.wide_window;
+  config.host.cross_timestamps.failure_probability = model.cross_timestamps.failure_probability;
   config.host.paths.receive_stack = to_sim(model.paths.receive_stack);
   config.host.paths.receive_application = to_sim(model.paths.receive_application);
   config.host.paths.transmit_stack = to_sim(model.paths.transmit_stack);

@@ -162,6 +162,13 @@ NodeModel read_node(TableReader& node, std::optional<UnicastMastersKey>& unicast
     cross->duration("max_window", c.max_window, DurationRule::kNonNegative);
     cross->probability("wide_probability", c.wide_probability);
     cross->duration("wide_window", c.wide_window, DurationRule::kNonNegative);
+    if (cross->has("failure_probability") && model.program == NodeProgram::kPtp4win) {
+      // ptp4win's captures are the simulated Windows' calls, which fail as [node.windows] says.
+      cross->fail(ScenarioErrorKind::kBadValue, "failure_probability",
+                  "a ptp4win node's captures fail through [node.windows] "
+                  "cross_timestamp_failure_probability");
+    }
+    cross->probability("failure_probability", c.failure_probability);
     if (!node.context().failed() && c.max_window < c.min_window) {
       cross->fail(ScenarioErrorKind::kBadValue, "max_window", "less than min_window");
     }

@@ -102,6 +102,8 @@ class SimPtpNode final : public hal::PortDriverObserver {
   void on_utc_offset_changed(Nanoseconds applied, const TimePropertiesDataSet& time_properties,
                              Nanoseconds now) override;
   void on_unicast_notice(const UnicastNotice& notice, Nanoseconds now) override;
+  void on_cross_timestamp_capture_failed(const hal::HalError& error, std::uint64_t failures_so_far,
+                                         Nanoseconds now) override;
 
  private:
   SimPtpNode(const SimPtpNodeConfig& config, std::unique_ptr<SimHost> host);

@@ -19,6 +19,8 @@ struct CrossTimestampConfig {
   SimDuration max_window = SimDuration::microseconds(2);
   double wide_probability = 0.01;  // chance that a capture is preempted
   SimDuration wide_window = SimDuration::microseconds(50);
+  // Chance that a capture fails (kUnavailable: the driver could not take one this time).
+  double failure_probability = 0;
 };
 
 class SimTimestampingInterface final : public hal::TimestampingInterface {

@@ -112,6 +112,7 @@ struct CrossTimestampModel {
   SimDuration max_window = SimDuration::microseconds(2);
   double wide_probability = 0.01;
   SimDuration wide_window = SimDuration::microseconds(50);
+  double failure_probability = 0;  // program = "library" only
   friend bool operator==(const CrossTimestampModel&, const CrossTimestampModel&) = default;
 };
 
