@@ -42,10 +42,11 @@ struct Outcome {
 
 // Runs 100 s at 8 Hz with a Windows-like 500 ppm limit; `tell` says whether the servo hears the
 // step it got.
-Outcome run(ServoKind kind, double initial_offset_ns, double grid_ns, std::uint64_t seed,
-            bool tell) {
+Outcome run(ServoKind kind, double initial_offset_ns, double grid_ns, std::uint64_t seed, bool tell,
+            bool hardware_timestamps = true) {
   ServoConfig config;
   config.kind = kind;
+  config.hardware_timestamps = hardware_timestamps;
   config.sync_interval = Nanoseconds(125'000'000);
   config.clock_max_frequency_ppb = 500'000;
   auto made = make_servo(config, 0.0);
@@ -107,9 +108,8 @@ TEST(CoarseStep, EveryServoRemovesTheRemainderItIsToldOfAsPhase) {
         // 20 s after the step the remainder is gone: the clock is within the noise's reach.
         EXPECT_LT(told.worst_after_ns, 150.0);
         EXPECT_LT(told.rms_after_ns, 40.0);
-        if (kind == ServoKind::kPi) continue;  // no phase kept: it slews as from any offset
-        // The phase-tracking servos slew the remainder off at the frequency limit (62.5 us per
-        // sample at 500 ppm) and stop on it: no overshoot beyond the noise.
+        // Every servo slews the remainder off at the frequency limit (62.5 us per sample at
+        // 500 ppm) and stops on it: no overshoot beyond the noise.
         EXPECT_LE(told.settle_samples, static_cast<int>(std::abs(told.remainder_ns) / 62'500) + 2);
         EXPECT_LT(told.overshoot_ns, 300.0);
       }
@@ -117,10 +117,34 @@ TEST(CoarseStep, EveryServoRemovesTheRemainderItIsToldOfAsPhase) {
   }
 }
 
+TEST(CoarseStep, PiWithSoftwareGainsSlewsTheRemainderOutsideItsLoop) {
+  // ptp4l's software gains (kp 0.187, ki 4.35e-4 per sample at 8 Hz) make an overdamped loop
+  // whose slow mode starts at -15 % of any offset it is given and decays over 48 s: fed the
+  // remainder, the clock crosses zero, peaks 7 % of it on the other side after about 29 s and
+  // stays beyond a microsecond for minutes. Told, pi slews
+  // it off beside the loop, which then sees what follows an exact step.
+  const double offsets_ns[] = {1'234'567'891.0, -987'654'321.0, 3'000'450'000.0, 77'777'777.0};
+  const double grids_ns[] = {123'456.0, 654'321.0, 900'001.0, 271'828.0};
+  for (std::uint64_t seed = 4; seed <= 6; ++seed) {
+    for (std::size_t i = 0; i < std::size(offsets_ns); ++i) {
+      SCOPED_TRACE("seed " + std::to_string(seed) + " case " + std::to_string(i));
+      const Outcome told = run(ServoKind::kPi, offsets_ns[i], grids_ns[i], seed, true, false);
+      const Outcome untold = run(ServoKind::kPi, offsets_ns[i], grids_ns[i], seed, false, false);
+      EXPECT_GT(std::abs(told.remainder_ns), 50'000.0);
+      EXPECT_LE(told.settle_samples, static_cast<int>(std::abs(told.remainder_ns) / 62'500) + 2);
+      EXPECT_LT(told.overshoot_ns, 300.0);
+      EXPECT_LT(told.worst_after_ns, 150.0);
+      EXPECT_GT(untold.overshoot_ns, 0.05 * std::abs(untold.remainder_ns));
+      EXPECT_GT(untold.worst_after_ns, 1'000.0);
+    }
+  }
+}
+
 TEST(CoarseStep, AServoNotToldLearnsTheRemainderAsFrequency) {
-  // The test above can fail: without the notification the phase-tracking servos take the
-  // remainder for a frequency error, overshoot by tens of microseconds and settle later.
-  for (const ServoKind kind : {ServoKind::kLinreg, ServoKind::kKalman, ServoKind::kEnvelope}) {
+  // The tests above can fail: without the notification the servos take the remainder for a
+  // frequency error, overshoot by tens of microseconds and settle later.
+  for (const ServoKind kind :
+       {ServoKind::kPi, ServoKind::kLinreg, ServoKind::kKalman, ServoKind::kEnvelope}) {
     SCOPED_TRACE(std::string(to_string(kind)));
     const Outcome told = run(kind, 1'234'567'891.0, 123'456.0, 1, true);
     const Outcome untold = run(kind, 1'234'567'891.0, 123'456.0, 1, false);

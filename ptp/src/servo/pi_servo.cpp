@@ -20,6 +20,8 @@ constexpr double kMaxKiNormMax = 2.0;
 constexpr double kFrequencyEstimateGain = 0.016;
 constexpr double kMaxFrequencyEstimateInterval_s = 1000.0;
 constexpr double kFrequencyEstimateMargin = 0.001;
+// A step remainder below this is slewed off: what is left is below any timestamp's resolution.
+constexpr double kRemainderDone_ns = 0.5;
 
 }  // namespace
 
@@ -57,12 +59,59 @@ void PiServo::set_sync_interval(Nanoseconds interval) {
   ki_ = std::min(ki_scale_ * std::pow(interval_s, ki_exponent_), ki_norm_max_ / interval_s);
 }
 
-void PiServo::reset() { count_ = 0; }
+void PiServo::reset() {
+  count_ = 0;
+  forget_remainder();
+}
+
+void PiServo::forget_remainder() {
+  // A new estimate measures the clock as it is, remainder included, and steps from there.
+  pending_remainder_ns_ = 0;
+  slew_ppb_ = 0;
+  slew_since_.reset();
+}
 
 void PiServo::absorb_step_remainder(double remainder_ns) {
-  // The PI servo keeps no phase: its frequency estimate was taken before the step, and the next
-  // offset measured shows the remainder, which the proportional term removes like any offset.
-  (void)remainder_ns;
+  // The step landed `remainder_ns` beyond its request (a clock set to the millisecond). ptp4l's PI
+  // gains see what follows an exact step only if that known phase stays out of the loop: it is
+  // slewed off beside it (slew_remainder) instead of fed to the integral term, which would take
+  // it for a frequency error: with software gains the clock would overshoot by 7 % of it and
+  // take minutes to come back.
+  pending_remainder_ns_ += remainder_ns;
+  slew_ppb_ = 0;
+  slew_since_.reset();  // the next sample starts the slew; the jump's frequency carried none
+}
+
+double PiServo::slewed_remainder_at(Nanoseconds local_time) {
+  if (pending_remainder_ns_ == 0) return 0;
+  if (slew_since_ && local_time > *slew_since_) {
+    const double elapsed_ns =
+        static_cast<double>(local_time.count()) - static_cast<double>(slew_since_->count());
+    const double slewed_ns = slew_ppb_ * elapsed_ns / 1e9;
+    // The slew was sized to end on zero; a longer interval than the sync interval must not
+    // carry the clock past it.
+    pending_remainder_ns_ = std::abs(slewed_ns) >= std::abs(pending_remainder_ns_)
+                                ? 0.0
+                                : pending_remainder_ns_ + slewed_ns;
+  }
+  return pending_remainder_ns_;
+}
+
+double PiServo::slew_remainder(double loop_frequency_ppb, Nanoseconds local_time) {
+  slew_ppb_ = 0;
+  slew_since_.reset();
+  if (std::abs(pending_remainder_ns_) < kRemainderDone_ns) {
+    pending_remainder_ns_ = 0;
+    return loop_frequency_ppb;
+  }
+  // Off in one sync interval if the clock's limit allows, else at the limit's headroom left by
+  // the loop's own frequency.
+  const double interval_ns = static_cast<double>(sync_interval_.count());
+  const double wanted_ppb = interval_ns > 0 ? -pending_remainder_ns_ * 1e9 / interval_ns : 0.0;
+  slew_ppb_ = std::clamp(wanted_ppb, -max_frequency_ppb() - loop_frequency_ppb,
+                         max_frequency_ppb() - loop_frequency_ppb);
+  slew_since_ = local_time;
+  return loop_frequency_ppb + slew_ppb_;
 }
 
 ServoDecision PiServo::decide(Nanoseconds offset_from_master, Nanoseconds local_time) {
@@ -70,6 +119,7 @@ ServoDecision PiServo::decide(Nanoseconds offset_from_master, Nanoseconds local_
   ServoDecision decision;
   switch (count_) {
     case 0:
+      forget_remainder();
       first_offset_ = offset_from_master;
       first_local_time_ = local_time;
       count_ = 1;
@@ -109,28 +159,35 @@ ServoDecision PiServo::decide(Nanoseconds offset_from_master, Nanoseconds local_
       break;
     }
     default: {
-      if (beyond_step_threshold(offset_ns)) {
+      // The step's known remainder is out of the loop while it is slewed off.
+      const double loop_offset_ns = offset_ns - slewed_remainder_at(local_time);
+      if (beyond_step_threshold(loop_offset_ns)) {
         // Start over: the two-sample estimate, then the step, as at start-up.
         count_ = 0;
+        forget_remainder();
         decision.state = ServoState::kUnlocked;
         break;
       }
-      const double integral_ppb = ki_ * offset_ns;
-      const double correction_ppb = kp_ * offset_ns + drift_ppb_ + integral_ppb;
-      if (correction_ppb < -max_frequency_ppb() || correction_ppb > max_frequency_ppb()) {
-        // Saturated: do not wind the integral up any further.
-        last_correction_ppb_ =
-            std::clamp(correction_ppb, -max_frequency_ppb(), max_frequency_ppb());
-      } else {
-        drift_ppb_ += integral_ppb;
-        last_correction_ppb_ = correction_ppb;
-      }
+      update_locked(loop_offset_ns);
       decision.state = ServoState::kLocked;
-      break;
+      decision.frequency_ppb = slew_remainder(-last_correction_ppb_, local_time);
+      return decision;
     }
   }
   decision.frequency_ppb = -last_correction_ppb_;
   return decision;
+}
+
+void PiServo::update_locked(double offset_ns) {
+  const double integral_ppb = ki_ * offset_ns;
+  const double correction_ppb = kp_ * offset_ns + drift_ppb_ + integral_ppb;
+  if (correction_ppb < -max_frequency_ppb() || correction_ppb > max_frequency_ppb()) {
+    // Saturated: do not wind the integral up any further.
+    last_correction_ppb_ = std::clamp(correction_ppb, -max_frequency_ppb(), max_frequency_ppb());
+  } else {
+    drift_ppb_ += integral_ppb;
+    last_correction_ppb_ = correction_ppb;
+  }
 }
 
 }  // namespace ptp::servo

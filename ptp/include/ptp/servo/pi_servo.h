@@ -4,6 +4,8 @@
 // The gains follow the sync interval as ptp4l computes them (see PiConfig).
 #pragma once
 
+#include <optional>
+
 #include "ptp/nanoseconds.h"
 #include "ptp/servo/servo_base.h"
 #include "ptp/servo/servo_config.h"
@@ -31,6 +33,14 @@ class PiServo final : public ServoBase {
   void absorb_step_remainder(double remainder_ns) override;
 
  private:
+  // One locked sample: the proportional and integral terms, the integral held when saturated.
+  void update_locked(double offset_ns);
+  // The step remainder still to remove at `local_time`, after the slew since the last sample.
+  double slewed_remainder_at(Nanoseconds local_time);
+  // The frequency to set: the loop's plus the slew that removes the rest of the remainder.
+  double slew_remainder(double loop_frequency_ppb, Nanoseconds local_time);
+  void forget_remainder();
+
   // The gain formula's inputs, resolved once from PiConfig and the timestamp kind.
   double kp_scale_;
   double kp_exponent_;
@@ -47,6 +57,11 @@ class PiServo final : public ServoBase {
   Nanoseconds first_offset_;
   Nanoseconds first_local_time_;
   int count_ = 0;
+  // A coarse step's remainder (ns, + = clock ahead) not yet slewed off, the slew set at the last
+  // sample (ppb, + = faster) and that sample's local time.
+  double pending_remainder_ns_ = 0;
+  double slew_ppb_ = 0;
+  std::optional<Nanoseconds> slew_since_;
 };
 
 }  // namespace ptp::servo
