@@ -286,6 +286,7 @@ void EnvelopeServo::clear_envelope() {
   kalman_score_ns2_ = 0;
   excess_mean_ns_ = 0;
   excess_samples_ = 0;
+  line_filter_.clear();
 }
 
 Nanoseconds EnvelopeServo::decision_time(Nanoseconds local_time) const {
@@ -332,6 +333,8 @@ void EnvelopeServo::blend_only(std::size_t source) {
   blend_ = {};
   blend_[source] = 1;
   last_blend_time_.reset();
+  // A change of source on purpose: the line's jump is no jitter to smooth.
+  line_filter_.restart();
 }
 
 void EnvelopeServo::update_blend(std::size_t source, Nanoseconds local_time) {
@@ -425,7 +428,9 @@ ServoDecision EnvelopeServo::decide(Nanoseconds offset_from_master, Nanoseconds 
     if (kalman_decision.state != ServoState::kUnlocked) remember_kalman(local_time);
     return kalman_decision;
   }
-  const EnvelopeFit::Line steered = blended_line(local_time);
+  const EnvelopeFit::Line steered =
+      line_filter_.update(blended_line(local_time), kalman_->frequency_wander_ppb2_per_s(),
+                          kClipScales * noise_scale_ns_);
   frequency_estimate_ppb_ = -steered.frequency_ppb;
   ServoDecision decision;
   decision.state = ServoState::kLocked;

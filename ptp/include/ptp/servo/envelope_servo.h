@@ -18,6 +18,7 @@
 
 #include "ptp/nanoseconds.h"
 #include "ptp/servo/envelope_fit.h"
+#include "ptp/servo/envelope_servo_line_filter.h"
 #include "ptp/servo/kalman_servo.h"
 #include "ptp/servo/servo_base.h"
 #include "ptp/servo/servo_config.h"
@@ -135,6 +136,8 @@ class EnvelopeServo final : public ServoBase {
   static constexpr std::size_t kKalmanSource = EnvelopeFit::kWindows;
   std::array<double, EnvelopeFit::kWindows + 1> blend_{};
   std::optional<Nanoseconds> last_blend_time_;
+  // Between the blended line and the control: smooths the line's own jitter (vertex changes).
+  EnvelopeLineFilter line_filter_;
 };
 
 }  // namespace ptp::servo
