@@ -46,11 +46,12 @@ void EnvelopeLineFilter::learn_jitter(const EnvelopeFit::Line& measured, double 
 EnvelopeFit::Line EnvelopeLineFilter::update(const EnvelopeFit::Line& measured,
                                              double wander_ppb2_per_s, double jump_limit_ns) {
   if (started_) {
-    // A change beyond the queueing's noise is an event (a delay spike inside the window, a
-    // change of the clock or the path), not the line's jitter: followed at once, and not learnt.
+    // The line farther from the filter's prediction than the queueing's noise explains is an
+    // event (a delay spike inside the window, a change of the clock or the path), or the filter
+    // lagging a turn of the line: followed at once, and not learnt as jitter.
     const double dt_s = seconds_between(measured.at, previous_.at);
-    const double change = measured.phase_ns - previous_.phase_ns - frequency_ppb_ * dt_s;
-    if (std::abs(change) > jump_limit_ns) started_ = false;
+    const double innovation = measured.phase_ns - phase_ns_ - frequency_ppb_ * dt_s;
+    if (std::abs(innovation) > jump_limit_ns) started_ = false;
   }
   if (!started_) {
     // The line's frequency starts the state (it is the best the window knows); from then on
