@@ -148,7 +148,7 @@ std::optional<Options> parse(int argc, char** argv) {
           "       [--program library|ptp4win]  (ptp4win: also ptp4win itself as the slave of "
           "hw-windows, sw, none)\n"
           "scenarios: hw hw-windows sw none stress chain chain-e2e-tc chain-p2p-tc bursty; "
-          "servos: pi linreg kalman oracle\n");
+          "servos: pi linreg kalman envelope floor oracle\n");
       std::exit(0);
     } else {
       std::fprintf(stderr, "ptp_accuracy: unknown argument '%s' (try --help)\n", argv[i]);
@@ -260,31 +260,33 @@ std::string json_number(std::optional<double> value) {
   return text;
 }
 
-// The bar, for the default servo (kalman).
+// The bar for the default servo (default_servo_name()), against pi and the oracle.
 void print_targets(const std::vector<Row>& rows) {
   for (const char* scenario : {"hw", "hw-windows", "sw", "none"}) {
-    const Row* ours = find(rows, scenario, "kalman");
+    const Row* ours = find(rows, scenario, default_servo_name());
     const Row* pi = find(rows, scenario, "pi");
     if (ours == nullptr || pi == nullptr) continue;
     const auto rms_vs_pi = ratio(*ours, pi, &Row::rms_ns);
     const bool hardware = std::string_view(scenario).rfind("hw", 0) == 0;
     const double bound = hardware ? 0.5 : 0.7;
-    std::printf("target %-10s rms kalman/pi %s <= %.2f: %s", scenario,
+    const std::string name(default_servo_name());
+    std::printf("target %-10s rms %s/pi %s <= %.2f: %s", scenario, name.c_str(),
                 format_ratio(rms_vs_pi).c_str(), bound,
                 rms_vs_pi && *rms_vs_pi <= bound ? "met" : "MISSED");
     if (hardware) {
       const auto lock_vs_pi = ratio(*ours, pi, &Row::lock_s);
-      std::printf("; lock kalman/pi %s <= 0.33: %s", format_ratio(lock_vs_pi).c_str(),
+      std::printf("; lock %s/pi %s <= 0.33: %s", name.c_str(), format_ratio(lock_vs_pi).c_str(),
                   lock_vs_pi && *lock_vs_pi <= 0.33 ? "met" : "MISSED");
       if (const Row* oracle = find(rows, scenario, "oracle")) {
         const auto rms_vs_oracle = ratio(*ours, oracle, &Row::rms_ns);
-        std::printf("; rms kalman/oracle %s <= 1.3: %s", format_ratio(rms_vs_oracle).c_str(),
+        std::printf("; rms %s/oracle %s <= 1.3: %s", name.c_str(),
+                    format_ratio(rms_vs_oracle).c_str(),
                     rms_vs_oracle && *rms_vs_oracle <= 1.3 ? "met" : "MISSED");
       }
     }
     std::printf("\n");
   }
-  if (const Row* stress = find(rows, "stress", "kalman")) {
+  if (const Row* stress = find(rows, "stress", default_servo_name())) {
     std::printf(
         "target stress     re-lock after spikes %.1f s <= 10 s: %s; losses outside spikes %d: %s; "
         "max in spike windows %.0f ns",

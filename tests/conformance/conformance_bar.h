@@ -25,7 +25,7 @@ std::string_view to_string(BarStatus status);
 BarStatus judge_bar(const CaseResult& baseline, const CaseResult& challenger);
 
 struct BarRun {
-  ServoChoice challenger = ServoChoice::kEnvelope;
+  ServoChoice challenger = ServoChoice::kDefault;
   std::string scenarios_dir;
   std::uint64_t first_seed = 1;
   std::uint64_t last_seed = 5;

@@ -10,10 +10,34 @@
 
 #include "pmc_peer.h"
 #include "ptp/ptpsim/scenario_parser.h"
+#include "ptp/servo/servo_config.h"
 #include "run.h"
 
 namespace ptp::conformance {
 namespace {
+
+// The clock_servo option that selects a servo kind.
+app::ClockServo clock_servo_of(servo::ServoKind kind) {
+  switch (kind) {
+    case servo::ServoKind::kPi: return app::ClockServo::kPi;
+    case servo::ServoKind::kLinreg: return app::ClockServo::kLinreg;
+    case servo::ServoKind::kKalman: return app::ClockServo::kKalman;
+    case servo::ServoKind::kEnvelope: return app::ClockServo::kEnvelope;
+  }
+  return app::ClockServo::kPi;
+}
+
+// The clock_servo option set on every node for a choice other than the baseline.
+app::ClockServo clock_servo_of(ServoChoice servo) {
+  switch (servo) {
+    case ServoChoice::kBaseline: break;  // the file's own: never set
+    case ServoChoice::kDefault: return clock_servo_of(servo::kDefaultServoKind);
+    case ServoChoice::kKalman:
+    case ServoChoice::kKalmanFloor: return app::ClockServo::kKalman;
+    case ServoChoice::kEnvelope: return app::ClockServo::kEnvelope;
+  }
+  return app::ClockServo::kPi;
+}
 
 // "37.2 ns", "1.52 us", "0.101 s": three significant digits in the unit that fits.
 std::string format_time_ns(double value_ns) {
@@ -206,6 +230,7 @@ std::vector<std::string> grandmaster_violations(
 std::string_view to_string(ServoChoice servo) {
   switch (servo) {
     case ServoChoice::kBaseline: return "baseline";
+    case ServoChoice::kDefault: return servo::to_string(servo::kDefaultServoKind);
     case ServoChoice::kKalman: return "kalman";
     case ServoChoice::kKalmanFloor: return "kalman-floor";
     case ServoChoice::kEnvelope: return "envelope";
@@ -233,9 +258,7 @@ Result<CaseResult, std::string> run_case(const ConformanceCase& conformance_case
   if (!scenario) return unexpected(scenario.error().message());
   if (servo != ServoChoice::kBaseline) {
     for (ptpsim::NodeModel& node : scenario->nodes) {
-      node.options.clock.clock_servo = {
-          servo == ServoChoice::kEnvelope ? app::ClockServo::kEnvelope : app::ClockServo::kKalman,
-          app::SettingOrigin::kCommandLine};
+      node.options.clock.clock_servo = {clock_servo_of(servo), app::SettingOrigin::kCommandLine};
       if (servo == ServoChoice::kKalmanFloor) {
         node.options.clock.kalman_delay_floor = {true, app::SettingOrigin::kCommandLine};
       }
@@ -297,8 +320,8 @@ Result<CaseResult, std::string> run_case(const ConformanceCase& conformance_case
       }
     }
     SyncLimits limits = conformance_case.limits;
-    if (servo != ServoChoice::kBaseline && conformance_case.kalman_min_sync_time_s) {
-      limits.min_sync_time_s = *conformance_case.kalman_min_sync_time_s;
+    if (servo != ServoChoice::kBaseline && conformance_case.ours_min_sync_time_s) {
+      limits.min_sync_time_s = *conformance_case.ours_min_sync_time_s;
     }
     verdict.figures = compute_sync_figures(summary.samples, limits);
     verdict.violations = sync_violations(verdict.figures, limits);
@@ -332,10 +355,10 @@ void print_table_header(std::ostream& out) {
 }
 
 void print_table_row(std::ostream& out, const ConformanceCase& conformance_case,
-                     const CaseResult& baseline, const CaseResult& kalman) {
+                     const CaseResult& baseline, const CaseResult& ours) {
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, "%-22s | ", conformance_case.name.c_str());
-  out << buffer << cells(baseline) << " | " << cells(kalman) << "\n";
+  out << buffer << cells(baseline) << " | " << cells(ours) << "\n";
 }
 
 void print_summary(std::ostream& out, const ConformanceCase& conformance_case,

@@ -15,10 +15,11 @@
 namespace ptp::conformance {
 
 // Which servo a case runs with: the scenario file's own (pi, as ptp4l's default, unless the file
-// says linreg) or ours, kalman, set on every node.
-// kKalmanFloor: kalman with its lucky-packet stage (kalman_delay_floor 1), for ptp_conformance
-// --floor; kEnvelope: the envelope servo, for ptp_conformance --envelope.
-enum class ServoChoice : std::uint8_t { kBaseline, kKalman, kKalmanFloor, kEnvelope };
+// says linreg) or ours, set on every node. kDefault: the project's default servo
+// (servo::kDefaultServoKind), the suite's second column; to_string names it by the servo.
+// kKalman, kKalmanFloor (kalman with its lucky-packet stage, kalman_delay_floor 1) and kEnvelope
+// by name, for ptp_conformance --kalman, --floor and --envelope.
+enum class ServoChoice : std::uint8_t { kBaseline, kDefault, kKalman, kKalmanFloor, kEnvelope };
 std::string_view to_string(ServoChoice servo);
 
 struct ConformanceCase {
@@ -43,9 +44,10 @@ struct ConformanceCase {
   std::vector<std::string> grandmasters_seen;
   bool check_last_grandmaster = false;
   bool nightly = false;  // too slow for the CI set under the dev preset's sanitizers
-  // The earliest sync time the window allows kalman, where the suite's lower bound is only how
-  // slowly ptp4l's PI servo converges (nothing in the network stops an earlier sync).
-  std::optional<double> kalman_min_sync_time_s;
+  // The earliest sync time the window allows our servos (every choice but the baseline), where
+  // the suite's lower bound is only how slowly ptp4l's PI servo converges (nothing in the network
+  // stops an earlier sync).
+  std::optional<double> ours_min_sync_time_s;
 };
 
 // The scenarios, in the order of docs/conformance.md.
@@ -60,7 +62,7 @@ struct NodeVerdict {
 };
 
 struct CaseResult {
-  std::string servo_name;  // what the slaves ran: pi, linreg or kalman
+  std::string servo_name;  // what the slaves ran: pi, linreg, kalman or envelope
   std::vector<NodeVerdict> nodes;
   std::vector<std::string> violations;  // of the case as a whole (the pmc's answers)
   double wall_s = 0;
@@ -83,10 +85,11 @@ struct WorstFigures {
 };
 WorstFigures worst_figures(const CaseResult& result);
 
-// One line per case: the baseline and kalman figures side by side (worst slave of each).
+// One line per case: the baseline and the other servo's figures side by side (worst slave of
+// each).
 void print_table_header(std::ostream& out);
 void print_table_row(std::ostream& out, const ConformanceCase& conformance_case,
-                     const CaseResult& baseline, const CaseResult& kalman);
+                     const CaseResult& baseline, const CaseResult& ours);
 // The figures of one run, worst slave, for a test's output.
 void print_summary(std::ostream& out, const ConformanceCase& conformance_case,
                    const CaseResult& result);

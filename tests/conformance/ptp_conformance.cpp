@@ -1,10 +1,11 @@
-// ptp_conformance: runs the conformance scenarios with the baseline servo and with kalman and
-// prints their figures side by side (docs/conformance.md's table); with --floor, kalman with its
-// lucky-packet stage (kalman_delay_floor 1) instead of kalman; with --envelope, the envelope servo.
-// With --bar, each case's status against the default-servo bar (conformance_bar.h) over seeds
-// FIRST-LAST (default 1-5) instead of the table.
-//   ptp_conformance [--seed N] [--floor|--envelope] [--bar [--seeds FIRST-LAST]] [SCENARIOS_DIR]
-//                   [CASE...]  (no case: all; seed 1)
+// ptp_conformance: runs the conformance scenarios with the baseline servo and with the project's
+// default servo (servo::kDefaultServoKind) and prints their figures side by side
+// (docs/conformance.md's table); with --kalman, --floor (kalman with its lucky-packet stage,
+// kalman_delay_floor 1) or --envelope, that servo instead of the default. With --bar, each case's
+// status against the default-servo bar (conformance_bar.h) over seeds FIRST-LAST (default 1-5)
+// instead of the table.
+//   ptp_conformance [--seed N] [--kalman|--floor|--envelope] [--bar [--seeds FIRST-LAST]]
+//                   [SCENARIOS_DIR] [CASE...]  (no case: all; seed 1)
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
@@ -41,7 +42,7 @@ int main(int argc, char** argv) {
   std::string dir = PTP_CONFORMANCE_SCENARIOS_DIR;
   std::vector<std::string> wanted;
   std::uint64_t seed = 1;
-  ServoChoice challenger = ServoChoice::kKalman;
+  ServoChoice challenger = ServoChoice::kDefault;
   for (int i = 1; i < argc; ++i) {
     const std::string argument = argv[i];
     if (argument == "--seed" && i + 1 < argc) {
@@ -59,6 +60,8 @@ int main(int argc, char** argv) {
         std::cerr << "ptp_conformance: --seeds takes FIRST-LAST, not '" << argv[i] << "'\n";
         return 2;
       }
+    } else if (argument == "--kalman") {
+      challenger = ServoChoice::kKalman;
     } else if (argument == "--floor") {
       challenger = ServoChoice::kKalmanFloor;
     } else if (argument == "--envelope") {
@@ -77,21 +80,21 @@ int main(int argc, char** argv) {
       continue;
     }
     const auto baseline = run_case(c, ServoChoice::kBaseline, dir, seed);
-    const auto kalman = run_case(c, challenger, dir, seed);
-    if (!baseline || !kalman) {
-      std::cerr << c.name << ": " << (baseline ? kalman.error() : baseline.error()) << "\n";
+    const auto ours = run_case(c, challenger, dir, seed);
+    if (!baseline || !ours) {
+      std::cerr << c.name << ": " << (baseline ? ours.error() : baseline.error()) << "\n";
       status = 2;
       continue;
     }
-    print_table_row(std::cout, c, *baseline, *kalman);
-    for (const auto* result : {&*baseline, &*kalman}) {
+    print_table_row(std::cout, c, *baseline, *ours);
+    for (const auto* result : {&*baseline, &*ours}) {
       for (const auto& node : result->nodes) {
         for (const auto& violation : node.violations) {
           std::cout << "  " << result->servo_name << " " << node.name << ": " << violation << "\n";
         }
       }
     }
-    if (!baseline->passed() || !kalman->passed()) status = 1;
+    if (!baseline->passed() || !ours->passed()) status = 1;
   }
   return status;
 }

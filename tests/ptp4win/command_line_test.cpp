@@ -99,7 +99,7 @@ TEST(Ptp4winCommandLine, HelpVersionAndListInterfacesNeedNoInterface) {
   EXPECT_EQ(parse_ok({"--list-interfaces"}).action, CommandLineAction::kListInterfaces);
   EXPECT_EQ(parse_ok({"-v", "-h"}).action, CommandLineAction::kHelp);
   EXPECT_NE(usage_text().find("--list-interfaces"), std::string::npos);
-  EXPECT_NE(usage_text().find("clock_servo kalman"), std::string::npos);
+  EXPECT_NE(usage_text().find("clock_servo envelope"), std::string::npos);
   EXPECT_NE(usage_text().find("time_stamping auto"), std::string::npos);
   EXPECT_EQ(version_text().rfind("ptp4win", 0), 0U);
 }

@@ -97,8 +97,8 @@ TEST(Ptp4winConfigMapping, ServoConfigTakesEveryOption) {
   auto defaults = to_servo_config(app::LinuxPtpConfig{}, "eth0", true, 0);
   ASSERT_TRUE(defaults);
   // ptp4win's one default that is not ptp4l's: our servo, unless clock_servo is set.
-  EXPECT_EQ(defaults->kind, servo::ServoKind::kKalman);
-  EXPECT_EQ(requested_servo(app::LinuxPtpConfig{}), servo::ServoKind::kKalman);
+  EXPECT_EQ(defaults->kind, servo::ServoKind::kEnvelope);
+  EXPECT_EQ(requested_servo(app::LinuxPtpConfig{}), servo::ServoKind::kEnvelope);
   EXPECT_EQ(defaults->step_threshold, Nanoseconds(0));
   EXPECT_EQ(defaults->first_step_threshold, Nanoseconds(20'000));
   EXPECT_EQ(defaults->max_frequency_ppb, 900'000'000.0);

@@ -96,7 +96,7 @@ TEST(Ptp4winDefaultConfig, ParsesBackToTheDefaults) {
     if (option.name == "clock_servo" || option.name == "time_stamping") {
       // Set in the file to what ptp4win makes of them unset (ptp4l's defaults differ).
       EXPECT_EQ(app::option_value_text(option, from_file.value),
-                option.name == "clock_servo" ? "kalman" : "auto");
+                option.name == "clock_servo" ? "envelope" : "auto");
       continue;
     }
     EXPECT_EQ(from_file.value, from_defaults.value) << option.name;

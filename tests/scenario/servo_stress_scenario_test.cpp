@@ -1,8 +1,8 @@
 // A short run of the accuracy benchmark's `stress` conditions: 10% loss on every link, a slave
 // crystal ramping 1 ppm per minute and 10 ms delay spikes on the master-to-slave path, with our
-// default servo (kalman). It must hold over the spikes rather than follow them, lock again (the
-// lock rule of ptp/sim/lock_statistics.h) soon after each, and stay near the lock bound in
-// between. Margins are generous; the strict figures live in bench/accuracy.
+// default servo (servo::kDefaultServoKind). It must hold over the spikes rather than follow them,
+// lock again (the lock rule of ptp/sim/lock_statistics.h) soon after each, and stay near the lock
+// bound in between. Margins are generous; the strict figures live in bench/accuracy.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -38,15 +38,15 @@ SimTime at_seconds(double seconds) {
   return SimTime::from_start(SimDuration::milliseconds(std::llround(seconds * 1e3)));
 }
 
-TEST(ServoStressScenario, KalmanHoldsOverDelaySpikesDuringARamp) {
+TEST(ServoStressScenario, DefaultServoHoldsOverDelaySpikesDuringARamp) {
   SimWorld world(41, 0.10);
   auto& master =
-      world.add(stress_node(0, NodeSpec{.priority1 = 100, .servo = servo::ServoKind::kKalman}, 0));
+      world.add(stress_node(0, NodeSpec{.priority1 = 100, .servo = servo::kDefaultServoKind}, 0));
   auto& slave = world.add(stress_node(1,
                                       NodeSpec{.priority1 = 200,
                                                .frequency_error_ppm = 12,
                                                .initial_offset = SimDuration::microseconds(-60),
-                                               .servo = servo::ServoKind::kKalman},
+                                               .servo = servo::kDefaultServoKind},
                                       1.0));
   for (const double start : kSpikeStarts) {
     // add_link(slave, switch): the switch-to-slave direction is b to a.

@@ -36,9 +36,10 @@ NodeModel node(std::string_view name, TimestampingKind timestamping, OscillatorM
   // Eight Sync and Delay_Req messages a second: quick to lock, and a busy enough network.
   set(model.options, "logSyncInterval", "-3");
   set(model.options, "logMinDelayReqInterval", "-3");
-  // Our Kalman servo: against ptp4l's default pi on this scenario it locks the software clock in
-  // 9 s instead of ~50 s and halves the hardware clocks' RMS (docs/ptpsim.md).
-  set(model.options, "clock_servo", "kalman");
+  // ptpstack's default servo, envelope, named because a ptp4l-like node's default is ptp4l's pi:
+  // it fits the floor of the delay under the switch's queueing instead of averaging the queueing
+  // in (docs/servo.md). The ptp4win nodes run it as ptp4win's own default.
+  set(model.options, "clock_servo", "envelope");
   return model;
 }
 
@@ -50,7 +51,7 @@ NodeModel ptp4win_node(std::string_view name, TimestampingKind timestamping,
   model.options = app::LinuxPtpConfig{};
   model.program = NodeProgram::kPtp4win;
   model.command_line =
-      "-i Ethernet -m -s --clock_servo kalman --logSyncInterval -3 --logMinDelayReqInterval -3 "
+      "-i Ethernet -m -s --logSyncInterval -3 --logMinDelayReqInterval -3 "
       "--message_tag " +
       std::string(name);
   return model;

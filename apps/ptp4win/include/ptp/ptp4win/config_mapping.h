@@ -27,8 +27,9 @@ Result<PortConfig, MappingError> to_port_config(const app::LinuxPtpConfig& confi
                                                 std::string_view interface_name,
                                                 const ClockIdentity& identity);
 
-// clock_servo as ptp4win reads it: left at ptp4l's default (pi) it means kalman, ptpstack's
-// servo (issue 5); set explicitly (the file, --clock_servo) it is what was asked for.
+// clock_servo as ptp4win reads it: left at ptp4l's default (pi) it means ptpstack's default
+// servo (servo::kDefaultServoKind, envelope); set explicitly (the file, --clock_servo) it is what
+// was asked for.
 servo::ServoKind requested_servo(const app::LinuxPtpConfig& config);
 
 // The servo: clock_servo (requested_servo), the thresholds, max_frequency, the PI constants, the
