@@ -53,6 +53,9 @@ constexpr double kChiSquareMedian = 0.4549;
 // Gaps between samples longer than this many sync intervals count as this many for the control's
 // phase horizon: a long outage is not a loss rate.
 constexpr double kMaxGapIntervals = 8.0;
+// A noise sample's rate needs its two measurements this fraction of their interval apart in the
+// time they measure (two-way measurements measure earlier than they are taken).
+constexpr double kMinMeasuredInterval = 0.25;
 
 // The sample counters only matter up to the averaging length; saturating them keeps a servo that
 // runs for years free of overflow.
@@ -63,6 +66,15 @@ void count(int& counter) {
 
 constexpr double seconds(Nanoseconds interval) {
   return static_cast<double>(interval.count()) / static_cast<double>(kNanosecondsPerSecond);
+}
+
+// The clock's frequency adjustment scales its oscillator's rate: over `local_s` of its own time
+// the oscillator runs local_s / (1 + u), and the phase gains (error + u) per second of that, with
+// the error (the state) expressed as the adjustment -error that cancels it. Against a plain sum
+// (error + u) * local_s a control change du is off by the clock's error times du: nothing for a
+// crystal's ppm, but 9 % of every correction for a clock 9 % off.
+constexpr double oscillator_seconds(double local_s, double applied_frequency_ppb) {
+  return local_s / (1.0 + applied_frequency_ppb * 1e-9);
 }
 
 // Time update: x' = F x + B u with F = [1 dt; 0 1]; the phase runs at (error + applied frequency),
@@ -154,12 +166,21 @@ ServoDecision KalmanServo::sample_measurement(const ServoSample& measurement) {
   host_stamped_ = measurement.timestamp_kind == TimestampKind::kSoftware ||
                   measurement.timestamp_kind == TimestampKind::kApplication;
   Nanoseconds offset = measurement.offset_from_master;
-  if (const std::optional<TwoWay> two_way = two_way_offset(measurement)) {
+  // A Sync without a new exchange is measured two-way with the last one while that is recent:
+  // the port's path delay, from each exchange's raw delays without the clock's run between
+  // them, is off by the clock's rate times that time (nothing once the clock runs with the
+  // master, but hundreds of microseconds while the control corrects milliseconds of phase).
+  if (measurement.delay_request.has_value()) last_delay_request_ = measurement.delay_request;
+  ServoSample with_exchange = measurement;
+  with_exchange.delay_request = last_delay_request_;
+  if (const std::optional<TwoWay> two_way = two_way_offset(with_exchange)) {
     offset = two_way->offset;
+    two_way_lag_s_ = two_way->lag_s;
     tail_hit_ = in_round_trip_tail(two_way->round_trip_ns);
   }
   const ServoDecision decision = sample(offset, measurement.local_time);
   tail_hit_ = false;
+  two_way_lag_s_ = 0;
   sample_path_delay_.reset();
   sample_raw_.reset();
   return decision;
@@ -212,9 +233,12 @@ std::optional<KalmanServo::TwoWay> KalmanServo::two_way_offset(
   // The phase the clock ran from the Delay_Req to the Sync: its own error plus the controls in
   // force (the one in force now since it was set, the one before until then).
   const double error = best().frequency_error_ppb;
-  const double since_set_s = seconds(std::clamp(
+  const double local_since_set_s = seconds(std::clamp(
       measurement.local_time.checked_sub(applied_since_).value_or(*age), Nanoseconds(0), *age));
-  const double before_set_s = seconds(*age) - since_set_s;
+  const double since_set_s = oscillator_seconds(local_since_set_s, applied_frequency_ppb_);
+  const double before_set_s =
+      oscillator_seconds(seconds(*age), previous_applied_frequency_ppb_) -
+      oscillator_seconds(local_since_set_s, previous_applied_frequency_ppb_);
   const double ran_ns = (error + applied_frequency_ppb_) * since_set_s +
                         (error + previous_applied_frequency_ppb_) * before_set_s;
   // Sync: t2 - t1 = delay + offset(now); Delay_Req: t4 - t3 = delay - offset(sent).
@@ -222,8 +246,10 @@ std::optional<KalmanServo::TwoWay> KalmanServo::two_way_offset(
                                  static_cast<double>(measurement.mean_path_delay.count());
   const auto slave_to_master =
       static_cast<double>(measurement.delay_request->slave_to_master.count());
+  // The Delay_Req's half was brought forward with the estimated frequency error, so the offset
+  // is off by half the estimate's error times the age: its lag (see decide()).
   return TwoWay{Nanoseconds(std::llround((master_to_slave - slave_to_master + ran_ns) / 2)),
-                master_to_slave + slave_to_master - ran_ns};
+                master_to_slave + slave_to_master - ran_ns, (since_set_s + before_set_s) / 2};
 }
 
 DelayFloorFilter::PhaseModel KalmanServo::phase_model(Nanoseconds now) const {
@@ -279,9 +305,10 @@ void KalmanServo::set_sync_interval(Nanoseconds interval) {
   if (interval > Nanoseconds(0)) sync_interval_s_ = seconds(interval);
 }
 
-void KalmanServo::remember_offset(double offset_ns, Nanoseconds local_time) {
+void KalmanServo::remember_offset(double offset_ns, Nanoseconds local_time, double lag_s) {
   last_offset_ns_ = offset_ns;
   offset_time_ = local_time;
+  offset_lag_s_ = lag_s;
   offset_control_phase_ns_ = control_phase_ns_;
 }
 
@@ -301,6 +328,7 @@ void KalmanServo::absorb_step_remainder(double remainder_ns) {
 void KalmanServo::reset() {
   samples_ = 0;
   round_trips_ = 0;  // a new master may be over another path
+  last_delay_request_.reset();
   last_local_time_.reset();
   used_path_delay_.reset();
   floor_.clear();
@@ -513,12 +541,24 @@ std::optional<double> KalmanServo::noise_sample(double offset_ns, Nanoseconds lo
   // 1/dt1^2 + (1/dt1 + 1/dt2)^2 + 1/dt2^2 (6 / dt^2 for equal intervals).
   // (Over the interval since the last offset used, with the phase every control in force since
   // has added: samples without a new lucky packet are decided on the prediction alone.)
+  // A two-way measurement is the phase now less the clock's own frequency times its lag
+  // (TwoWay::lag_s): in the clock's frequency it measures the phase `lag` earlier, so the rates
+  // are over those times and cancel the frequency error without any estimate of it. (The
+  // frequency estimate's projection would leave its error times the lags' differences in the
+  // samples: after a start, hundreds of ppm times tenths of a second.)
   const double interval_s = seconds(local_time.checked_sub(offset_time_).value_or(Nanoseconds(0)));
+  const double oscillator_s = oscillator_seconds(interval_s, applied_frequency_ppb_);
   const double moved = config_.delay_floor ? control_phase_ns_ - offset_control_phase_ns_
-                                           : applied_frequency_ppb_ * interval_s;
+                                           : applied_frequency_ppb_ * oscillator_s;
   const double difference = offset_ns - last_offset_ns_ - moved;
-  remember_offset(offset_ns, local_time);
-  const Difference current{difference / interval_s, interval_s, slewing_};
+  const double measured_interval_s = oscillator_s - two_way_lag_s_ + offset_lag_s_;
+  remember_offset(offset_ns, local_time, two_way_lag_s_);
+  // Two measurements of nearly the same instant say nothing about a rate.
+  if (measured_interval_s < kMinMeasuredInterval * oscillator_s) {
+    last_difference_.reset();
+    return std::nullopt;
+  }
+  const Difference current{difference / measured_interval_s, measured_interval_s, slewing_};
   const std::optional<Difference> previous = last_difference_;
   last_difference_ = current;
   if (!previous.has_value()) return std::nullopt;
@@ -609,7 +649,8 @@ ServoDecision KalmanServo::decide(Nanoseconds offset_from_master, Nanoseconds lo
       ++unlucky_samples_;
       const double interval = seconds(*elapsed);
       for (std::size_t i = 0; i < bank_size_; ++i)
-        predict(bank_[i], applied_frequency_ppb_, interval);
+        predict(bank_[i], applied_frequency_ppb_,
+                oscillator_seconds(interval, applied_frequency_ppb_));
       last_local_time_ = local_time;
       decision.state = ServoState::kLocked;
       decision.frequency_ppb = steer();
@@ -626,22 +667,37 @@ ServoDecision KalmanServo::decide(Nanoseconds offset_from_master, Nanoseconds lo
   // After a saturated decision the noise sample is taken first, so that the saturation is judged
   // against the recent noise; it joins the mean only if the sample is used.
   const bool sampled_first = saturated_;
+  // The measurement without the frequency estimate's projection (the noise samples' and, for a
+  // two-way measurement, the filters').
+  const double measured_ns = port_offset_ns - two_way_lag_s_ * best().frequency_error_ppb;
   std::optional<double> noise;
   // The measurement noise is always the port's offsets': the lucky-packet estimates have their
   // own (floor_variance_ns2).
-  if (sampled_first) noise = noise_sample(port_offset_ns, local_time);
+  if (sampled_first) noise = noise_sample(measured_ns, local_time);
   if (saturated_ && is_slewing()) {
     // At the frequency limit the offsets say little about the oscillator (the path delay is
     // measured while the clock slews), and what the filters learnt there would slow the
     // approach: start learning afresh from this sample, as at start-up.
     relearn(offset_ns, local_time);
+    remember_offset(measured_ns, local_time, two_way_lag_s_);
     slewing_ = true;
     count(samples_);
     decision.state = ServoState::kLocked;
     decision.frequency_ppb = steer();
     return decision;
   }
-  for (std::size_t i = 0; i < bank_size_; ++i) predict(bank_[i], applied_frequency_ppb_, dt);
+  if (two_way_lag_s_ > 0) {
+    // A two-way measurement: un-project the frequency term of its Delay_Req half, so that each
+    // filter weighs it with its own frequency and that frequency's uncertainty (H = [1, -lag]).
+    // After a start the estimate is still hundreds of ppm off and its projection error, large and
+    // the same from one sample to the next, is then in the measurement's predicted variance and
+    // moves the frequency as much as the phase, instead of entering the phase as white noise.
+    lag_s_ = two_way_lag_s_;
+    offset_ns = measured_ns;
+  }
+  const double oscillator_dt = oscillator_seconds(dt, applied_frequency_ppb_);
+  for (std::size_t i = 0; i < bank_size_; ++i)
+    predict(bank_[i], applied_frequency_ppb_, oscillator_dt);
   if (floor.has_value() && samples_ >= 2) learn_floor_consistency(*floor);
   // The outlier gate looks at the steering filter: a delay spike is far outside what it predicts.
   // The prediction's variance includes the wander since the last used sample, so the gate widens
@@ -689,10 +745,10 @@ ServoDecision KalmanServo::decide(Nanoseconds offset_from_master, Nanoseconds lo
       // Outliers for longer than a spike lasts are a real change (a phase jump, a new path, a
       // frequency step): let the filters relearn phase and frequency from the new samples.
       widen_for(offset_ns, seconds(local_time.checked_sub(last_used_time_).value_or(*elapsed)));
-      remember_offset(port_offset_ns, local_time);
+      remember_offset(measured_ns, local_time, two_way_lag_s_);
       last_difference_.reset();
     } else {
-      if (!sampled_first) noise = noise_sample(port_offset_ns, local_time);
+      if (!sampled_first) noise = noise_sample(measured_ns, local_time);
       if (noise.has_value()) learn_measurement_noise(*noise);
     }
     // The port's offset is taken with the noise just learnt from it.
@@ -734,8 +790,10 @@ ServoDecision KalmanServo::decide(Nanoseconds offset_from_master, Nanoseconds lo
     decision.step = step;
     for (std::size_t i = 0; i < bank_size_; ++i) bank_[i].phase_ns += step_ns;
     last_offset_ns_ += step_ns;
-    // The packets before the step are on the old timescale.
+    // The packets before the step are on the old timescale, and so is the last Delay_Req's
+    // departure: a two-way measurement with it would take the step for the clock's run.
     floor_.clear();
+    last_delay_request_.reset();
     last_local_time_ = local_time.checked_add(step).value_or(local_time);
     // The next sample's intervals are on the stepped timescale.
     control_phase_time_ = last_local_time_;

@@ -93,6 +93,9 @@ class KalmanServo final : public ServoBase {
   struct TwoWay {
     Nanoseconds offset;
     double round_trip_ns = 0;  // both raw delays with the clock's run between them removed
+    // The measurement is offset(now) - lag_s * frequency error (the Delay_Req's half of it is
+    // `age` old in the clock's own frequency): the filters' measurement matrix [1, -lag_s].
+    double lag_s = 0;
   };
   [[nodiscard]] std::optional<TwoWay> two_way_offset(const ServoSample& measurement) const;
   // Whether a round trip is in the tail of the recent ones (a host stall); then keeps it.
@@ -119,7 +122,7 @@ class KalmanServo final : public ServoBase {
   // differences. It enters the recent record at once.
   std::optional<double> noise_sample(double offset_ns, Nanoseconds local_time);
   // The offset the next noise sample differences against, with its time and control phase.
-  void remember_offset(double offset_ns, Nanoseconds local_time);
+  void remember_offset(double offset_ns, Nanoseconds local_time, double lag_s = 0);
   // Adds a noise sample to the mean and updates the measurement noise in use.
   void learn_measurement_noise(double sample);
   // Whether a control clamped at the frequency limit is a slew rather than noise: the noise
@@ -191,6 +194,7 @@ class KalmanServo final : public ServoBase {
   bool slewing_ = false;
   double last_offset_ns_ = 0;
   Nanoseconds offset_time_{0};
+  double offset_lag_s_ = 0;  // its lag (TwoWay::lag_s): it measured the phase that much earlier
   double offset_control_phase_ns_ = 0;
   std::optional<Difference> last_difference_;
   // The intervals between samples in sync intervals (lost Syncs make them longer): their mean
@@ -227,15 +231,18 @@ class KalmanServo final : public ServoBase {
   std::array<double, kRoundTrips> round_trip_ns_{};
   std::size_t round_trips_ = 0;
   bool tail_hit_ = false;
+  // The last Delay_Req exchange (ServoSample::delay_request), for the Syncs after it.
+  std::optional<DelayRequestSample> last_delay_request_;
   DelayFloorFilter floor_;
   double control_phase_ns_ = 0;
   std::optional<Nanoseconds> control_phase_time_;
   std::uint64_t used_sync_id_ = 0;
   std::uint64_t used_request_id_ = 0;
   std::uint64_t unlucky_samples_ = 0;
-  // The frequency lag of this sample's measurement (DelayFloorFilter::Estimate::lag_s; 0 for the
-  // port's offset).
+  // The frequency lag of this sample's measurement (DelayFloorFilter::Estimate::lag_s, or
+  // TwoWay::lag_s for a two-way measurement; 0 for the port's offset).
   double lag_s_ = 0;
+  double two_way_lag_s_ = 0;  // this sample's TwoWay::lag_s while it is being decided
   // The lucky-packet estimates' smoothed normalised squared innovation (learn_floor_consistency).
   double floor_nis_ = 1.0;
   int floor_nis_samples_ = 0;
