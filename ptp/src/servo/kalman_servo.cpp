@@ -648,9 +648,10 @@ ServoDecision KalmanServo::decide(Nanoseconds offset_from_master, Nanoseconds lo
       // They coast on their prediction, and the control steers the predicted phase.
       ++unlucky_samples_;
       const double interval = seconds(*elapsed);
-      for (std::size_t i = 0; i < bank_size_; ++i)
-        predict(bank_[i], applied_frequency_ppb_,
-                oscillator_seconds(interval, applied_frequency_ppb_));
+      const double oscillator_interval = oscillator_seconds(interval, applied_frequency_ppb_);
+      for (std::size_t i = 0; i < bank_size_; ++i) {
+        predict(bank_[i], applied_frequency_ppb_, oscillator_interval);
+      }
       last_local_time_ = local_time;
       decision.state = ServoState::kLocked;
       decision.frequency_ppb = steer();
@@ -696,8 +697,9 @@ ServoDecision KalmanServo::decide(Nanoseconds offset_from_master, Nanoseconds lo
     offset_ns = measured_ns;
   }
   const double oscillator_dt = oscillator_seconds(dt, applied_frequency_ppb_);
-  for (std::size_t i = 0; i < bank_size_; ++i)
+  for (std::size_t i = 0; i < bank_size_; ++i) {
     predict(bank_[i], applied_frequency_ppb_, oscillator_dt);
+  }
   if (floor.has_value() && samples_ >= 2) learn_floor_consistency(*floor);
   // The outlier gate looks at the steering filter: a delay spike is far outside what it predicts.
   // The prediction's variance includes the wander since the last used sample, so the gate widens
