@@ -68,15 +68,6 @@ constexpr double seconds(Nanoseconds interval) {
   return static_cast<double>(interval.count()) / static_cast<double>(kNanosecondsPerSecond);
 }
 
-// The clock's frequency adjustment scales its oscillator's rate: over `local_s` of its own time
-// the oscillator runs local_s / (1 + u), and the phase gains (error + u) per second of that, with
-// the error (the state) expressed as the adjustment -error that cancels it. Against a plain sum
-// (error + u) * local_s a control change du is off by the clock's error times du: nothing for a
-// crystal's ppm, but 9 % of every correction for a clock 9 % off.
-constexpr double oscillator_seconds(double local_s, double applied_frequency_ppb) {
-  return local_s / (1.0 + applied_frequency_ppb * 1e-9);
-}
-
 // Time update: x' = F x + B u with F = [1 dt; 0 1]; the phase runs at (error + applied frequency),
 // and a random-walk frequency of density q adds q * [dt^3/3, dt^2/2; dt^2/2, dt].
 template <class Filter>
@@ -303,6 +294,18 @@ void KalmanServo::learn_floor_consistency(const DelayFloorFilter::Estimate& floo
 
 void KalmanServo::set_sync_interval(Nanoseconds interval) {
   if (interval > Nanoseconds(0)) sync_interval_s_ = seconds(interval);
+}
+
+double KalmanServo::oscillator_seconds(double local_s, double applied_frequency_ppb) const {
+  // The clock's frequency adjustment scales its oscillator's rate: over `local_s` of its own time
+  // the oscillator runs local_s / (1 + u), and the phase gains (error + u) per second of that, with
+  // the error (the state) expressed as the adjustment -error that cancels it. Against a plain sum
+  // (error + u) * local_s a control change du is off by the clock's error times du: nothing for a
+  // crystal's ppm, but 9 % of every correction for a system clock 9 % off. With hardware
+  // timestamps the envelope servo steers with its own line beside this filter (assume_applied),
+  // and its phase model is the plain sum: the two keep the same model there.
+  if (!host_stamped_) return local_s;
+  return local_s / (1.0 + applied_frequency_ppb * 1e-9);
 }
 
 void KalmanServo::remember_offset(double offset_ns, Nanoseconds local_time, double lag_s) {

@@ -121,6 +121,9 @@ class KalmanServo final : public ServoBase {
   // removed), which needs no filter and so is right from the start; none until there are two
   // differences. It enters the recent record at once.
   std::optional<double> noise_sample(double offset_ns, Nanoseconds local_time);
+  // The oscillator's time over `local_s` of the clock's own under adjustment `u` (with host
+  // timestamps local_s / (1 + u); see the definition).
+  [[nodiscard]] double oscillator_seconds(double local_s, double applied_frequency_ppb) const;
   // The offset the next noise sample differences against, with its time and control phase.
   void remember_offset(double offset_ns, Nanoseconds local_time, double lag_s = 0);
   // Adds a noise sample to the mean and updates the measurement noise in use.
