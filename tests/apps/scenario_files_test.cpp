@@ -1,7 +1,7 @@
 // The scenario files in apps/ptpsim/scenarios: every one parses, default.toml is exactly the
-// built-in default scenario, and the built-in default is what issue 8 asks for; and the keys the
-// conformance scenarios (conformance/, run by tests/conformance) added to the format. The
-// directory listing is not recursive: the conformance files are parsed and run there.
+// built-in default scenario, and the built-in default has the shape docs/ptpsim.md describes; and
+// the keys the conformance scenarios (conformance/, run by tests/conformance) added to the format.
+// The directory listing is not recursive: the conformance files are parsed and run there.
 #include <gtest/gtest.h>
 
 #include <algorithm>

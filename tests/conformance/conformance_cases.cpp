@@ -1,6 +1,6 @@
 // The conformance cases: each scenario file of apps/ptpsim/scenarios/conformance with the pass
-// criteria of the linuxptp-testsuite test it reproduces (issue 9 where it gives them, the suite's
-// scripts where it does not; docs/conformance.md lists the sources).
+// criteria of the linuxptp-testsuite test it reproduces (the project's own where it sets them, the
+// suite's scripts where it does not; docs/conformance.md lists the sources).
 #include <cmath>
 
 #include "conformance_run.h"

@@ -1,5 +1,5 @@
 // Tests of KalmanServo's adaptation to conditions far outside the usual (linuxptp-testsuite's
-// large_jitter and large_wander, issue 9): 0.1 s of exponential packet jitter, which saturates a
+// large_jitter and large_wander): 0.1 s of exponential packet jitter, which saturates a
 // dead-beat control at the clock's limit, must be averaged rather than followed.
 #include <gtest/gtest.h>
 

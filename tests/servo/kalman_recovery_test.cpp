@@ -1,4 +1,4 @@
-// Tests of KalmanServo's recovery from disturbances (issue 9's conformance findings): a start-up
+// Tests of KalmanServo's recovery from disturbances (the conformance suite's findings): a start-up
 // transient must not inflate the learnt noise, a slew at the frequency limit must not leave the
 // filter with what it learnt there, a noiseless link must not turn quantization into outliers,
 // and long sync intervals correct the phase gently.

@@ -1,4 +1,4 @@
-// The built-in scenario ptpsim runs without arguments (issue 8): a grandmaster and four ordinary
+// The built-in scenario ptpsim runs without arguments: a grandmaster and four ordinary
 // clocks behind one switch -- hardware timestamps (a PHC), Windows-style hardware timestamps
 // through cross-timestamps, software timestamps, and no timestamps -- for 10 simulated minutes.
 // The grandmaster crashes at minute 5 and the hardware-timestamp clock, second best by
