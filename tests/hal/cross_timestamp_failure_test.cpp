@@ -8,7 +8,7 @@
 #include <memory>
 #include <vector>
 
-#include "mock_hal.h"
+#include "mock_host_test.h"
 #include "ordinary_clock_test_support.h"
 #include "ptp/hal/ordinary_clock_assembly.h"
 #include "ptp/hal/sparse_report.h"
@@ -17,10 +17,7 @@ namespace ptp::hal {
 namespace {
 
 using testing::_;
-using testing::NiceMock;
 using testing::Return;
-
-constexpr std::uint64_t kCounterHz = 1'000'000'000;
 
 struct CaptureFailure {
   HalError error;
@@ -40,14 +37,12 @@ class FailureRecorder final : public PortDriverObserver {
 // A Windows-like host over mocks: hardware timestamps from a NIC clock that cannot be adjusted
 // and that offers cross-timestamps, so the assembly samples a correlation. The counter is the
 // test's time; the sampling timer's listener is captured so the test can fire it.
-class CrossTimestampFailureTest : public testing::Test {
+class CrossTimestampFailureTest : public test::MockHostTest {
  protected:
-  CrossTimestampFailureTest() {
+  CrossTimestampFailureTest() : MockHostTest(Nanoseconds{0}) {
+    now_ = Nanoseconds(1'000'000'000);
     capabilities_.supported.supports_cross_timestamp = true;
     capabilities_.active.supports_cross_timestamp = true;
-    ON_CALL(transport_, family()).WillByDefault(Return(AddressFamily::kIpv4));
-    ON_CALL(timestamping_, capabilities()).WillByDefault([this] { return capabilities_; });
-    ON_CALL(timestamping_, subscribe(_)).WillByDefault(Return(SubscriptionId{7}));
     ON_CALL(timestamping_, capture_cross_timestamp())
         .WillByDefault([this]() -> Result<CrossTimestamp, HalError> {
           if (fail_) return unexpected(kError);
@@ -55,18 +50,11 @@ class CrossTimestampFailureTest : public testing::Test {
           return CrossTimestamp{CounterTicks{now}, NicTicks{static_cast<std::uint64_t>(now) + 5},
                                 CounterTicks{now + 10}};
         });
-    ON_CALL(counter_, now()).WillByDefault([this] { return CounterTicks{now_.count()}; });
-    ON_CALL(counter_, frequency_hz()).WillByDefault(Return(kCounterHz));
     ON_CALL(system_clock_, max_frequency_adjustment()).WillByDefault(Return(PartsPerBillion{5e5}));
     ON_CALL(system_clock_, frequency_adjustment())
         .WillByDefault(Return(Result<PartsPerBillion, HalError>(PartsPerBillion{0})));
-    ON_CALL(system_clock_, at_counter(_)).WillByDefault([](CounterTicks ticks) {
-      return Result<SystemTime, HalError>(SystemTime{Nanoseconds(ticks.count)});
-    });
-    ON_CALL(system_clock_, adjust_frequency(_)).WillByDefault(Return(Result<void, HalError>{}));
     ON_CALL(transport_, send(_, _, _, _))
         .WillByDefault(Return(Result<std::optional<TxTag>, HalError>(std::nullopt)));
-    ON_CALL(hardware_clock_, frequency_hz()).WillByDefault(Return(kCounterHz));
     ON_CALL(hardware_clock_, adjustable()).WillByDefault(Return(false));
     ON_CALL(timers_, set_listener(_)).WillByDefault([this](TimerListener* listener) {
       listener_ = listener;
@@ -94,16 +82,8 @@ class CrossTimestampFailureTest : public testing::Test {
   }
 
   static constexpr HalError kError{HalErrorCode::kOsError, 31};
-  InterfaceTimestampCapabilities capabilities_;
   bool fail_ = true;
-  Nanoseconds now_{1'000'000'000};
-  NiceMock<test::MockTransport> transport_;
-  NiceMock<test::MockTimestampingInterface> timestamping_;
-  NiceMock<test::MockHardwareClock> hardware_clock_;
-  NiceMock<test::MockSystemClock> system_clock_;
-  NiceMock<test::MockMonotonicCounter> counter_;
-  NiceMock<test::MockTimers> timers_;
-  Host host_{transport_, timestamping_, &hardware_clock_, system_clock_, counter_, timers_};
+  Host host_ = mock_host(true);
   TimerListener* listener_ = nullptr;
   FailureRecorder observer_;
   std::unique_ptr<OrdinaryClockAssembly> assembly_;

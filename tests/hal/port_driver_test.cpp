@@ -13,7 +13,7 @@
 #include <optional>
 #include <vector>
 
-#include "mock_hal.h"
+#include "mock_host_test.h"
 #include "ordinary_clock_test_support.h"
 #include "ptp/hal/utc_offset_rule.h"
 
@@ -36,7 +36,7 @@ using testing::NiceMock;
 using testing::Return;
 using wire::MessageType;
 
-constexpr std::uint64_t kCounterHz = 1'000'000'000;  // one tick per nanosecond
+using test::kCounterHz;
 // The system clock (UTC) at counter zero, and TAI - UTC.
 constexpr Nanoseconds kUtcAtCounterZero = seconds(1'700'000'000);
 constexpr Nanoseconds kLeap = seconds(37);
@@ -112,10 +112,11 @@ class NicMapping : public NicCounterMapping {
 
 // One driver over mocks. The counter is the test's time; the system clock reads UTC =
 // kUtcAtCounterZero + counter; sends are recorded and get tags 1, 2, ...; armed timers are kept.
-class PortDriverTest : public testing::Test {
+class PortDriverTest : public test::MockHostTest {
  protected:
-  PortDriverTest() {
-    ON_CALL(transport_, family()).WillByDefault(Return(AddressFamily::kIpv4));
+  PortDriverTest() : MockHostTest(kUtcAtCounterZero) {
+    now_ = seconds(100);
+    capabilities_ = software_capabilities();
     ON_CALL(transport_, send(_, _, _, _))
         .WillByDefault(
             [this](PtpUdpPort port, const IpAddress& destination,
@@ -129,18 +130,9 @@ class PortDriverTest : public testing::Test {
               sent_.push_back(sent);
               return sent.tag;
             });
-    ON_CALL(timestamping_, capabilities()).WillByDefault([this] { return capabilities_; });
-    ON_CALL(timestamping_, subscribe(_)).WillByDefault(Return(SubscriptionId{7}));
-    ON_CALL(counter_, now()).WillByDefault([this] { return CounterTicks{now_.count()}; });
-    ON_CALL(counter_, frequency_hz()).WillByDefault(Return(kCounterHz));
-    ON_CALL(system_clock_, at_counter(_)).WillByDefault([](CounterTicks ticks) {
-      return Result<SystemTime, HalError>(SystemTime{kUtcAtCounterZero + Nanoseconds(ticks.count)});
-    });
     ON_CALL(system_clock_, step(_)).WillByDefault([](Nanoseconds offset) {
       return Result<Nanoseconds, HalError>(offset);
     });
-    ON_CALL(system_clock_, adjust_frequency(_)).WillByDefault(Return(Result<void, HalError>{}));
-    ON_CALL(hardware_clock_, frequency_hz()).WillByDefault(Return(kCounterHz));
     ON_CALL(hardware_clock_, adjustable()).WillByDefault(Return(true));
     ON_CALL(hardware_clock_, step(_)).WillByDefault([](Nanoseconds offset) {
       return Result<Nanoseconds, HalError>(offset);
@@ -161,8 +153,7 @@ class PortDriverTest : public testing::Test {
     auto clock = OrdinaryClock::create(port_config_, servo_);
     ASSERT_TRUE(clock.has_value());
     clock_.emplace(std::move(clock).value());
-    host_.emplace(Host{transport_, timestamping_, with_hardware_clock ? &hardware_clock_ : nullptr,
-                       system_clock_, counter_, timers_});
+    host_.emplace(mock_host(with_hardware_clock));
     driver_.emplace(*host_, *clock_, driver_config_, &observer_);
     ASSERT_TRUE(driver_->start().has_value());
   }
@@ -247,22 +238,14 @@ class PortDriverTest : public testing::Test {
             PtpUdpPort::kGeneral);
   }
 
-  NiceMock<test::MockTransport> transport_;
-  NiceMock<test::MockTimestampingInterface> timestamping_;
-  NiceMock<test::MockHardwareClock> hardware_clock_;
-  NiceMock<test::MockSystemClock> system_clock_;
-  NiceMock<test::MockMonotonicCounter> counter_;
-  NiceMock<test::MockTimers> timers_;
   NiceMock<MockServo> servo_;
   RecordingObserver observer_;
-  InterfaceTimestampCapabilities capabilities_ = software_capabilities();
   PortDriverConfig driver_config_;
   PortConfig port_config_;
   std::optional<OrdinaryClock> clock_;
   std::optional<Host> host_;
   std::optional<PortDriver> driver_;
 
-  Nanoseconds now_ = seconds(100);
   std::vector<SentPacket> sent_;
   std::array<std::optional<Nanoseconds>, kPortTimerCount> armed_{};
   std::optional<HalError> send_error_;
