@@ -67,6 +67,11 @@ void PiServo::reset() {
 void PiServo::forget_remainder() {
   // A new estimate measures the clock as it is, remainder included, and steps from there.
   pending_remainder_ns_ = 0;
+  stop_slew();
+}
+
+void PiServo::stop_slew() {
+  // No slew until the next sample sizes one for what is then pending.
   slew_ppb_ = 0;
   slew_since_.reset();
 }
@@ -78,8 +83,7 @@ void PiServo::absorb_step_remainder(double remainder_ns) {
   // it for a frequency error: with software gains the clock would overshoot by 7 % of it and
   // take minutes to come back.
   pending_remainder_ns_ += remainder_ns;
-  slew_ppb_ = 0;
-  slew_since_.reset();  // the next sample starts the slew; the jump's frequency carried none
+  stop_slew();  // the next sample starts the slew; the jump's frequency carried none
 }
 
 double PiServo::slewed_remainder_at(Nanoseconds local_time) {

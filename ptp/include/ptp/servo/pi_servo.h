@@ -40,6 +40,8 @@ class PiServo final : public ServoBase {
   // The frequency to set: the loop's plus the slew that removes the rest of the remainder.
   double slew_remainder(double loop_frequency_ppb, Nanoseconds local_time);
   void forget_remainder();
+  // Ends the remainder's slew set at the last sample.
+  void stop_slew();
 
   // The gain formula's inputs, resolved once from PiConfig and the timestamp kind.
   double kp_scale_;
