@@ -208,7 +208,7 @@ void EnvelopeServo::add_points(Nanoseconds local_time) {
   }
   if (local_time <= epoch_) return;
   if (request_value) score_windows(sync_value, local_time, *request_value, request_time);
-  learn_excess(sync_value, local_time);
+  if (request_value) learn_excess(sync_value, local_time, *request_value, request_time);
   if (steering_) {
     const bool below = below_envelope(sync_value, local_time, 1.0) ||
                        (request_value && below_envelope(*request_value, request_time, -1.0));
@@ -245,11 +245,18 @@ void EnvelopeServo::score_windows(double sync_value_ns, Nanoseconds sync_time,
   ++scored_;
 }
 
-void EnvelopeServo::learn_excess(double sync_value_ns, Nanoseconds sync_time) {
+void EnvelopeServo::learn_excess(double sync_value_ns, Nanoseconds sync_time,
+                                 double request_value_ns, Nanoseconds request_time) {
   const EnvelopeFit::Line& line = lines_[steering_window_];
   if (!line.valid) return;
-  // Clipped at 4 means so that a delay spike does not count as queueing.
-  double excess = std::max(0.0, sync_value_ns - line.phase_at(sync_time) - line.floor_ns);
+  // The exchange's two excesses over the floor, averaged: the phase cancels in their sum (only
+  // the line's frequency over the gap between Sync and Delay_Req counts), so a line bent by
+  // wander between its lucky packets does not count as queueing. Clipped at 4 means so that a
+  // delay spike does not count as queueing either.
+  const double paired =
+      (sync_value_ns - line.phase_at(sync_time) + request_value_ns + line.phase_at(request_time)) /
+      2;
+  double excess = std::max(0.0, paired - line.floor_ns);
   if (excess_samples_ >= kMinScored) excess = std::min(excess, 4 * excess_mean_ns_);
   ++excess_samples_;
   excess_mean_ns_ += weight(excess_samples_, kScoreSamples) * (excess - excess_mean_ns_);

@@ -41,6 +41,9 @@ class EnvelopeServo final : public ServoBase {
   [[nodiscard]] bool envelope_steering() const { return steering_; }
   // The window the envelope steers with, in sync intervals (0 while it does not steer).
   [[nodiscard]] double window_intervals() const;
+  // The learnt scale of the queueing: the exchanges' mean excess over the steering line's floor,
+  // ns (0 before the envelope has a line).
+  [[nodiscard]] double queueing_scale_ns() const { return excess_mean_ns_; }
   // How often the points fell below the envelope and the window started over, since
   // construction.
   [[nodiscard]] std::uint64_t fallbacks() const { return fallbacks_; }
@@ -58,10 +61,12 @@ class EnvelopeServo final : public ServoBase {
   void add_points(Nanoseconds local_time);
   void score_windows(double sync_value_ns, Nanoseconds sync_time, double request_value_ns,
                      Nanoseconds request_time);
+  // The exchanges' mean excess over the steering line's floor (both directions averaged, so
+  // that the line's phase cancels): the queueing's scale.
+  void learn_excess(double sync_value_ns, Nanoseconds sync_time, double request_value_ns,
+                    Nanoseconds request_time);
   // Whether this sample's points lie below the steering line by more than queueing can explain
   // (their excess over the floor is never negative): counts such samples in a row.
-  // The Syncs' mean excess over the steering line's floor: the queueing's scale.
-  void learn_excess(double sync_value_ns, Nanoseconds sync_time);
   [[nodiscard]] bool below_envelope(double value_ns, Nanoseconds time, double sign) const;
   [[nodiscard]] std::size_t steering_window() const;
   // When the decision takes effect: the port's decision time when it is plausible.
