@@ -147,6 +147,8 @@ KalmanServo::KalmanServo(const ServoConfig& config, double initial_frequency_ppb
   }
   best_ = warm_up_filter();
   recent_noise_.fill(measurement_variance_ns2_);
+  sorted_noise_ = recent_noise_;
+  sorted_noise_valid_ = !std::isnan(measurement_variance_ns2_);
 }
 
 ServoDecision KalmanServo::sample_measurement(const ServoSample& measurement) {
@@ -378,17 +380,53 @@ std::size_t KalmanServo::warm_up_filter() const {
 }
 
 double KalmanServo::robust_variance_ns2() const {
-  std::array<double, kRecentNoiseSamples> sorted = recent_noise_;
   // The prior the record starts with is a hardware timestamp's noise; a host's is microseconds,
   // and a record still mostly prior would clip its first samples to a fraction of their size
   // and leave the filters trusting the noise for seconds. With host timestamps the record's
   // median is over the samples it holds (the upper one of an even count).
   const std::size_t count =
       host_stamped_ && noise_recorded_ > 0 ? noise_recorded_ : kRecentNoiseSamples;
+  // Over the whole record the sorted copy has the median in place (the same value selection
+  // finds: the order statistic of the same numbers).
+  if (count == kRecentNoiseSamples && sorted_noise_valid_) {
+    return sorted_noise_[kRecentNoiseSamples / 2] / kChiSquareMedian;
+  }
+  std::array<double, kRecentNoiseSamples> sorted = recent_noise_;
   const auto end = sorted.begin() + static_cast<std::ptrdiff_t>(count);
   const auto middle = sorted.begin() + static_cast<std::ptrdiff_t>(count / 2);
   std::nth_element(sorted.begin(), middle, end);
   return *middle / kChiSquareMedian;
+}
+
+void KalmanServo::record_noise(double sample) {
+  const double oldest = recent_noise_[recent_noise_next_];
+  recent_noise_[recent_noise_next_] = sample;
+  recent_noise_next_ = (recent_noise_next_ + 1) % kRecentNoiseSamples;
+  noise_recorded_ = std::min(noise_recorded_ + 1, kRecentNoiseSamples);
+  if (sorted_noise_valid_ && !std::isnan(sample)) {
+    // The oldest sample's place takes the new one, which then moves to its own place: one pass
+    // of an insertion sort instead of a selection per median.
+    auto* const first = sorted_noise_.data();
+    std::size_t at = 0;
+    while (first[at] != oldest) ++at;  // present: the copy holds the same numbers
+    while (at > 0 && first[at - 1] > sample) {
+      first[at] = first[at - 1];
+      --at;
+    }
+    while (at + 1 < kRecentNoiseSamples && first[at + 1] < sample) {
+      first[at] = first[at + 1];
+      ++at;
+    }
+    first[at] = sample;
+    return;
+  }
+  // A NaN in the record (pathological input): selection over the ring until it is gone.
+  sorted_noise_valid_ = std::none_of(recent_noise_.begin(), recent_noise_.end(),
+                                     [](double value) { return std::isnan(value); });
+  if (sorted_noise_valid_) {
+    sorted_noise_ = recent_noise_;
+    std::sort(sorted_noise_.begin(), sorted_noise_.end());
+  }
 }
 
 bool KalmanServo::is_far(const Filter& filter) {
@@ -570,9 +608,7 @@ std::optional<double> KalmanServo::noise_sample(double offset_ns, Nanoseconds lo
   const double b = 1.0 / previous->interval_s;
   const double sample = second * second / (a * a + (a + b) * (a + b) + b * b);
   const double robust = robust_variance_ns2();
-  recent_noise_[recent_noise_next_] = sample;
-  recent_noise_next_ = (recent_noise_next_ + 1) % kRecentNoiseSamples;
-  noise_recorded_ = std::min(noise_recorded_ + 1, kRecentNoiseSamples);
+  record_noise(sample);
   // A slew's samples carry the path delay measured while the clock slewed: they may tell the
   // saturation apart from noise (the recent record), but they are not the noise.
   if (current.slewing || previous->slewing) return std::nullopt;

@@ -137,6 +137,8 @@ class KalmanServo final : public ServoBase {
   // a variance. A transient (the path delay settling after a step, a slew) moves only a minority
   // of them, so it cannot inflate the estimate the way it inflates a mean.
   [[nodiscard]] double robust_variance_ns2() const;
+  // Writes a noise sample over the oldest one of the recent record, keeping the sorted copy.
+  void record_noise(double sample);
   // Forgets everything learnt from samples but the phase, frequency and noise level: the next
   // samples re-estimate the frequency and relearn the wander, as after a start. Used while the
   // control is saturated, where the frequency model does not hold.
@@ -191,6 +193,10 @@ class KalmanServo final : public ServoBase {
   std::array<double, kRecentNoiseSamples> recent_noise_{};
   std::size_t recent_noise_next_ = 0;
   std::size_t noise_recorded_ = 0;  // samples written to it, up to its size
+  // The same samples in ascending order (kept as each one replaces the oldest, so that the
+  // median costs no selection per call), while none is NaN: NaN has no place in an order.
+  std::array<double, kRecentNoiseSamples> sorted_noise_{};
+  bool sorted_noise_valid_ = false;
   // Whether the last decision's control was clamped at the frequency limit.
   bool saturated_ = false;
   // Whether the last decision was taken as a slew (is_slewing), with the filters relearning.
