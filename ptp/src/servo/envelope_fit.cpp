@@ -81,7 +81,7 @@ struct StartState {
 };
 
 // One hull's events in walk order, closed by an infinite sentinel; whether they are in order,
-// and how many are <= the guess (both counted as they are added: one pass).
+// and how many are <= the guess (both counted as they are computed: one pass).
 // NOLINTNEXTLINE(cppcoreguidelines-pro-type-member-init): values are written before read.
 struct Events {
   std::array<double, EnvelopeFit::kCapacity> values;
@@ -89,12 +89,28 @@ struct Events {
   bool in_order = true;
   std::size_t up_to_guess = 0;
   double guess = 0;
-  void add(double event) {
-    in_order &= count == 0 || values[count - 1] <= event;
-    up_to_guess += event <= guess ? 1 : 0;
-    values[count++] = event;
+  // Sets the `count` events event(0), event(1), ... The running state is kept in locals: as
+  // members next to `values` the compiler stores and reloads them at every event.
+  template <class Event>
+  void fill(std::size_t events, double guess_ppb, const Event& event) {
+    bool ordered = true;
+    std::size_t below = 0;
+    double last = 0;
+    double* const out = values.data();
+    for (std::size_t n = 0; n < events; ++n) {
+      const double value = event(n);
+      // Without short-circuits: a branch here would be as unpredictable as the data.
+      ordered &= (n == 0) | (last <= value);
+      below += static_cast<std::size_t>(value <= guess_ppb);
+      out[n] = value;
+      last = value;
+    }
+    out[events] = std::numeric_limits<double>::infinity();
+    count = events;
+    in_order = ordered;
+    up_to_guess = below;
+    guess = guess_ppb;
   }
-  void close() { values[count] = std::numeric_limits<double>::infinity(); }
 };
 
 // The walk's state once it has taken every event <= guess: with both hulls' events in order
@@ -131,16 +147,11 @@ std::optional<EnvelopeFit::Line> solve(const Window& sync_window, const Window& 
   const std::size_t request_count = request_window.size - 1;
   Events sync_events;
   Events request_events;
-  sync_events.guess = guess;
-  request_events.guess = guess;
-  for (std::size_t n = 0; n < sync_last; ++n) {
-    sync_events.add(edge_slope(syncs[sync_last - n], syncs[sync_last - n - 1]));
-  }
-  for (std::size_t n = 0; n < request_count; ++n) {
-    request_events.add(-edge_slope(requests[n + 1], requests[n]));
-  }
-  sync_events.close();
-  request_events.close();
+  sync_events.fill(sync_last, guess, [&](std::size_t n) {
+    return edge_slope(syncs[sync_last - n], syncs[sync_last - n - 1]);
+  });
+  request_events.fill(request_count, guess,
+                      [&](std::size_t n) { return -edge_slope(requests[n + 1], requests[n]); });
   constexpr double kInfinity = std::numeric_limits<double>::infinity();
   // The slope after a Sync events and b Delay_Req events (the support vertices
   // syncs[sync_last - a] and requests[b]).
@@ -258,26 +269,35 @@ class DirectionWalk {
   // The window's mean time as the plain construction sums it: newest first, in seconds.
   [[nodiscard]] double exact_mean_time_s(std::size_t points) const {
     double sum = 0;
-    for (std::size_t i = 0; i < points; ++i)
-      sum += seconds_between(direction_.newest(i).time, now_);
+    for (std::size_t i = 0; i < points; ++i) sum += seconds_from_now(direction_.newest(i).time);
     return sum / static_cast<double>(points);
   }
 
  private:
   [[nodiscard]] HullPoint hull_point(std::uint64_t sequence) const {
     const auto& p = direction_.at(sequence);
-    return {seconds_between(p.time, now_), p.value_ns};
+    return {seconds_from_now(p.time), p.value_ns};
+  }
+
+  // seconds_between(time, now_) for a stored point's time: near now (near_) the difference
+  // cannot overflow and needs no check (the same value, at a fraction of the cost).
+  [[nodiscard]] double seconds_from_now(Nanoseconds time) const {
+    if (near_) return static_cast<double>(time.count() - now_.count()) / kNanosecondsPerSecondD;
+    return seconds_between(time, now_);
   }
 
   // recent_hull_ = the lower hull of the points newer than the block, built from the newest
   // back; each point's link is the vertex it attached to, so the hull of the newest points up
   // to any one is its path of links.
   void build_recent() {
+    // The points first, in a pass of their own: their divisions then overlap instead of
+    // delaying each of the hull's data-dependent branches below.
+    for (std::size_t n = 0; n < recent_; ++n)
+      recent_points_[n] = hull_point(direction_.added - 1 - n);
     auto& vertices = recent_hull_.vertices;
     std::size_t size = 0;
     for (std::size_t n = 0; n < recent_; ++n) {
-      const HullPoint p = hull_point(direction_.added - 1 - n);
-      recent_points_[n] = p;
+      const HullPoint p = recent_points_[n];
       // Right to left, a lower hull turns clockwise: drop the last vertex while it lies on or
       // above the chord from the one before it to the new point.
       while (size >= 2) {
@@ -557,10 +577,26 @@ void EnvelopeFit::Direction::rebuild_block() {
   const Nanoseconds newest_time = newest(0).time;
   std::array<HullPoint, kCapacity> hull;  // NOLINT(cppcoreguidelines-pro-type-member-init)
   std::array<std::uint64_t, kCapacity> sequences{};
+  // The points first (see build_recent). The times are in order: when the oldest one's
+  // difference from the newest does not overflow, none does, and needs no check.
+  std::array<HullPoint, kCapacity> points_s;  // NOLINT(cppcoreguidelines-pro-type-member-init)
+  if (newest_time.checked_sub(newest(count - 1).time).has_value()) {
+    for (std::size_t i = 0; i < count; ++i) {
+      const Point& point = at(added - 1 - i);
+      points_s[i] = {
+          static_cast<double>(point.time.count() - newest_time.count()) / kNanosecondsPerSecondD,
+          point.value_ns};
+    }
+  } else {
+    for (std::size_t i = 0; i < count; ++i) {
+      const Point& point = at(added - 1 - i);
+      points_s[i] = {seconds_between(point.time, newest_time), point.value_ns};
+    }
+  }
   std::size_t size = 0;
   for (std::size_t i = 0; i < count; ++i) {
     const std::uint64_t sequence = added - 1 - i;
-    const HullPoint p{seconds_between(at(sequence).time, newest_time), at(sequence).value_ns};
+    const HullPoint& p = points_s[i];
     while (size >= 2 && !below_chord(p, hull[size - 1], hull[size - 2])) --size;
     link[sequence % kCapacity] = size > 0 ? sequences[size - 1] : sequence;
     hull[size] = p;
