@@ -140,7 +140,7 @@ struct LoopResult {
 
 LoopResult closed_loop(ServoKind kind, std::uint64_t seed, std::int64_t interval_ns, double tail_ns,
                        bool gaussian = false, TimestampKind timestamps = TimestampKind::kHardware,
-                       double wander_ppb_per_sqrt_s = 0.1) {
+                       double wander_ppb_per_sqrt_s = 0.1, double initial_phase_ns = 3'000) {
   ServoConfig config;
   config.kind = kind;
   config.sync_interval = Nanoseconds(interval_ns);
@@ -153,7 +153,7 @@ LoopResult closed_loop(ServoKind kind, std::uint64_t seed, std::int64_t interval
   const auto delay = [&] {
     return gaussian ? kFloorNs + tail_ns * normal(random) : kFloorNs + queueing.next();
   };
-  double phase = 3'000;  // local - master, ns
+  double phase = initial_phase_ns;  // local - master
   double adjustment = 0;
   double frequency_error = 10'000;
   double squares = 0;
@@ -320,6 +320,25 @@ TEST(EnvelopeServo, QueueingScaleIsNotTheLinesBend) {
                   static_cast<unsigned long long>(seed), envelope.queueing_scale_ns);
       EXPECT_GT(envelope.queueing_scale_ns, 80.0) << "seed " << seed;
       EXPECT_LT(envelope.queueing_scale_ns, c.largest_scale_ns) << "seed " << seed;
+    }
+  }
+}
+
+TEST(EnvelopeServo, TakesOverAfterALargeStepEitherWay) {
+  // A clock 10000 s ahead is stepped back by 10000 s: the new timescale's first 10000 s (the
+  // whole run) lie before the step's moment on the old one. Only the old timescale's last few
+  // intervals (what a late report can carry) are dropped, so the envelope refills and steers
+  // again at once, as after a step forward.
+  for (const double initial_phase_ns : {1e13, -1e13}) {
+    for (const std::uint64_t seed : {81U, 82U}) {
+      const LoopResult envelope = closed_loop(ServoKind::kEnvelope, seed, kSecondNs, 200, false,
+                                              TimestampKind::kHardware, 0.1, initial_phase_ns);
+      const LoopResult kalman = closed_loop(ServoKind::kKalman, seed, kSecondNs, 200, false,
+                                            TimestampKind::kHardware, 0.1, initial_phase_ns);
+      EXPECT_TRUE(envelope.envelope_steered) << initial_phase_ns << " seed " << seed;
+      EXPECT_LT(envelope.rms_ns, 0.6 * kalman.rms_ns)
+          << initial_phase_ns << " seed " << seed << ": " << envelope.rms_ns << " vs "
+          << kalman.rms_ns;
     }
   }
 }

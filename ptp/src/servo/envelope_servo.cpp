@@ -63,6 +63,10 @@ constexpr double kBelowFloorNs = 50.0;
 constexpr int kBelowRun = 3;
 // A change of the applied frequency beyond this (ppb) is a slew's or its end's: see note_decision.
 constexpr double kMaxTrustedChangePpb = 1.0e6;
+// A Sync or Delay_Req from before a step is reported after it within this many sync intervals
+// (a late Follow_Up or Delay_Resp; the port expires its pending exchanges well within it).
+constexpr std::int64_t kLateReportIntervals = 8;
+constexpr Nanoseconds kNoEpoch{std::numeric_limits<std::int64_t>::min()};
 // Gaps between samples count as at most this many sync intervals for the phase horizon.
 constexpr double kMaxGapIntervals = 8.0;
 constexpr double kGapSamples = 256.0;
@@ -158,9 +162,15 @@ void EnvelopeServo::note_decision(const ServoDecision& decision, Nanoseconds tim
     control_count_ = 1;
     control_next_ = 1;
     // A Sync received, or a Delay_Req sent, before the step may be reported after it (a late
-    // Follow_Up or Delay_Resp), with its time on the old timescale: everything before the step's
-    // moment is dropped (after a backward step, that is also the first |step| of the new one).
+    // Follow_Up or Delay_Resp), with its time on the old timescale: the points before the step's
+    // moment are dropped. After a backward step the new timescale starts |step| before that
+    // moment; only the old timescale's last kLateReportIntervals can still be reported, so only
+    // those are dropped, and the new timescale's points below them are kept (a step of 1e6 s
+    // back would otherwise drop every point for 1e6 s).
     epoch_ = time;
+    epoch_floor_ = *decision.step < Nanoseconds(0)
+                       ? time.checked_sub(late_report_span()).value_or(kNoEpoch)
+                       : kNoEpoch;
     clear_envelope();
     blend_only(kKalmanSource);
     return;
@@ -170,11 +180,20 @@ void EnvelopeServo::note_decision(const ServoDecision& decision, Nanoseconds tim
     // when the decision takes effect is microseconds of control phase at such a change, so the
     // points before it are not trusted; the window starts after it.
     epoch_ = time;
+    epoch_floor_ = kNoEpoch;
     clear_envelope();
   }
   controls_[control_next_] = Control{time, control_phase_at(time), decision.frequency_ppb};
   control_next_ = (control_next_ + 1) % kControlHistory;
   if (control_count_ < kControlHistory) ++control_count_;
+}
+
+Nanoseconds EnvelopeServo::late_report_span() const {
+  return Nanoseconds(sync_interval_.count() * kLateReportIntervals);
+}
+
+bool EnvelopeServo::before_epoch(Nanoseconds time) const {
+  return time <= epoch_ && time > epoch_floor_;
 }
 
 void EnvelopeServo::learn_gap(Nanoseconds local_time) {
@@ -201,12 +220,12 @@ void EnvelopeServo::add_points(Nanoseconds local_time) {
   const double sync_value = raw_->master_to_slave_ns - control_phase_at(local_time);
   std::optional<double> request_value;
   Nanoseconds request_time{0};
-  if (raw_->delay_request && raw_->delay_request->sent > epoch_) {
+  if (raw_->delay_request && !before_epoch(raw_->delay_request->sent)) {
     request_time = raw_->delay_request->sent;
     request_value = static_cast<double>(raw_->delay_request->slave_to_master.count()) +
                     control_phase_at(request_time);
   }
-  if (local_time <= epoch_) return;
+  if (before_epoch(local_time)) return;
   if (request_value) score_windows(sync_value, local_time, *request_value, request_time);
   if (request_value) learn_excess(sync_value, local_time, *request_value, request_time);
   if (steering_) {

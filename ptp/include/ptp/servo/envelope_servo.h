@@ -90,6 +90,10 @@ class EnvelopeServo final : public ServoBase {
   // All weight on `source`.
   void blend_only(std::size_t source);
   void learn_gap(Nanoseconds local_time);
+  // How far before a step a point may lie and still be reported after it.
+  [[nodiscard]] Nanoseconds late_report_span() const;
+  // Whether a point at `time` belongs to the timescale a step ended (dropped).
+  [[nodiscard]] bool before_epoch(Nanoseconds time) const;
   [[nodiscard]] double horizon_s() const;
 
   ServoConfig config_;
@@ -121,8 +125,10 @@ class EnvelopeServo final : public ServoBase {
   std::size_t control_next_ = 0;
   double applied_frequency_ppb_;
   double frequency_estimate_ppb_;
-  // Points before this time belong to a timescale that ended (a step): dropped.
+  // Points at or before this time and after epoch_floor_ belong to a timescale that ended (a
+  // step): dropped.
   Nanoseconds epoch_{std::numeric_limits<std::int64_t>::min()};
+  Nanoseconds epoch_floor_{std::numeric_limits<std::int64_t>::min()};
   // This sample's raw delays (sample_measurement).
   struct RawDelays {
     double master_to_slave_ns = 0;
