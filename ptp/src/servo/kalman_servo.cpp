@@ -145,6 +145,11 @@ KalmanServo::KalmanServo(const ServoConfig& config, double initial_frequency_ppb
     f.frequency_error_ppb = -initial_frequency_ppb;
     f.p_frequency = config_.initial_frequency_sigma_ppb * config_.initial_frequency_sigma_ppb;
   }
+  // The wanders grow with the index, so the far filters are the ones from the first far one on.
+  first_far_ = bank_size_;
+  for (std::size_t i = bank_size_; i-- > 0;) {
+    if (is_far(bank_[i])) first_far_ = i;
+  }
   best_ = warm_up_filter();
   recent_noise_.fill(measurement_variance_ns2_);
   sorted_noise_ = recent_noise_;
@@ -436,9 +441,15 @@ bool KalmanServo::is_far(const Filter& filter) {
 std::size_t KalmanServo::best_usual() const {
   // Scores equal (none kept yet: every sample held over) favour the more agile filter, as the
   // warm-up does: the far filters must beat the usual filter hardest to beat.
+  // (A running minimum without a branch on its outcome: which filter is best changes from one
+  // sample to the next in no pattern a branch predictor learns.)
   std::size_t best = 0;
-  for (std::size_t i = 1; i < bank_size_ && !is_far(bank_[i]); ++i) {
-    if (bank_[i].score <= bank_[best].score) best = i;
+  double best_score = bank_[0].score;
+  for (std::size_t i = 1; i < first_far_; ++i) {
+    const double score = bank_[i].score;
+    const bool better = score <= best_score;
+    best = better ? i : best;
+    best_score = better ? score : best_score;
   }
   if (!host_stamped_) return best;
   // Host timestamps' microseconds of noise swamp the one-step prediction error that the usual
@@ -466,16 +477,20 @@ void KalmanServo::learn_likelihoods(double offset_ns, double measurement_varianc
 }
 
 std::size_t KalmanServo::steering_filter(std::size_t best_usual) const {
-  std::optional<std::size_t> far;
-  for (std::size_t i = 0; i < bank_size_; ++i) {
-    if (is_far(bank_[i]) && (!far.has_value() || bank_[i].mean_nll < bank_[*far].mean_nll)) {
-      far = i;
-    }
+  if (first_far_ >= bank_size_) return best_usual;
+  // The far filter whose predictions are most likely (the first of equals), as best_usual.
+  std::size_t far = first_far_;
+  double far_nll = bank_[far].mean_nll;
+  for (std::size_t i = first_far_ + 1; i < bank_size_; ++i) {
+    const double nll = bank_[i].mean_nll;
+    const bool better = nll < far_nll;
+    far = better ? i : far;
+    far_nll = better ? nll : far_nll;
   }
-  if (far.has_value() && likelihood_samples_ >= kFarWanderMinSamples &&
+  if (likelihood_samples_ >= kFarWanderMinSamples &&
       bank_[best_usual].mean_nis > kInconsistentNis &&
-      bank_[*far].mean_nll + kFarWanderMarginNats < bank_[best_usual].mean_nll) {
-    return *far;
+      bank_[far].mean_nll + kFarWanderMarginNats < bank_[best_usual].mean_nll) {
+    return far;
   }
   return best_usual;
 }

@@ -172,6 +172,7 @@ class KalmanServo final : public ServoBase {
   double sync_interval_s_;
   std::array<Filter, kMaxKalmanBank> bank_{};
   std::size_t bank_size_ = 0;
+  std::size_t first_far_ = 0;  // the first filter beyond the usual wander (is_far), or bank_size_
   std::size_t best_ = 0;
   // The frequency adjustment in force (the control input), since when (local time), and the one in
   // force before it.
