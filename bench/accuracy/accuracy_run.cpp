@@ -1,6 +1,7 @@
 // Running one scenario in the simulator and reducing its samples to figures. The slave is the
 // library's assembly (run_once) or ptp4win itself on a simulated Windows (run_once_ptp4win); both
-// are sampled by the same loop against the same master.
+// are sampled by the same loop against the same master, and on one seed both see the same noise
+// (a paired comparison: docs/accuracy.md).
 #include "accuracy_run.h"
 
 #include <algorithm>
@@ -163,6 +164,11 @@ RunSamples run_once_ptp4win(const ScenarioSpec& spec, std::uint64_t seed) {
   ptpsim::Ptp4winNodeConfig ptp4win;
   ptp4win.host = configs.slave.host;
   ptp4win.command_line = ptp4win_command_line(spec);
+  // The adapter's MAC is the one whose EUI-64 is the library slave's clock identity: the identity
+  // seeds the port's Delay_Req and announce-timeout randomisation, so both slaves send at the same
+  // moments and every packet draws the same delays from the network's and the host's streams.
+  const auto& id = configs.slave.port.clock_identity.octets;
+  ptp4win.windows.adapter.mac = {id[0], id[1], id[2], id[5], id[6], id[7]};
   auto slave = ptpsim::Ptp4winNode::create(scheduler, network, ptp4win, random.fork(2));
   if (!slave) fail(slave.error().c_str());
   const auto path =

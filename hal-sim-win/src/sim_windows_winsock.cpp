@@ -280,10 +280,15 @@ void SimWindows::install_winsock() {
     const bool wanted = id && s->config.socket_timestamping &&
                         (socket->timestamping.flags & win::kTimestampingFlagTx) != 0;
     const auto port = to->port == 319 ? hal::PtpUdpPort::kEvent : hal::PtpUdpPort::kGeneral;
+    // The host is asked for every event datagram's TX timestamp, as a PTP stack on the host's own
+    // HAL asks for it, and only those the socket asked for are kept (on_tx_timestamp): the host's
+    // random draws for a packet then do not depend on which program sent it, so the library's
+    // assembly and ptp4win on one seed see the same delays (a paired comparison).
+    const bool host_tag = wanted || port == hal::PtpUdpPort::kEvent;
     auto result =
         s->host.transport(family_of(socket->family))
             .send(port, to->address, payload,
-                  wanted ? hal::TxTimestampRequest::kRequested : hal::TxTimestampRequest::kNone);
+                  host_tag ? hal::TxTimestampRequest::kRequested : hal::TxTimestampRequest::kNone);
     if (!result) {
       switch (result.error().code) {
         case hal::HalErrorCode::kBufferTooSmall: return fail(WSAEMSGSIZE);
@@ -291,7 +296,7 @@ void SimWindows::install_winsock() {
         default: return fail(WSAEINVAL);
       }
     }
-    if (*result) s->tx_requests[(*result)->value] = State::TxRequest{handle, *id};
+    if (*result && wanted) s->tx_requests[(*result)->value] = State::TxRequest{handle, *id};
     if (sent != nullptr) *sent = static_cast<DWORD>(payload.size());
     ++s->counters.datagrams_sent;
     return 0;
