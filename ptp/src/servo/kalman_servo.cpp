@@ -666,11 +666,16 @@ ServoDecision KalmanServo::decide(Nanoseconds offset_from_master, Nanoseconds lo
   decision.frequency_ppb = applied_frequency_ppb_;
   // The lucky-packet stage sees every sample, so that its windows and control phase stay whole;
   // its estimate is used once the servo has stepped and while it does not slew.
-  // The phase the control added since the last sample, at the frequency in force since.
+  // The phase the control added since the last sample, at the frequency in force since, over the
+  // oscillator's seconds (oscillator_seconds): the noise samples take it for the control's run,
+  // and in the local seconds it is off by the clock's error times the control (milliseconds a
+  // second for a system clock 9 % off).
   if (control_phase_time_.has_value()) {
     control_phase_ns_ +=
         applied_frequency_ppb_ *
-        seconds(local_time.checked_sub(*control_phase_time_).value_or(Nanoseconds(0)));
+        oscillator_seconds(
+            seconds(local_time.checked_sub(*control_phase_time_).value_or(Nanoseconds(0))),
+            applied_frequency_ppb_);
   }
   control_phase_time_ = local_time;
   bool repeated = false;
