@@ -295,9 +295,13 @@ std::size_t EnvelopeServo::steering_window() const {
   }
   if (longest == EnvelopeFit::kWindows) return 0;
   if (scored_ < kMinScored) return longest;
+  // A running minimum without a branch on its outcome (the best window changes unpredictably).
   std::size_t best = longest;
+  double best_score = scores_[longest];
   for (std::size_t k = 0; k < EnvelopeFit::kWindows; ++k) {
-    if (lines_[k].valid && scores_[k] < scores_[best]) best = k;
+    const bool better = lines_[k].valid && scores_[k] < best_score;
+    best = better ? k : best;
+    best_score = better ? scores_[k] : best_score;
   }
   return best;
 }
