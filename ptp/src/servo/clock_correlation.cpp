@@ -88,6 +88,7 @@ ClockCorrelation::Point ClockCorrelation::make_point(const CrossTimestampSample&
   // Where in the window the NIC was read is unknown: uniform over it, variance width^2 / 12.
   const double width_ns = static_cast<double>(width) * counter_ns_per_tick_;
   point.variance_ns2 = width_ns * width_ns / 12.0 + quantisation_variance_ns2_;
+  point.weight = 1.0 / point.variance_ns2;
   return point;
 }
 
@@ -147,9 +148,12 @@ std::size_t ClockCorrelation::collect_brackets() {
   // floors of the same clock, so the line maps a reading to the middle of its tick, and the
   // bracket widens by half a NIC tick on each side (its centre stays the point's midpoint).
   const double half_hardware_tick = hardware_ns_per_tick_ / 2;
-  const std::size_t oldest = count_ < config_.window_length ? 0 : next_;
-  for (std::size_t k = 0; k < count_; ++k) {
-    const Point& point = points_[(oldest + k) % config_.window_length];
+  // The ring from its oldest point, wrapped by a comparison (a modulo by the run-time window
+  // length is an integer division per point).
+  std::size_t slot = count_ < config_.window_length ? 0 : next_;
+  for (std::size_t k = 0; k < count_;
+       ++k, slot = slot + 1 == config_.window_length ? 0 : slot + 1) {
+    const Point& point = points_[slot];
     const double x = hardware_ns(point.hardware, newest_);
     const double low = counter_edge_ns(point.counter_before) - half_hardware_tick;
     const double high =
@@ -208,11 +212,16 @@ void ClockCorrelation::fit_midpoints() {
   double swy = 0;
   double swxx = 0;
   double swxy = 0;
+  // Each point's coordinates, kept for the residuals below.
+  std::array<double, kMaxCorrelationWindow> xs;  // NOLINT(cppcoreguidelines-pro-type-member-init)
+  std::array<double, kMaxCorrelationWindow> ys;  // NOLINT(cppcoreguidelines-pro-type-member-init)
   for (std::size_t i = 0; i < count_; ++i) {
     const Point& point = points_[i];
-    const double w = 1.0 / point.variance_ns2;
+    const double w = point.weight;
     const double x = hardware_ns(point.hardware, newest_);
     const double y = counter_ns(point, newest_);
+    xs[i] = x;
+    ys[i] = y;
     sw += w;
     swx += w * x;
     swy += w * y;
@@ -229,10 +238,8 @@ void ClockCorrelation::fit_midpoints() {
   // than their windows explain (the variance model is a lower bound, e.g. for asymmetric capture).
   double chi2 = 0;
   for (std::size_t i = 0; i < count_; ++i) {
-    const Point& point = points_[i];
-    const double x = hardware_ns(point.hardware, newest_);
-    const double residual = counter_ns(point, newest_) - (fit_.intercept_ns + fit_.slope * x);
-    chi2 += residual * residual / point.variance_ns2;
+    const double residual = ys[i] - (fit_.intercept_ns + fit_.slope * xs[i]);
+    chi2 += residual * residual / points_[i].variance_ns2;
   }
   const double scale = count_ > 2 ? std::max(1.0, chi2 / static_cast<double>(count_ - 2)) : 1.0;
   fit_.var_intercept = scale * a11 / determinant;

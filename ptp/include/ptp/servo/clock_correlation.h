@@ -158,6 +158,7 @@ class ClockCorrelation {
     std::int64_t counter_mid = 0;  // floor of the counter midpoint, ticks
     bool counter_half = false;     // the midpoint is half a tick above counter_mid
     double variance_ns2 = 0;
+    double weight = 0;  // 1 / variance_ns2, once per point instead of once per refit
   };
   // The weighted fit counter_ns = intercept + slope * hardware_ns, both relative to `newest_`.
   struct Fit {
