@@ -154,6 +154,28 @@ void BM_ClockCorrelationAdd(benchmark::State& state) {
 }
 BENCHMARK(BM_ClockCorrelationAdd)->Arg(32)->Arg(128);
 
+// Captures whose NIC reading lies anywhere in its 1 us window (a fixed pseudo-random sequence),
+// one in 128 of them read 1.3 us late (inside the consistency gate, outside its window): while
+// it is in the fit no line passes through every bracket, and each refit searches for the capture
+// to drop among the brackets the line misses most.
+void BM_ClockCorrelationAddLate(benchmark::State& state) {
+  servo::ClockCorrelationConfig config = correlation_config();
+  config.window_length = static_cast<std::size_t>(state.range(0));
+  servo::ClockCorrelation correlation(config);
+  constexpr std::int64_t kLateTicks = 162;  // 1.296 us at 125 MHz
+  std::int64_t k = 0;
+  for (auto _ : state) {
+    servo::CrossTimestampSample sample = capture(k);
+    // The read's place in the window, -62..62 NIC ticks (+-0.5 us) around its middle.
+    const std::int64_t place = (k * 7919) % 125 - 62 + (k % 128 == 64 ? kLateTicks : 0);
+    sample.hardware.count =
+        static_cast<std::uint64_t>(static_cast<std::int64_t>(sample.hardware.count) + place);
+    ++k;
+    benchmark::DoNotOptimize(correlation.add(sample));
+  }
+}
+BENCHMARK(BM_ClockCorrelationAddLate)->Arg(128);
+
 void BM_ClockCorrelationConvert(benchmark::State& state) {
   servo::ClockCorrelation correlation(correlation_config());
   for (std::int64_t k = 0; k < 64; ++k) correlation.add(capture(k));

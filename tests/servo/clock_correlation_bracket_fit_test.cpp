@@ -4,6 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <random>
+#include <vector>
 
 namespace ptp::servo {
 namespace {
@@ -60,6 +65,48 @@ TEST(BracketLineFit, TiesAtOneAbscissaKeepTheBindingEdges) {
   EXPECT_NEAR(line.intercept, 0.5, 1e-12);
   EXPECT_NEAR(line.slope, 0.0, 1e-12);
   EXPECT_NEAR(line.violation, -0.5, 1e-12);
+}
+
+// fit_without(brackets, i) reuses the hulls of the brackets before i from its last call: its
+// line must be fit()'s on a copy without bracket i, to the bit, for increasing i, after going
+// back, after forget_prefix() and on other brackets, including ties at one abscissa and a bracket
+// no line reaches.
+TEST(BracketLineFit, FitWithoutIsTheFitOfTheOtherBrackets) {
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> jitter(-0.5, 0.5);
+  for (int round = 0; round < 20; ++round) {
+    std::vector<Bracket> brackets;
+    double x = 0;
+    for (std::size_t i = 0; i < 40; ++i) {
+      x += i % 7 == 3 ? 0.0 : 1.0 + jitter(rng);  // a few ties at one abscissa
+      const double centre = 0.01 * x + jitter(rng);
+      brackets.push_back({x, centre - 1, centre + 1});
+    }
+    brackets[static_cast<std::size_t>(round) % 40].low += 3;  // one bracket no line reaches
+    brackets[static_cast<std::size_t>(round) % 40].high += 3;
+    BracketLineFit reused;
+    BracketLineFit fresh;
+    const auto check = [&](std::size_t skipped) {
+      std::vector<Bracket> others = brackets;
+      others.erase(others.begin() + static_cast<std::ptrdiff_t>(skipped));
+      const BracketLine expected = fresh.fit(others, 0.002);
+      const BracketLine line = reused.fit_without(brackets, skipped, 0.002);
+      EXPECT_EQ(std::bit_cast<std::uint64_t>(line.slope),
+                std::bit_cast<std::uint64_t>(expected.slope))
+          << round << " " << skipped;
+      EXPECT_EQ(std::bit_cast<std::uint64_t>(line.intercept),
+                std::bit_cast<std::uint64_t>(expected.intercept))
+          << round << " " << skipped;
+      EXPECT_EQ(std::bit_cast<std::uint64_t>(line.violation),
+                std::bit_cast<std::uint64_t>(expected.violation))
+          << round << " " << skipped;
+    };
+    reused.forget_prefix();
+    for (std::size_t skipped = 0; skipped < brackets.size(); skipped += 3) check(skipped);
+    check(5);  // back: the prefix is rebuilt
+    reused.forget_prefix();
+    for (std::size_t skipped = 1; skipped < brackets.size(); skipped += 2) check(skipped);
+  }
 }
 
 }  // namespace

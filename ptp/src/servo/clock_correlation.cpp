@@ -165,11 +165,8 @@ std::size_t ClockCorrelation::collect_brackets() {
 }
 
 BracketLine ClockCorrelation::fit_without(std::size_t used, std::size_t skipped) {
-  const auto skip = static_cast<std::ptrdiff_t>(skipped);
-  std::copy(brackets_.begin(), brackets_.begin() + skip, others_.begin());
-  std::copy(brackets_.begin() + skip + 1, brackets_.begin() + static_cast<std::ptrdiff_t>(used),
-            others_.begin() + skip);
-  return bracket_fit_.fit(std::span<const Bracket>(others_.data(), used - 1), fit_.slope - 1);
+  return bracket_fit_.fit_without(std::span<const Bracket>(brackets_.data(), used), skipped,
+                                  fit_.slope - 1);
 }
 
 void ClockCorrelation::fit_brackets() {
@@ -186,6 +183,8 @@ void ClockCorrelation::fit_brackets() {
     std::size_t culprit = used;
     BracketLine best = line;
     const double binding = line.violation * (1 - 1e-9);
+    // The candidates in order share the hulls of the brackets before them (fit_without).
+    bracket_fit_.forget_prefix();
     for (std::size_t i = 0; i < used; ++i) {
       if (miss(line, brackets_[i]) < binding) continue;
       const BracketLine without = fit_without(used, i);

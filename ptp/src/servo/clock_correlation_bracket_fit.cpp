@@ -23,12 +23,14 @@ bool same_margin(double a, double b) {
 
 }  // namespace
 
-void BracketLineFit::build_hulls(std::span<const Bracket> brackets) {
+void BracketLineFit::push(std::array<Vertex, kCapacity>& upper, std::size_t& upper_count,
+                          std::array<Vertex, kCapacity>& lower, std::size_t& lower_count,
+                          const Bracket& bracket) {
   // Andrew's monotone chain over points already sorted by x. Of several points at one x only the
   // binding one counts: the highest `low` and the lowest `high`. `sign` +1 builds the upper hull
   // of the lows, -1 the lower hull of the highs (the same walk, mirrored).
-  const auto push = [](std::array<Vertex, kCapacity>& hull, std::size_t& count, Vertex point,
-                       double sign) {
+  const auto add = [](std::array<Vertex, kCapacity>& hull, std::size_t& count, Vertex point,
+                      double sign) {
     if (count > 0 && hull[count - 1].x == point.x) {
       if (sign * hull[count - 1].y >= sign * point.y) return;
       --count;
@@ -36,11 +38,15 @@ void BracketLineFit::build_hulls(std::span<const Bracket> brackets) {
     while (count >= 2 && sign * turn(hull[count - 2], hull[count - 1], point) >= 0) --count;
     hull[count++] = point;
   };
+  add(upper, upper_count, Vertex{bracket.x, bracket.low}, 1.0);
+  add(lower, lower_count, Vertex{bracket.x, bracket.high}, -1.0);
+}
+
+void BracketLineFit::build_hulls(std::span<const Bracket> brackets) {
   upper_count_ = 0;
   lower_count_ = 0;
   for (const Bracket& bracket : brackets) {
-    push(upper_, upper_count_, Vertex{bracket.x, bracket.low}, 1.0);
-    push(lower_, lower_count_, Vertex{bracket.x, bracket.high}, -1.0);
+    push(upper_, upper_count_, lower_, lower_count_, bracket);
   }
 }
 
@@ -63,6 +69,34 @@ double BracketLineFit::lower_envelope(double slope) const {
 BracketLine BracketLineFit::fit(std::span<const Bracket> brackets, double preferred_slope) {
   if (brackets.empty()) return BracketLine{0, preferred_slope, 0};
   build_hulls(brackets.first(std::min(brackets.size(), kCapacity)));
+  return solve(preferred_slope);
+}
+
+BracketLine BracketLineFit::fit_without(std::span<const Bracket> brackets, std::size_t skipped,
+                                        double preferred_slope) {
+  // As fit() on the brackets without the skipped one: at most kCapacity of them.
+  brackets = brackets.first(std::min(brackets.size(), kCapacity + 1));
+  if (skipped >= brackets.size()) return fit(brackets, preferred_slope);
+  if (brackets.size() == 1) return BracketLine{0, preferred_slope, 0};
+  // The hulls are built bracket by bracket in x order, so those of the brackets before `skipped`
+  // are the same for every later `skipped`: they are extended, copied, and the rest added (the
+  // same pushes as fit() makes on the brackets without the skipped one).
+  if (prefix_end_ > skipped) forget_prefix();
+  for (; prefix_end_ < skipped; ++prefix_end_) {
+    push(prefix_upper_, prefix_upper_count_, prefix_lower_, prefix_lower_count_,
+         brackets[prefix_end_]);
+  }
+  upper_count_ = prefix_upper_count_;
+  lower_count_ = prefix_lower_count_;
+  std::copy_n(prefix_upper_.begin(), upper_count_, upper_.begin());
+  std::copy_n(prefix_lower_.begin(), lower_count_, lower_.begin());
+  for (std::size_t i = skipped + 1; i < brackets.size(); ++i) {
+    push(upper_, upper_count_, lower_, lower_count_, brackets[i]);
+  }
+  return solve(preferred_slope);
+}
+
+BracketLine BracketLineFit::solve(double preferred_slope) const {
   // t(b) is convex and piecewise linear with its kinks at the hulls' edge slopes, so its minimum
   // is at one of them, or on a flat stretch that may contain the preferred slope.
   double slope = preferred_slope;

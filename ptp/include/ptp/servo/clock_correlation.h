@@ -199,7 +199,6 @@ class ClockCorrelation {
   Fit fit_;
   Line line_;
   std::array<Bracket, kMaxCorrelationWindow> brackets_{};
-  std::array<Bracket, kMaxCorrelationWindow> others_{};  // brackets_ but one, while dropping
   BracketLineFit bracket_fit_;
   std::optional<Point> held_;
   ClockCorrelationCounters counters_;

@@ -45,13 +45,30 @@ class BracketLineFit {
   // gives the preferred slope through the origin). For best precision the caller removes the
   // nominal line first, so that slopes and values are small.
   BracketLine fit(std::span<const Bracket> brackets, double preferred_slope);
+  // fit() of `brackets` without brackets[skipped] (the same line, to the bit). Calls with one
+  // array and increasing `skipped` between forget_prefix() calls share the hulls of the
+  // brackets before `skipped`: each builds only the hulls' rest.
+  BracketLine fit_without(std::span<const Bracket> brackets, std::size_t skipped,
+                          double preferred_slope);
+  // The brackets changed: fit_without builds its hulls from the first bracket again.
+  void forget_prefix() {
+    prefix_end_ = 0;
+    prefix_upper_count_ = 0;
+    prefix_lower_count_ = 0;
+  }
 
  private:
   struct Vertex {
     double x = 0;
     double y = 0;
   };
+  // Adds one bracket to the hulls (upper of the lows, lower of the highs), in x order.
+  static void push(std::array<Vertex, kCapacity>& upper, std::size_t& upper_count,
+                   std::array<Vertex, kCapacity>& lower, std::size_t& lower_count,
+                   const Bracket& bracket);
   void build_hulls(std::span<const Bracket> brackets);
+  // The line from the hulls (the second half of fit).
+  [[nodiscard]] BracketLine solve(double preferred_slope) const;
   [[nodiscard]] double upper_envelope(double slope) const;  // F(b)
   [[nodiscard]] double lower_envelope(double slope) const;  // G(b)
   [[nodiscard]] double lost_margin(double slope) const {
@@ -62,6 +79,12 @@ class BracketLineFit {
   std::array<Vertex, kCapacity> lower_{};  // lower hull of the (x, high) points
   std::size_t upper_count_ = 0;
   std::size_t lower_count_ = 0;
+  // fit_without's hulls of the brackets before prefix_end_.
+  std::array<Vertex, kCapacity> prefix_upper_{};
+  std::array<Vertex, kCapacity> prefix_lower_{};
+  std::size_t prefix_upper_count_ = 0;
+  std::size_t prefix_lower_count_ = 0;
+  std::size_t prefix_end_ = 0;
 };
 
 }  // namespace ptp::servo
