@@ -274,7 +274,11 @@ std::optional<DelayFloorFilter::Estimate> KalmanServo::floor_offset(Nanoseconds 
   const auto estimate = floor_.estimate(model);
   if (!estimate.has_value()) return std::nullopt;
   *repeated = estimate->sync_id == used_sync_id_ && estimate->request_id == used_request_id_;
-  if (!*repeated) floor_.note_used(*estimate);
+  // The floors' variance is learnt once the servo has stepped on its first frequency estimate and
+  // while it does not slew: before, the projections carry a frequency still unknown (on a start
+  // with 0.1 s of jitter, tens of percent off), whose errors the averaging would remember for
+  // hundreds of estimates, and the filters would trust their prediction as much too long.
+  if (!*repeated && samples_ >= 2 && !saturated_) floor_.note_used(*estimate);
   used_sync_id_ = estimate->sync_id;
   used_request_id_ = estimate->request_id;
   return estimate;
