@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace ptp::servo {
 namespace {
@@ -67,6 +68,19 @@ constexpr double kMaxTrustedChangePpb = 1.0e6;
 // (a late Follow_Up or Delay_Resp; the port expires its pending exchanges well within it).
 constexpr std::int64_t kLateReportIntervals = 8;
 constexpr Nanoseconds kNoEpoch{std::numeric_limits<std::int64_t>::min()};
+// The gamma line is a candidate while the queueing's shape is beyond kMinGammaShape: the gamma
+// location likelihood is regular only beyond 2, and a tail whose density at the floor is not
+// zero but whose bulk is gamma-like reads near 2 in the shape's noise (a half-normal: 1.7-2.0,
+// rarely up to 2.3), where the envelope is the better estimator.
+constexpr double kMinGammaShape = 2.2;
+// The shape is known once computed from this many points per direction (its estimate settles
+// within a few tens: ptp_accuracy's hw reads 1.0-1.3 there, chain 2-3.6); from then on a clear of
+// the points keeps it until they are as many again.
+constexpr std::size_t kShapeKnownPoints = 32;
+// The shape is recomputed every this many samples while the longest window fills, and every
+// kFullShapeInterval (its span) once it is full.
+constexpr int kShapeInterval = 16;
+constexpr int kFullShapeInterval = 256;
 // Gaps between samples count as at most this many sync intervals for the phase horizon.
 constexpr double kMaxGapIntervals = 8.0;
 constexpr double kGapSamples = 256.0;
@@ -115,6 +129,10 @@ void EnvelopeServo::reset() {
   // that is gone. The Kalman servo starts from the frequency in force.
   kalman_->reset();
   clear_envelope();
+  // A new master may be behind another network: its queueing's shape is learnt anew.
+  shape_k_ = 0;
+  shape_age_ = 0;
+  shape_known_ = false;
   kalman_line_ = EnvelopeFit::Line{};
   steering_ = false;
   control_count_ = 0;
@@ -134,7 +152,8 @@ double EnvelopeServo::frequency_ppb() const {
 }
 
 double EnvelopeServo::window_intervals() const {
-  return steering_ ? EnvelopeFit::kWindowIntervals[steering_window_] : 0.0;
+  if (!steering_) return 0.0;
+  return EnvelopeFit::kWindowIntervals[std::min(steering_window_, EnvelopeFit::kWindows - 1)];
 }
 
 double EnvelopeServo::control_phase_at(Nanoseconds time) const {
@@ -234,7 +253,11 @@ void EnvelopeServo::add_points(Nanoseconds local_time) {
     below_run_ = below ? below_run_ + 1 : 0;
   }
   fit_.add_sync(local_time, sync_value);
-  if (request_value) fit_.add_request(request_time, *request_value);
+  gamma_.add_sync(local_time, sync_value);
+  if (request_value) {
+    fit_.add_request(request_time, *request_value);
+    gamma_.add_request(request_time, *request_value);
+  }
 }
 
 void EnvelopeServo::score_windows(double sync_value_ns, Nanoseconds sync_time,
@@ -247,7 +270,7 @@ void EnvelopeServo::score_windows(double sync_value_ns, Nanoseconds sync_time,
   const double clip = kClipScales * std::max(noise_scale_ns_, 1.0);
   if (!lines_[steering_window_].valid) return;
   const double w = weight(scored_ + 1, kScoreSamples);
-  for (std::size_t k = 0; k < EnvelopeFit::kWindows; ++k) {
+  for (std::size_t k = 0; k < kCandidates; ++k) {
     const EnvelopeFit::Line& line = lines_[k];
     if (!line.valid) continue;
     double error = measured - (line.phase_at(sync_time) + line.phase_at(request_time)) / 2;
@@ -281,6 +304,61 @@ void EnvelopeServo::learn_excess(double sync_value_ns, Nanoseconds sync_time,
   excess_mean_ns_ += weight(excess_samples_, kScoreSamples) * (excess - excess_mean_ns_);
 }
 
+void EnvelopeServo::fit_candidates(Nanoseconds local_time) {
+  fit_.fit(local_time, sync_interval_, windows_);
+  std::copy(windows_.begin(), windows_.end(), lines_.begin());
+  EnvelopeFit::Line& gamma = lines_[kGammaSource];
+  gamma = EnvelopeFit::Line{};
+  // The gamma likelihood's line where the excess's shape is beyond 2 (a sum of tails, whose
+  // density vanishes at the floor): at or below it the likelihood is irregular and the
+  // envelope's lucky packets are the better estimate.
+  const EnvelopeFit::Line* longest = nullptr;
+  for (const EnvelopeFit::Line& line : windows_) {
+    if (line.valid) longest = &line;
+  }
+  if (longest == nullptr) {
+    gamma_line_valid_ = false;
+    gamma_.forget_fit();
+    return;
+  }
+  const auto window = Nanoseconds(std::llround(EnvelopeFit::kWindowIntervals.back() *
+                                               static_cast<double>(sync_interval_.count())));
+  // The shape of the window's excesses over the longest envelope (its floor is the lowest of the
+  // most points, as the shape's correction assumes). It is the network's, not the timescale's:
+  // kept across a clear of the points, and once known, recomputed only from enough of them. It
+  // moves slowly: recomputed every few samples, it costs little.
+  const std::size_t points = std::min(fit_.syncs(), fit_.requests());
+  const bool enough = points >= kShapeKnownPoints;
+  if ((enough || !shape_known_) &&
+      shape_age_++ % (points < EnvelopeFit::kCapacity ? kShapeInterval : kFullShapeInterval) == 0) {
+    const GammaLineFit::Moments moments = gamma_.excess_moments(local_time, window, *longest);
+    shape_k_ = excess_shape(moments.mean_ns, moments.variance_ns2, points);
+    shape_known_ = shape_known_ || enough;
+  }
+  // The line spans the longest window: wander beyond a usual crystal's (the Kalman bank's far
+  // filters steer) bends it by more than any queueing.
+  const bool usual_wander = kalman_->frequency_wander_ppb2_per_s() <= kMaxEnvelopeWander;
+  if (!shape_known_ || shape_k_ <= kMinGammaShape || !usual_wander) {
+    gamma_line_valid_ = false;
+    gamma_.forget_fit();
+    return;
+  }
+  // The fit starts from the envelope's longest line (its frequency is the best the points know).
+  const bool was_valid = gamma_line_valid_;
+  gamma = gamma_.fit(local_time, window, shape_k_, *longest);
+  gamma_line_valid_ = gamma.valid;
+  // A line that appears starts with the best score of the envelope's lines: with none (0) it
+  // would steer at once, before any exchange has judged it; from the best one, the next exchanges
+  // decide (a late start from a worse score would take hundreds of them to catch up).
+  if (gamma.valid && !was_valid) {
+    double best = std::numeric_limits<double>::infinity();
+    for (std::size_t k = 0; k < EnvelopeFit::kWindows; ++k) {
+      if (lines_[k].valid) best = std::min(best, scores_[k]);
+    }
+    if (std::isfinite(best)) scores_[kGammaSource] = best;
+  }
+}
+
 bool EnvelopeServo::below_envelope(double value_ns, Nanoseconds time, double sign) const {
   const EnvelopeFit::Line& line = lines_[steering_window_];
   if (!line.valid) return false;
@@ -289,16 +367,18 @@ bool EnvelopeServo::below_envelope(double value_ns, Nanoseconds time, double sig
 }
 
 std::size_t EnvelopeServo::steering_window() const {
-  std::size_t longest = EnvelopeFit::kWindows;
+  // Before the scores are settled, the longest envelope window (the gamma line is chosen by the
+  // scores only: it spans the same window).
+  std::size_t longest = kCandidates;
   for (std::size_t k = 0; k < EnvelopeFit::kWindows; ++k) {
     if (lines_[k].valid) longest = k;
   }
-  if (longest == EnvelopeFit::kWindows) return 0;
+  if (longest == kCandidates) return 0;
   if (scored_ < kMinScored) return longest;
   // A running minimum without a branch on its outcome (the best window changes unpredictably).
   std::size_t best = longest;
   double best_score = scores_[longest];
-  for (std::size_t k = 0; k < EnvelopeFit::kWindows; ++k) {
+  for (std::size_t k = 0; k < kCandidates; ++k) {
     const bool better = lines_[k].valid && scores_[k] < best_score;
     best = better ? k : best;
     best_score = better ? scores_[k] : best_score;
@@ -308,7 +388,8 @@ std::size_t EnvelopeServo::steering_window() const {
 
 void EnvelopeServo::clear_envelope() {
   fit_.clear();
-  lines_ = EnvelopeFit::Lines{};
+  windows_ = EnvelopeFit::Lines{};
+  lines_ = {};
   scores_ = {};
   scored_ = 0;
   noise_scale_ns_ = 0;
@@ -316,6 +397,7 @@ void EnvelopeServo::clear_envelope() {
   kalman_score_ns2_ = 0;
   excess_mean_ns_ = 0;
   excess_samples_ = 0;
+  gamma_.clear();
   line_filter_.clear();
 }
 
@@ -378,7 +460,7 @@ void EnvelopeServo::update_blend(std::size_t source, Nanoseconds local_time) {
   // hand-over) and every change to or from the Kalman servo (it steers where the envelope does
   // not explain the packets).
   double blended_phase = 0;
-  for (std::size_t k = 0; k < EnvelopeFit::kWindows; ++k) {
+  for (std::size_t k = 0; k < kCandidates; ++k) {
     if (blend_[k] != 0 && lines_[k].valid)
       blended_phase += blend_[k] * lines_[k].phase_at(local_time);
   }
@@ -396,7 +478,7 @@ void EnvelopeServo::update_blend(std::size_t source, Nanoseconds local_time) {
   const double keep =
       std::exp(-elapsed_s / std::max(horizon_s(), kBlendIntervals * sync_interval_s_));
   double total = 0;
-  for (std::size_t k = 0; k < EnvelopeFit::kWindows; ++k) {
+  for (std::size_t k = 0; k < kCandidates; ++k) {
     blend_[k] = keep * blend_[k] + (k == source ? 1 - keep : 0.0);
     // A line that is gone (its window holds too few points) no longer steers.
     if (!lines_[k].valid) blend_[k] = 0;
@@ -412,7 +494,7 @@ EnvelopeFit::Line EnvelopeServo::blended_line(Nanoseconds at) const {
   EnvelopeFit::Line blended;
   blended.valid = true;
   blended.at = at;
-  for (std::size_t k = 0; k < EnvelopeFit::kWindows; ++k) {
+  for (std::size_t k = 0; k < kCandidates; ++k) {
     if (blend_[k] == 0) continue;
     blended.phase_ns += blend_[k] * lines_[k].phase_at(at);
     blended.frequency_ppb += blend_[k] * lines_[k].frequency_ppb;
@@ -436,7 +518,7 @@ ServoDecision EnvelopeServo::decide(Nanoseconds offset_from_master, Nanoseconds 
     clear_envelope();
     ++fallbacks_;
   }
-  fit_.fit(local_time, sync_interval_, lines_);
+  fit_candidates(local_time);
   steering_window_ = steering_window();
   // The Kalman servo sees every sample, steering or not, so that it can take over at once.
   const ServoDecision kalman_decision = measurement_
@@ -458,9 +540,15 @@ ServoDecision EnvelopeServo::decide(Nanoseconds offset_from_master, Nanoseconds 
     if (kalman_decision.state != ServoState::kUnlocked) remember_kalman(local_time);
     return kalman_decision;
   }
+  // The gamma line rests on every point of its window, not on a few lucky vertices: it has no
+  // vertex jumps for the line filter to smooth.
+  const bool gamma_alone = blend_[kGammaSource] >= 0.5;
+  if (gamma_alone) line_filter_.restart();
   const EnvelopeFit::Line steered =
-      line_filter_.update(blended_line(local_time), kalman_->frequency_wander_ppb2_per_s(),
-                          kClipScales * noise_scale_ns_);
+      gamma_alone
+          ? blended_line(local_time)
+          : line_filter_.update(blended_line(local_time), kalman_->frequency_wander_ppb2_per_s(),
+                                kClipScales * noise_scale_ns_);
   frequency_estimate_ppb_ = -steered.frequency_ppb;
   ServoDecision decision;
   decision.state = ServoState::kLocked;

@@ -3,7 +3,10 @@
 // the phase its own control added from every raw one-way measurement, so the points describe the
 // free-running clock, a line up to its wander; the fit's window is the one whose one-step
 // predictions of the next exchange have been best (a wandering clock wants a short window, a
-// stable one a long window with luckier packets). The control is dead-beat on the fit's phase.
+// stable one a long window with luckier packets). Where the queueing is a sum of several tails
+// (its shape beyond 2: lucky packets are rare), the gamma likelihood's line over the longest
+// window (GammaLineFit) is a candidate beside the windows, chosen by the same scores. The control
+// is dead-beat on the fit's phase.
 // It needs each direction's raw delay (E2E: the port passes every Delay_Req exchange). Until the
 // window holds enough of both, and whenever the envelope stops explaining the packets (a phase
 // jump of the master, a step), an inner Kalman servo acquires and steers; without Delay_Req
@@ -19,6 +22,8 @@
 #include "ptp/nanoseconds.h"
 #include "ptp/servo/envelope_fit.h"
 #include "ptp/servo/envelope_servo_line_filter.h"
+#include "ptp/servo/excess_shape.h"
+#include "ptp/servo/gamma_line_fit.h"
 #include "ptp/servo/kalman_servo.h"
 #include "ptp/servo/servo_base.h"
 #include "ptp/servo/servo_config.h"
@@ -65,6 +70,8 @@ class EnvelopeServo final : public ServoBase {
   // that the line's phase cancels): the queueing's scale.
   void learn_excess(double sync_value_ns, Nanoseconds sync_time, double request_value_ns,
                     Nanoseconds request_time);
+  // The candidates after a fit: the windows' lines and, where the shape says so, the gamma line.
+  void fit_candidates(Nanoseconds local_time);
   // Whether this sample's points lie below the steering line by more than queueing can explain
   // (their excess over the floor is never negative): counts such samples in a row.
   [[nodiscard]] bool below_envelope(double value_ns, Nanoseconds time, double sign) const;
@@ -102,15 +109,26 @@ class EnvelopeServo final : public ServoBase {
   std::optional<KalmanServo> kalman_;
   bool steering_ = false;
   EnvelopeFit fit_;
-  EnvelopeFit::Lines lines_{};
+  EnvelopeFit::Lines windows_{};
+  // The candidate lines, scored alike: the envelope's windows, then the gamma likelihood's line
+  // over the longest window (valid only where the queueing's shape says a sum of tails).
+  static constexpr std::size_t kGammaSource = EnvelopeFit::kWindows;
+  static constexpr std::size_t kCandidates = EnvelopeFit::kWindows + 1;
+  std::array<EnvelopeFit::Line, kCandidates> lines_{};
   std::size_t steering_window_ = 0;
-  std::array<double, EnvelopeFit::kWindows> scores_{};
+  std::array<double, kCandidates> scores_{};
   int scored_ = 0;
   double noise_scale_ns_ = 0;  // mean |paired one-step error| of the steering window, ns
   int below_run_ = 0;
   EnvelopeFit::Line kalman_line_;
   double kalman_score_ns2_ = 0;
   double excess_mean_ns_ = 0;
+  GammaLineFit gamma_;
+  double shape_k_ = 0;  // the queueing's shape (excess_shape.h)
+  int shape_age_ = 0;   // samples since the shape was computed
+  bool shape_known_ = false;
+  bool gamma_line_valid_ = false;  // the gamma line was a candidate at the last sample  // computed
+                                   // from enough points since the last reset()
   int excess_samples_ = 0;
   // The decisions of the recent past: from `time` on, frequency `frequency_ppb` was in force,
   // and the control had added `phase_ns` by then.
@@ -144,8 +162,8 @@ class EnvelopeServo final : public ServoBase {
   // The weights with which the windows' lines steer, or 1 at kKalmanSource while the Kalman
   // servo does: they sum to 1 and move toward the chosen window over the shortest window's
   // span, so that a change of window on noisy scores is no jump of the frequency.
-  static constexpr std::size_t kKalmanSource = EnvelopeFit::kWindows;
-  std::array<double, EnvelopeFit::kWindows + 1> blend_{};
+  static constexpr std::size_t kKalmanSource = kCandidates;
+  std::array<double, kCandidates + 1> blend_{};
   std::optional<Nanoseconds> last_blend_time_;
   // Between the blended line and the control: smooths the line's own jitter (vertex changes).
   EnvelopeLineFilter line_filter_;
