@@ -57,6 +57,13 @@ constexpr double kMaxGapIntervals = 8.0;
 // time they measure (two-way measurements measure earlier than they are taken).
 constexpr double kMinMeasuredInterval = 0.25;
 
+// Whether a filter's wander is beyond the usual range (kMaxWarmUpWander; with a tolerance: the
+// bank's q are powers of ten only up to rounding).
+template <class Filter>
+bool is_far(const Filter& one) {
+  return one.wander_ppb2_per_s > kMaxWarmUpWander * 1.01;
+}
+
 // The sample counters only matter up to the averaging length; saturating them keeps a servo that
 // runs for years free of overflow.
 constexpr int kCounterCeiling = 1 << 20;
@@ -71,7 +78,7 @@ constexpr double seconds(Nanoseconds interval) {
 // Time update: x' = F x + B u with F = [1 dt; 0 1]; the phase runs at (error + applied frequency),
 // and a random-walk frequency of density q adds q * [dt^3/3, dt^2/2; dt^2/2, dt].
 template <class Filter>
-void predict(Filter& f, double applied_frequency_ppb, double dt) {
+void predict(Filter f, double applied_frequency_ppb, double dt) {
   f.phase_ns += (f.frequency_error_ppb + applied_frequency_ppb) * dt;
   const double q = f.wander_ppb2_per_s;
   const double p_phase = f.p_phase + 2 * dt * f.p_cross + dt * dt * f.p_frequency;
@@ -95,7 +102,19 @@ double predicted_variance(const Filter& f, double lag) {
 
 // Measurement update with z = phase - lag * f + noise of variance r (H = [1, -lag]).
 template <class Filter>
-void update(Filter& f, double innovation_ns, double r, double lag) {
+void update_without_lag(Filter f, double innovation_ns, double r) {
+  const double s = f.p_phase + r;
+  const double gain_phase = f.p_phase / s;
+  const double gain_frequency = f.p_cross / s;
+  f.phase_ns += gain_phase * innovation_ns;
+  f.frequency_error_ppb += gain_frequency * innovation_ns;
+  const double p_cross = f.p_cross;
+  f.p_frequency -= gain_frequency * p_cross;
+  f.p_phase *= 1 - gain_phase;
+  f.p_cross *= 1 - gain_phase;
+}
+template <class Filter>
+void update(Filter f, double innovation_ns, double r, double lag) {
   if (lag == 0) {
     const double s = f.p_phase + r;
     const double gain_phase = f.p_phase / s;
@@ -139,7 +158,7 @@ KalmanServo::KalmanServo(const ServoConfig& config, double initial_frequency_ppb
                                                              : static_cast<std::size_t>(wanted);
   const double step_decades = bank_size_ > 1 ? decades / static_cast<double>(bank_size_ - 1) : 0.0;
   for (std::size_t i = 0; i < bank_size_; ++i) {
-    Filter& f = bank_[i];
+    auto f = filter(i);
     f.wander_ppb2_per_s = config_.min_frequency_wander_ppb2_per_s *
                           std::pow(10.0, static_cast<double>(i) * step_decades);
     f.frequency_error_ppb = -initial_frequency_ppb;
@@ -148,7 +167,7 @@ KalmanServo::KalmanServo(const ServoConfig& config, double initial_frequency_ppb
   // The wanders grow with the index, so the far filters are the ones from the first far one on.
   first_far_ = bank_size_;
   for (std::size_t i = bank_size_; i-- > 0;) {
-    if (is_far(bank_[i])) first_far_ = i;
+    if (is_far(filter(i))) first_far_ = i;
   }
   best_ = warm_up_filter();
   recent_noise_.fill(measurement_variance_ns2_);
@@ -293,7 +312,7 @@ double KalmanServo::floor_variance_ns2() const {
 void KalmanServo::learn_floor_consistency(const DelayFloorFilter::Estimate& floor) {
   // The estimate was projected with the steering filter's frequency, so against its predicted
   // phase the lag terms cancel; its variance is the one the estimate is used with.
-  const Filter& f = best();
+  const auto f = best();
   const double innovation = floor.offset_ns - f.phase_ns;
   const double variance = predicted_variance(f, floor.lag_s) + floor_variance_ns2();
   const double nis = std::min(innovation * innovation / variance, kClipVariances);
@@ -329,7 +348,7 @@ void KalmanServo::remember_offset(double offset_ns, Nanoseconds local_time, doub
 void KalmanServo::absorb_step_remainder(double remainder_ns) {
   // The jump moved the filters' phase and the last sample's times by the step asked; the clock
   // moved by `remainder_ns` more. Phase left to correct, not a frequency error to learn.
-  for (std::size_t i = 0; i < bank_size_; ++i) bank_[i].phase_ns += remainder_ns;
+  for (std::size_t i = 0; i < bank_size_; ++i) filter(i).phase_ns += remainder_ns;
   last_offset_ns_ += remainder_ns;
   const Nanoseconds shift(std::llround(remainder_ns));
   const auto shifted = [shift](Nanoseconds time) { return time.checked_add(shift).value_or(time); };
@@ -383,7 +402,7 @@ std::size_t KalmanServo::warm_up_filter() const {
   std::size_t chosen = 0;
   for (std::size_t i = 1; i < bank_size_; ++i) {
     // (With a tolerance: the bank's q are powers of ten only up to rounding.)
-    if (bank_[i].wander_ppb2_per_s <= limit * 1.01) chosen = i;
+    if (filter(i).wander_ppb2_per_s <= limit * 1.01) chosen = i;
   }
   return chosen;
 }
@@ -438,19 +457,15 @@ void KalmanServo::record_noise(double sample) {
   }
 }
 
-bool KalmanServo::is_far(const Filter& filter) {
-  return filter.wander_ppb2_per_s > kMaxWarmUpWander * 1.01;
-}
-
 std::size_t KalmanServo::best_usual() const {
   // Scores equal (none kept yet: every sample held over) favour the more agile filter, as the
   // warm-up does: the far filters must beat the usual filter hardest to beat.
   // (A running minimum without a branch on its outcome: which filter is best changes from one
   // sample to the next in no pattern a branch predictor learns.)
   std::size_t best = 0;
-  double best_score = bank_[0].score;
+  double best_score = filter(0).score;
   for (std::size_t i = 1; i < first_far_; ++i) {
-    const double score = bank_[i].score;
+    const double score = filter(i).score;
     const bool better = score <= best_score;
     best = better ? i : best;
     best_score = better ? score : best_score;
@@ -461,7 +476,7 @@ std::size_t KalmanServo::best_usual() const {
   // pick that flips between smooth and agile filters, each flip a phase error: take the
   // smoothest filter whose score is as good within that noise.
   for (std::size_t i = 0; i < best; ++i) {
-    if (bank_[i].score <= bank_[best].score * (1 + kScoreResolution)) return i;
+    if (filter(i).score <= filter(best).score * (1 + kScoreResolution)) return i;
   }
   return best;
 }
@@ -469,14 +484,23 @@ std::size_t KalmanServo::best_usual() const {
 void KalmanServo::learn_likelihoods(double offset_ns, double measurement_variance_ns2) {
   count(likelihood_samples_);
   const double weight = 1.0 / std::min(static_cast<double>(likelihood_samples_), kAveragingSamples);
-  for (std::size_t i = 0; i < bank_size_; ++i) {
-    Filter& f = bank_[i];
-    const double variance = predicted_variance(f, lag_s_) + measurement_variance_ns2;
-    const double v = offset_ns - predicted(f, lag_s_);
+  // The logarithms in a loop of their own (a library call each, which cannot vectorise), the
+  // rest in loops that do.
+  const std::size_t filters = bank_size_;
+  const double lag = lag_s_;
+  std::array<double, kMaxKalmanBank> variances;  // NOLINT(cppcoreguidelines-pro-type-member-init)
+  std::array<double, kMaxKalmanBank> logs;       // NOLINT(cppcoreguidelines-pro-type-member-init)
+  for (std::size_t i = 0; i < filters; ++i) {
+    variances[i] = predicted_variance(filter(i), lag) + measurement_variance_ns2;
+  }
+  for (std::size_t i = 0; i < filters; ++i) logs[i] = std::log(variances[i]);
+  for (std::size_t i = 0; i < filters; ++i) {
+    auto f = filter(i);
+    const double v = offset_ns - predicted(f, lag);
     // Clipped like the scores, so that one delay spike costs a filter at most that much.
-    const double nis = std::min(v * v / variance, kClipVariances);
+    const double nis = std::min(v * v / variances[i], kClipVariances);
     f.mean_nis += weight * (nis - f.mean_nis);
-    f.mean_nll += weight * (nis + std::log(variance) - f.mean_nll);
+    f.mean_nll += weight * (nis + logs[i] - f.mean_nll);
   }
 }
 
@@ -484,16 +508,16 @@ std::size_t KalmanServo::steering_filter(std::size_t best_usual) const {
   if (first_far_ >= bank_size_) return best_usual;
   // The far filter whose predictions are most likely (the first of equals), as best_usual.
   std::size_t far = first_far_;
-  double far_nll = bank_[far].mean_nll;
+  double far_nll = filter(far).mean_nll;
   for (std::size_t i = first_far_ + 1; i < bank_size_; ++i) {
-    const double nll = bank_[i].mean_nll;
+    const double nll = filter(i).mean_nll;
     const bool better = nll < far_nll;
     far = better ? i : far;
     far_nll = better ? nll : far_nll;
   }
   if (likelihood_samples_ >= kFarWanderMinSamples &&
-      bank_[best_usual].mean_nis > kInconsistentNis &&
-      bank_[far].mean_nll + kFarWanderMarginNats < bank_[best_usual].mean_nll) {
+      filter(best_usual).mean_nis > kInconsistentNis &&
+      filter(far).mean_nll + kFarWanderMarginNats < filter(best_usual).mean_nll) {
     return far;
   }
   return best_usual;
@@ -501,7 +525,7 @@ std::size_t KalmanServo::steering_filter(std::size_t best_usual) const {
 
 void KalmanServo::relearn(double offset_ns, Nanoseconds local_time) {
   for (std::size_t i = 0; i < bank_size_; ++i) {
-    Filter& f = bank_[i];
+    auto f = filter(i);
     f.phase_ns = offset_ns;
     f.p_phase = measurement_variance_ns2_;
     f.p_cross = 0;
@@ -538,7 +562,7 @@ bool KalmanServo::holdover_expired(Nanoseconds local_time, double gate_variance)
 
 void KalmanServo::widen_for(double offset_ns, double held_s) {
   for (std::size_t i = 0; i < bank_size_; ++i) {
-    Filter& f = bank_[i];
+    auto f = filter(i);
     const double v = offset_ns - predicted(f, lag_s_);
     f.p_phase += v * v;
     if (held_s > 0) f.p_frequency += (v / held_s) * (v / held_s);
@@ -655,9 +679,9 @@ void KalmanServo::learn_measurement_noise(double sample) {
     // them consistent with the new estimate.
     const double ratio = measurement_variance_ns2_ / previous;
     for (std::size_t i = 0; i < bank_size_; ++i) {
-      bank_[i].p_phase *= ratio;
-      bank_[i].p_cross *= ratio;
-      bank_[i].p_frequency *= ratio;
+      filter(i).p_phase *= ratio;
+      filter(i).p_cross *= ratio;
+      filter(i).p_frequency *= ratio;
     }
   }
 }
@@ -712,9 +736,9 @@ ServoDecision KalmanServo::decide(Nanoseconds offset_from_master, Nanoseconds lo
       ++unlucky_samples_;
       const double interval = seconds(*elapsed);
       const double oscillator_interval = oscillator_seconds(interval, applied_frequency_ppb_);
-      for (std::size_t i = 0; i < bank_size_; ++i) {
-        predict(bank_[i], applied_frequency_ppb_, oscillator_interval);
-      }
+      const std::size_t filters = bank_size_;  // (locals: see the predict loop below)
+      const double applied = applied_frequency_ppb_;
+      for (std::size_t i = 0; i < filters; ++i) predict(filter(i), applied, oscillator_interval);
       last_local_time_ = local_time;
       decision.state = ServoState::kLocked;
       decision.frequency_ppb = steer();
@@ -760,9 +784,11 @@ ServoDecision KalmanServo::decide(Nanoseconds offset_from_master, Nanoseconds lo
     offset_ns = measured_ns;
   }
   const double oscillator_dt = oscillator_seconds(dt, applied_frequency_ppb_);
-  for (std::size_t i = 0; i < bank_size_; ++i) {
-    predict(bank_[i], applied_frequency_ppb_, oscillator_dt);
-  }
+  // In locals: members would be reloaded at every filter (a store to the bank might alias them),
+  // which keeps the loops from vectorising.
+  const std::size_t filters = bank_size_;
+  const double applied = applied_frequency_ppb_;
+  for (std::size_t i = 0; i < filters; ++i) predict(filter(i), applied, oscillator_dt);
   if (floor.has_value() && samples_ >= 2) learn_floor_consistency(*floor);
   // The outlier gate looks at the steering filter: a delay spike is far outside what it predicts.
   // The prediction's variance includes the wander since the last used sample, so the gate widens
@@ -826,17 +852,28 @@ ServoDecision KalmanServo::decide(Nanoseconds offset_from_master, Nanoseconds lo
     const double weight =
         scoring ? 1.0 / std::min(static_cast<double>(updates_ - kWarmUpUpdates), kAveragingSamples)
                 : 0.0;
-    for (std::size_t i = 0; i < bank_size_; ++i) {
-      Filter& f = bank_[i];
-      const double v = offset_ns - predicted(f, lag_s_);
-      if (scoring) {
+    // (Each loop without a branch inside, so that they vectorise.)
+    const double lag = lag_s_;
+    if (scoring) {
+      for (std::size_t i = 0; i < filters; ++i) {
+        auto f = filter(i);
+        const double v = offset_ns - predicted(f, lag);
         // The filter with the smallest one-step prediction error has the wander closest to the
         // truth.
-        const double clipped =
-            std::min(v * v, kClipVariances * (predicted_variance(f, lag_s_) + r));
+        const double clipped = std::min(v * v, kClipVariances * (predicted_variance(f, lag) + r));
         f.score += weight * (clipped - f.score);
       }
-      update(f, v, r, lag_s_);
+    }
+    if (lag == 0) {
+      for (std::size_t i = 0; i < filters; ++i) {
+        auto f = filter(i);
+        update_without_lag(f, offset_ns - predicted(f, lag), r);
+      }
+    } else {
+      for (std::size_t i = 0; i < filters; ++i) {
+        auto f = filter(i);
+        update(f, offset_ns - predicted(f, lag), r, lag);
+      }
     }
     if (updates_ <= kWarmUpUpdates) {
       best_ = warm_up_filter();
@@ -853,7 +890,7 @@ ServoDecision KalmanServo::decide(Nanoseconds offset_from_master, Nanoseconds lo
     const auto step_ns = static_cast<double>(step.count());
     decision.state = ServoState::kJump;
     decision.step = step;
-    for (std::size_t i = 0; i < bank_size_; ++i) bank_[i].phase_ns += step_ns;
+    for (std::size_t i = 0; i < bank_size_; ++i) filter(i).phase_ns += step_ns;
     last_offset_ns_ += step_ns;
     // The packets before the step are on the old timescale, and so is the last Delay_Req's
     // departure: a two-way measurement with it would take the step for the clock's run.

@@ -71,20 +71,59 @@ class KalmanServo final : public ServoBase {
  private:
   // One filter of the bank. State: phase offset (ns, local - master, at the last sample) and the
   // clock's free-running frequency error (ppb); covariance in ns^2, ns * ppb, ppb^2.
-  struct Filter {
-    double wander_ppb2_per_s = 0;  // this filter's process noise, fixed
-    double phase_ns = 0;
-    double frequency_error_ppb = 0;
-    double p_phase = 0;
-    double p_cross = 0;
-    double p_frequency = 0;
-    double score = 0;  // smoothed squared one-step prediction error, ns^2
+  // The bank, one array per field (so that the loops over the filters vectorise), and one filter
+  // of it: references to its fields, read and written as a struct's. A filter's state: phase
+  // offset (ns, local - master, at the last sample) and the clock's free-running frequency error
+  // (ppb); covariance in ns^2, ns * ppb, ppb^2.
+  template <class Value>
+  struct FilterRef {
+    Value& wander_ppb2_per_s;  // this filter's process noise, fixed
+    Value& phase_ns;
+    Value& frequency_error_ppb;
+    Value& p_phase;
+    Value& p_cross;
+    Value& p_frequency;
+    Value& score;  // smoothed squared one-step prediction error, ns^2
     // Smoothed negative log-likelihood of the one-step predictions (clipped), nats: unlike the
     // score it penalises a filter whose predictions are too confident, which is what tells a
     // wander beyond the usual range from the usual filters.
-    double mean_nll = 0;
-    double mean_nis = 0;  // smoothed squared innovation over its predicted variance (clipped)
+    Value& mean_nll;
+    Value& mean_nis;  // smoothed squared innovation over its predicted variance (clipped)
   };
+  struct Bank {
+    using Values = std::array<double, kMaxKalmanBank>;
+    Values wander_ppb2_per_s{};
+    Values phase_ns{};
+    Values frequency_error_ppb{};
+    Values p_phase{};
+    Values p_cross{};
+    Values p_frequency{};
+    Values score{};
+    Values mean_nll{};
+    Values mean_nis{};
+  };
+  [[nodiscard]] FilterRef<double> filter(std::size_t i) {
+    return {bank_.wander_ppb2_per_s[i],
+            bank_.phase_ns[i],
+            bank_.frequency_error_ppb[i],
+            bank_.p_phase[i],
+            bank_.p_cross[i],
+            bank_.p_frequency[i],
+            bank_.score[i],
+            bank_.mean_nll[i],
+            bank_.mean_nis[i]};
+  }
+  [[nodiscard]] FilterRef<const double> filter(std::size_t i) const {
+    return {bank_.wander_ppb2_per_s[i],
+            bank_.phase_ns[i],
+            bank_.frequency_error_ppb[i],
+            bank_.p_phase[i],
+            bank_.p_cross[i],
+            bank_.p_frequency[i],
+            bank_.score[i],
+            bank_.mean_nll[i],
+            bank_.mean_nis[i]};
+  }
 
   void start(double offset_ns, Nanoseconds local_time);
   // The offset of a software or application timestamped sample from both directions of its
@@ -146,9 +185,7 @@ class KalmanServo final : public ServoBase {
   // The filter that steers until the scores say which wander is right: the most agile one whose
   // wander over one sync interval stays within the measurement noise.
   [[nodiscard]] std::size_t warm_up_filter() const;
-  [[nodiscard]] const Filter& best() const { return bank_[best_]; }
-  // Whether a filter's wander is beyond the usual range (kMaxWarmUpWander).
-  [[nodiscard]] static bool is_far(const Filter& filter);
+  [[nodiscard]] FilterRef<const double> best() const { return filter(best_); }
   // The usual filter (q <= kMaxWarmUpWander) whose predictions have been best (with host
   // timestamps: the smoothest one as good within the scores' resolution).
   [[nodiscard]] std::size_t best_usual() const;
@@ -170,7 +207,7 @@ class KalmanServo final : public ServoBase {
 
   KalmanConfig config_;
   double sync_interval_s_;
-  std::array<Filter, kMaxKalmanBank> bank_{};
+  Bank bank_;
   std::size_t bank_size_ = 0;
   std::size_t first_far_ = 0;  // the first filter beyond the usual wander (is_far), or bank_size_
   std::size_t best_ = 0;
