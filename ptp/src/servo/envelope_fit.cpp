@@ -8,21 +8,17 @@
 #include <limits>
 #include <optional>
 
+#include "seconds_between.h"
+
 namespace ptp::servo {
 namespace {
+
+using detail::seconds_between;
 
 constexpr double kNanosecondsPerSecondD = 1e9;
 
 // later - earlier in seconds; exact for nearby times (PTP times are ~1.7e18 ns: their
 // difference must be taken in integers), and without overflow for extreme ones.
-double seconds_between(Nanoseconds later, Nanoseconds earlier) {
-  if (const auto difference = later.checked_sub(earlier)) {
-    return static_cast<double>(difference->count()) / kNanosecondsPerSecondD;
-  }
-  return (static_cast<double>(later.count()) - static_cast<double>(earlier.count())) /
-         kNanosecondsPerSecondD;
-}
-
 // No member initialisers: the hull buffers are written before they are read, and zeroing them
 // for every fit would cost more than the hull itself.
 struct HullPoint {

@@ -7,8 +7,12 @@
 #include <cmath>
 #include <limits>
 
+#include "seconds_between.h"
+
 namespace ptp::servo {
 namespace {
+
+using detail::seconds_between;
 
 constexpr double kNanosecondsPerSecondD = 1e9;
 
@@ -18,14 +22,6 @@ double seconds(Nanoseconds interval) {
 
 // later - earlier in seconds; exact for nearby times (PTP times are ~1.7e18 ns: their
 // difference must be taken in integers), and without overflow for extreme ones.
-double seconds_between(Nanoseconds later, Nanoseconds earlier) {
-  if (const auto difference = later.checked_sub(earlier)) {
-    return static_cast<double>(difference->count()) / kNanosecondsPerSecondD;
-  }
-  return (static_cast<double>(later.count()) - static_cast<double>(earlier.count())) /
-         kNanosecondsPerSecondD;
-}
-
 // The envelope takes over once both directions have this many points since the last clear.
 constexpr std::size_t kHandOverPoints = 4;
 // Window scores average equally over their first samples, then forget with this weight: a

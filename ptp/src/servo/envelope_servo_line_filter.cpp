@@ -5,21 +5,16 @@
 #include <algorithm>
 #include <cmath>
 
+#include "seconds_between.h"
+
 namespace ptp::servo {
 namespace {
 
-constexpr double kNanosecondsPerSecondD = 1e9;
+using detail::seconds_between;
+
 // The jitter's mean squares average equally over their first changes, then forget with this
 // weight: the vertex changes that make the jitter come every few tens of intervals.
 constexpr double kJitterSamples = 256.0;
-
-double seconds_between(Nanoseconds later, Nanoseconds earlier) {
-  if (const auto difference = later.checked_sub(earlier)) {
-    return static_cast<double>(difference->count()) / kNanosecondsPerSecondD;
-  }
-  return (static_cast<double>(later.count()) - static_cast<double>(earlier.count())) /
-         kNanosecondsPerSecondD;
-}
 
 }  // namespace
 

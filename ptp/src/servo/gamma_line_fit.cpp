@@ -6,18 +6,12 @@
 #include <cmath>
 #include <limits>
 
+#include "seconds_between.h"
+
 namespace ptp::servo {
 namespace {
 
-constexpr double kNanosecondsPerSecondD = 1e9;
-
-double seconds_between(Nanoseconds later, Nanoseconds earlier) {
-  if (const auto difference = later.checked_sub(earlier)) {
-    return static_cast<double>(difference->count()) / kNanosecondsPerSecondD;
-  }
-  return (static_cast<double>(later.count()) - static_cast<double>(earlier.count())) /
-         kNanosecondsPerSecondD;
-}
+using detail::seconds_between;
 
 // Newton steps per fit from the previous fit (one new point moves the optimum little: the next
 // fits go on converging) and from a new start; they stop early once they move the line by less
