@@ -304,8 +304,8 @@ TEST(EnvelopeServo, QueueingScaleIsNotTheLinesBend) {
   // queueing's squared scale. Wander between the lucky packets bends the line, and a Sync's
   // excess over it grows by the bend; the exchange's two excesses averaged cancel the phase, so
   // the learnt scale stays near the mean queueing (Exp(100 ns) each way: 100 ns) at 16 s between
-  // Syncs with the suite's wander (1 ppb/sqrt(s)), and at 1 Hz with 30 times that. Seeds other
-  // than those the change was explored on.
+  // Syncs with the suite's wander (1 ppb/sqrt(s)), and at 1 Hz with 30 times that. Seeds the
+  // scale was not tuned on.
   struct Case {
     std::int64_t interval_ns;
     double wander_ppb_per_sqrt_s;

@@ -17,8 +17,6 @@ using detail::seconds_between;
 
 constexpr double kNanosecondsPerSecondD = 1e9;
 
-// later - earlier in seconds; exact for nearby times (PTP times are ~1.7e18 ns: their
-// difference must be taken in integers), and without overflow for extreme ones.
 // No member initialisers: the hull buffers are written before they are read, and zeroing them
 // for every fit would cost more than the hull itself.
 struct HullPoint {

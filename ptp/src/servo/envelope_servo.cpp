@@ -20,8 +20,6 @@ double seconds(Nanoseconds interval) {
   return static_cast<double>(interval.count()) / kNanosecondsPerSecondD;
 }
 
-// later - earlier in seconds; exact for nearby times (PTP times are ~1.7e18 ns: their
-// difference must be taken in integers), and without overflow for extreme ones.
 // The envelope takes over once both directions have this many points since the last clear.
 constexpr std::size_t kHandOverPoints = 4;
 // Window scores average equally over their first samples, then forget with this weight: a

@@ -51,8 +51,6 @@ void GammaLineFit::clear() {
   have_last_ = false;
 }
 
-namespace {}  // namespace
-
 void GammaLineFit::gather(const Direction& direction, Nanoseconds now, Nanoseconds window,
                           double sign) {
   const double span_s = seconds_between(window, Nanoseconds(0));

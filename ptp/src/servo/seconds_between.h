@@ -1,4 +1,6 @@
 // The time from `earlier` to `later` in seconds, as the servos' floating-point models use it.
+// Exact for nearby times: PTP times are about 1.7e18 ns, so their difference is taken in
+// integers before it becomes a double.
 // Differences too large for Nanoseconds (far beyond any servo's horizon) are taken in double
 // rather than failing: the models only compare and scale them.
 #pragma once

@@ -124,11 +124,10 @@ class EnvelopeServo final : public ServoBase {
   double kalman_score_ns2_ = 0;
   double excess_mean_ns_ = 0;
   GammaLineFit gamma_;
-  double shape_k_ = 0;  // the queueing's shape (excess_shape.h)
-  int shape_age_ = 0;   // samples since the shape was computed
-  bool shape_known_ = false;
-  bool gamma_line_valid_ = false;  // the gamma line was a candidate at the last sample  // computed
-                                   // from enough points since the last reset()
+  double shape_k_ = 0;             // the queueing's shape (excess_shape.h)
+  int shape_age_ = 0;              // samples since the shape was computed
+  bool shape_known_ = false;       // computed from enough points since the last reset()
+  bool gamma_line_valid_ = false;  // the gamma line was a candidate at the last sample
   int excess_samples_ = 0;
   // The decisions of the recent past: from `time` on, frequency `frequency_ppb` was in force,
   // and the control had added `phase_ns` by then.
