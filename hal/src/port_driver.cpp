@@ -138,6 +138,17 @@ void PortDriver::on_packet(const ReceivedPacket& packet) {
   message.multicast = packet.destination.is_multicast();
   if (message.channel == MessageChannel::kEvent) {
     message.receive_time = local_ptp_time(packet.timestamp);
+    // A reading of the clock itself taken before a step is on the timescale the clock left: no
+    // measurement can use it. (Counter ticks convert through the clock's present mapping, so
+    // they land on the new timescale.)
+    const bool clock_reading = discipline_nic_
+                                   ? std::holds_alternative<NicTicks>(packet.timestamp.reading)
+                                   : std::holds_alternative<SystemTime>(packet.timestamp.reading);
+    if (clock_reading && message.receive_time && last_step_ &&
+        taken_before_step(*last_step_, *message.receive_time, now())) {
+      message.receive_time.reset();
+      ++counters_.timestamps_before_step;
+    }
     switch (packet.timestamp.source) {
       case TimestampSource::kHardware:
         message.timestamp_kind = servo::TimestampKind::kHardware;
@@ -202,6 +213,7 @@ void PortDriver::on_timer(TimerId id) {
 void PortDriver::on_capabilities_changed() {
   ++counters_.capability_changes;
   if (mapping_ != nullptr) mapping_->restart();
+  last_step_.reset();  // the step was another clock's, or on another mapping
   PortActions actions;
   const Nanoseconds time = now();
   select_discipline(actions);
@@ -280,14 +292,33 @@ void PortDriver::send_message(const SendMessage& send, FollowUps& follow_ups) {
   follow_ups.lost[follow_ups.lost_count++] = *send.timestamp_id;
 }
 
+std::optional<Nanoseconds> PortDriver::disciplined_clock_now() {
+  if (discipline_nic_) {
+    const auto ticks = host_.hardware_clock->now();
+    if (!ticks) return std::nullopt;
+    return ticks_to_nanoseconds(static_cast<Int128>(ticks.value().count),
+                                host_.hardware_clock->frequency_hz());
+  }
+  const auto system_time = host_.system_clock.now();
+  if (!system_time) return std::nullopt;
+  return system_time.value().since_epoch.checked_add(applied_utc_offset_);
+}
+
 void PortDriver::step_clock(const StepClock& step) {
   if (config_.read_only) return;
+  const auto before = disciplined_clock_now();
+  const Nanoseconds host_time = now();
   const auto stepped = discipline_nic_ ? host_.hardware_clock->step(step.offset)
                                        : host_.system_clock.step(step.offset);
   if (!stepped) {
     ++counters_.clock_step_failures;
     return;
   }
+  // Without a reading before the step, packets still queued cannot be told apart: the core's
+  // servo then sees them as it always would.
+  const auto after = before ? before->checked_add(*stepped) : std::nullopt;
+  last_step_.reset();
+  if (after) last_step_ = StepBoundary{*before, *after, host_time};
   clock_.handle_clock_stepped(step, *stepped);
 }
 

@@ -218,11 +218,12 @@ TEST(Metrics, ExportsEveryCounterThePortAndDriverKeep) {
     expected.push_back(reserved);
   }
   auto& [send_failures, clock_step_failures, frequency_failures, unconvertible_timestamps,
-         timestamp_tag_overflows, capability_changes, utc_offset_changes] =
+         timestamp_tag_overflows, capability_changes, utc_offset_changes, timestamps_before_step] =
       snapshot.driver_counters;
   for (std::uint64_t* scalar :
        {&send_failures, &clock_step_failures, &frequency_failures, &unconvertible_timestamps,
-        &timestamp_tag_overflows, &capability_changes, &utc_offset_changes}) {
+        &timestamp_tag_overflows, &capability_changes, &utc_offset_changes,
+        &timestamps_before_step}) {
     *scalar = next;
     expected.push_back(next++);
   }

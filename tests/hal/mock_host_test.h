@@ -31,8 +31,17 @@ class MockHostTest : public testing::Test {
       return Result<SystemTime, HalError>(
           SystemTime{Nanoseconds(utc_at_counter_zero.count() + ticks.count)});
     });
+    // Readings of the clocks themselves (taken before a step): the system clock at UTC, the NIC
+    // clock one tick per counter tick.
+    ON_CALL(system_clock_, now()).WillByDefault([this, utc_at_counter_zero] {
+      return Result<SystemTime, HalError>(
+          SystemTime{Nanoseconds(utc_at_counter_zero.count() + now_.count())});
+    });
     ON_CALL(system_clock_, adjust_frequency(_)).WillByDefault(Return(Result<void, HalError>{}));
     ON_CALL(hardware_clock_, frequency_hz()).WillByDefault(Return(kCounterHz));
+    ON_CALL(hardware_clock_, now()).WillByDefault([this] {
+      return Result<NicTicks, HalError>(NicTicks{static_cast<std::uint64_t>(now_.count())});
+    });
   }
 
   // The Host over the mocks, with or without the NIC clock.

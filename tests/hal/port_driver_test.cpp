@@ -455,6 +455,38 @@ TEST_F(PortDriverTest, TheStepAClockAppliedReachesTheServo) {
   EXPECT_EQ(driver_->counters().clock_step_failures, 0U);
 }
 
+TEST_F(PortDriverTest, ASyncTimestampedBeforeAStepAndReceivedAfterItHasNoTimestamp) {
+  // The Sync sat in the receive queue while a Follow_Up made the clock step back 100 ms: its
+  // reading is on the old timescale, 100 ms off. One taken after the step is kept.
+  start();
+  EXPECT_CALL(servo_, sample(_, _))
+      .WillOnce(Return(clock_test::jump(ms(-100), 12.5)))
+      .WillRepeatedly(Return(locked(12.5)));
+  qualify_master_a(kArb, 37);
+  master_ahead = Nanoseconds(0);
+  sync_exchange();
+  delay_exchange();
+  sync_exchange();  // the step, at utc(now_) on the mock's clock
+  const Nanoseconds step_at = now_;
+  advance_to(now_ + ns(5'000));
+  SyncSpec queued;
+  queued.sequence_id = sync_sequence_++;
+  queued.log_interval = 0;
+  receive(
+      clock_test::sync(queued), PtpUdpPort::kEvent,
+      PacketTimestamp{TimestampSource::kSoftware, SystemTime{utc(ns(step_at.count() - 20'000))}});
+  EXPECT_EQ(driver_->counters().timestamps_before_step, 1U);
+  EXPECT_EQ(clock_->counters().drops(DropReason::kNoReceiveTimestamp), 1U);
+  SyncSpec fresh;
+  fresh.sequence_id = sync_sequence_++;
+  fresh.log_interval = 0;
+  receive(clock_test::sync(fresh), PtpUdpPort::kEvent,
+          PacketTimestamp{TimestampSource::kSoftware,
+                          SystemTime{utc(ns(step_at.count() - 100'000'000 + 4'000))}});
+  EXPECT_EQ(driver_->counters().timestamps_before_step, 1U);
+  EXPECT_EQ(clock_->counters().drops(DropReason::kNoReceiveTimestamp), 1U);
+}
+
 TEST_F(PortDriverTest, ReadOnlyNeverTouchesAClock) {
   driver_config_.read_only = true;
   start();

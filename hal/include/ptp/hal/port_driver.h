@@ -32,6 +32,7 @@
 
 #include "ptp/core/ordinary_clock.h"
 #include "ptp/hal/host.h"
+#include "ptp/hal/step_boundary.h"
 #include "ptp/nanoseconds.h"
 
 namespace ptp::hal {
@@ -120,6 +121,9 @@ struct PortDriverCounters {
   std::uint64_t timestamp_tag_overflows = 0;  // more outstanding TX timestamps than slots
   std::uint64_t capability_changes = 0;
   std::uint64_t utc_offset_changes = 0;  // changes of the offset applied to the system clock
+  // Event messages timestamped before a clock step and received after it (step_boundary.h):
+  // they reach the core without a timestamp.
+  std::uint64_t timestamps_before_step = 0;
 };
 
 class PortDriver final : public PacketListener,
@@ -185,6 +189,8 @@ class PortDriver final : public PacketListener,
                TimescaleRestart timescale_restart = TimescaleRestart::kIfFollowing);
   void send_message(const SendMessage& send, FollowUps& follow_ups);
   void step_clock(const StepClock& step);
+  // The disciplined clock's reading now, on the same timescale as local_ptp_time.
+  std::optional<Nanoseconds> disciplined_clock_now();
   void set_clock_frequency(const SetClockFrequency& frequency);
   // Returns whether the UTC offset applied to the system clock changed.
   bool apply_timescale(const TimePropertiesDataSet& time_properties, Nanoseconds now);
@@ -203,6 +209,7 @@ class PortDriver final : public PacketListener,
   bool discipline_nic_ = false;
   TimestampSource source_ = TimestampSource::kNone;
   Nanoseconds applied_utc_offset_{0};
+  std::optional<StepBoundary> last_step_;  // the latest step of the disciplined clock
   std::array<PendingTag, kMaxPendingTags> pending_tags_{};
   PortDriverCounters counters_;
 };
