@@ -100,7 +100,7 @@ double predicted_variance(const Filter& f, double lag) {
   return f.p_phase - 2 * lag * f.p_cross + lag * lag * f.p_frequency;
 }
 
-// Measurement update with z = phase - lag * f + noise of variance r (H = [1, -lag]).
+// Measurement update with z = phase + noise of variance r (H = [1, 0]).
 template <class Filter>
 void update_without_lag(Filter f, double innovation_ns, double r) {
   const double s = f.p_phase + r;
@@ -113,18 +113,11 @@ void update_without_lag(Filter f, double innovation_ns, double r) {
   f.p_phase *= 1 - gain_phase;
   f.p_cross *= 1 - gain_phase;
 }
+// Measurement update with z = phase - lag * f + noise of variance r (H = [1, -lag]).
 template <class Filter>
 void update(Filter f, double innovation_ns, double r, double lag) {
   if (lag == 0) {
-    const double s = f.p_phase + r;
-    const double gain_phase = f.p_phase / s;
-    const double gain_frequency = f.p_cross / s;
-    f.phase_ns += gain_phase * innovation_ns;
-    f.frequency_error_ppb += gain_frequency * innovation_ns;
-    const double p_cross = f.p_cross;
-    f.p_frequency -= gain_frequency * p_cross;
-    f.p_phase *= 1 - gain_phase;
-    f.p_cross *= 1 - gain_phase;
+    update_without_lag(f, innovation_ns, r);
     return;
   }
   const double hp_phase = f.p_phase - lag * f.p_cross;      // (H P)_0

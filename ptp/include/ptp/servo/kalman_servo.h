@@ -102,27 +102,22 @@ class KalmanServo final : public ServoBase {
     Values mean_nll{};
     Values mean_nis{};
   };
-  [[nodiscard]] FilterRef<double> filter(std::size_t i) {
-    return {bank_.wander_ppb2_per_s[i],
-            bank_.phase_ns[i],
-            bank_.frequency_error_ppb[i],
-            bank_.p_phase[i],
-            bank_.p_cross[i],
-            bank_.p_frequency[i],
-            bank_.score[i],
-            bank_.mean_nll[i],
-            bank_.mean_nis[i]};
+  // Filter i's fields in `bank` (const or not): one list of the fields for both overloads.
+  template <class Value, class BankType>
+  [[nodiscard]] static FilterRef<Value> filter_in(BankType& bank, std::size_t i) {
+    return {bank.wander_ppb2_per_s[i],
+            bank.phase_ns[i],
+            bank.frequency_error_ppb[i],
+            bank.p_phase[i],
+            bank.p_cross[i],
+            bank.p_frequency[i],
+            bank.score[i],
+            bank.mean_nll[i],
+            bank.mean_nis[i]};
   }
+  [[nodiscard]] FilterRef<double> filter(std::size_t i) { return filter_in<double>(bank_, i); }
   [[nodiscard]] FilterRef<const double> filter(std::size_t i) const {
-    return {bank_.wander_ppb2_per_s[i],
-            bank_.phase_ns[i],
-            bank_.frequency_error_ppb[i],
-            bank_.p_phase[i],
-            bank_.p_cross[i],
-            bank_.p_frequency[i],
-            bank_.score[i],
-            bank_.mean_nll[i],
-            bank_.mean_nis[i]};
+    return filter_in<const double>(bank_, i);
   }
 
   void start(double offset_ns, Nanoseconds local_time);
