@@ -75,6 +75,15 @@ constexpr std::size_t kShapeKnownPoints = 32;
 // kFullShapeInterval (its span) once it is full.
 constexpr int kShapeInterval = 16;
 constexpr int kFullShapeInterval = 256;
+// Once the gamma line has been compared with the windows on kMinScored exchanges of its own, it
+// steers unless its squared paired error exceeds the best window's by more than this many
+// standard errors of the mean difference. The two differ by their prediction errors under a
+// common queueing noise that is far larger, so the scores alone choose the gamma line only after
+// hundreds of exchanges; where they cannot tell the two apart, the gamma likelihood is the
+// better estimator of a sum of tails (its location variance theta^2 (k - 2) / n against the
+// mean's k theta^2 / n), and a line that predicts worse (wander bending its long window, a burst
+// the shape has not yet seen) is soon shown worse by more than the comparison's noise.
+constexpr double kGammaConfidence = 2.0;
 // Gaps between samples count as at most this many sync intervals for the phase horizon.
 constexpr double kMaxGapIntervals = 8.0;
 constexpr double kGapSamples = 256.0;
@@ -264,14 +273,17 @@ void EnvelopeServo::score_windows(double sync_value_ns, Nanoseconds sync_time,
   const double clip = kClipScales * std::max(noise_scale_ns_, 1.0);
   if (!lines_[steering_window_].valid) return;
   const double w = weight(scored_ + 1, kScoreSamples);
+  std::array<double, kCandidates> squares{};
   for (std::size_t k = 0; k < kCandidates; ++k) {
     const EnvelopeFit::Line& line = lines_[k];
     if (!line.valid) continue;
     double error = measured - (line.phase_at(sync_time) + line.phase_at(request_time)) / 2;
     if (clipping) error = std::clamp(error, -clip, clip);
-    scores_[k] += w * (error * error - scores_[k]);
+    squares[k] = error * error;
+    scores_[k] += w * (squares[k] - scores_[k]);
     if (k == steering_window_) noise_scale_ns_ += w * (std::abs(error) - noise_scale_ns_);
   }
+  if (lines_[kGammaSource].valid) compare_gamma(squares);
   if (kalman_line_.valid) {
     double error =
         measured - (kalman_line_.phase_at(sync_time) + kalman_line_.phase_at(request_time)) / 2;
@@ -279,6 +291,36 @@ void EnvelopeServo::score_windows(double sync_value_ns, Nanoseconds sync_time,
     kalman_score_ns2_ += w * (error * error - kalman_score_ns2_);
   }
   ++scored_;
+}
+
+void EnvelopeServo::compare_gamma(const std::array<double, kCandidates>& squares) {
+  const double w = weight(++gamma_compared_, kScoreSamples);
+  for (std::size_t k = 0; k < EnvelopeFit::kWindows; ++k) {
+    const double difference = squares[kGammaSource] - squares[k];
+    gamma_difference_ns2_[k] += w * (difference - gamma_difference_ns2_[k]);
+    gamma_difference_square_[k] += w * (difference * difference - gamma_difference_square_[k]);
+  }
+}
+
+void EnvelopeServo::forget_gamma_comparison() {
+  gamma_compared_ = 0;
+  gamma_difference_ns2_ = {};
+  gamma_difference_square_ = {};
+}
+
+bool EnvelopeServo::gamma_not_worse_than(std::size_t window) const {
+  // Only a shape beyond kMinGammaShape by more than its own standard error says a sum of tails
+  // without the scores' help (a single tail's shape reads beyond it now and then: wander between
+  // the lucky packets makes the excesses look less skewed).
+  if (!lines_[kGammaSource].valid || gamma_compared_ < kMinScored ||
+      shape_k_ - shape_error_ <= kMinGammaShape) {
+    return false;
+  }
+  // The averages forget like the scores: about kScoreSamples exchanges at most.
+  const double n = std::min(static_cast<double>(gamma_compared_), kScoreSamples);
+  const double mean = gamma_difference_ns2_[window];
+  const double variance = std::max(gamma_difference_square_[window] - mean * mean, 0.0);
+  return mean <= kGammaConfidence * std::sqrt(variance / n);
 }
 
 void EnvelopeServo::learn_excess(double sync_value_ns, Nanoseconds sync_time,
@@ -327,6 +369,9 @@ void EnvelopeServo::fit_candidates(Nanoseconds local_time) {
       shape_age_++ % (points < EnvelopeFit::kCapacity ? kShapeInterval : kFullShapeInterval) == 0) {
     const GammaLineFit::Moments moments = gamma_.excess_moments(local_time, window, *longest);
     shape_k_ = excess_shape(moments.mean_ns, moments.variance_ns2, points);
+    // A gamma shape from n excesses' moments has a variance of about 2 k (k + 1) / n.
+    shape_error_ = std::sqrt(2 * shape_k_ * (shape_k_ + 1) /
+                             static_cast<double>(std::max<std::size_t>(moments.count, 1)));
     shape_known_ = shape_known_ || enough;
   }
   // The line spans the longest window: wander beyond a usual crystal's (the Kalman bank's far
@@ -334,6 +379,7 @@ void EnvelopeServo::fit_candidates(Nanoseconds local_time) {
   const bool usual_wander = kalman_->frequency_wander_ppb2_per_s() <= kMaxEnvelopeWander;
   if (!shape_known_ || shape_k_ <= kMinGammaShape || !usual_wander) {
     gamma_line_valid_ = false;
+    forget_gamma_comparison();
     gamma_.forget_fit();
     return;
   }
@@ -361,8 +407,8 @@ bool EnvelopeServo::below_envelope(double value_ns, Nanoseconds time, double sig
 }
 
 std::size_t EnvelopeServo::steering_window() const {
-  // Before the scores are settled, the longest envelope window (the gamma line is chosen by the
-  // scores only: it spans the same window).
+  // Before the scores are settled, the longest envelope window (the gamma line needs its own
+  // comparison with the windows: it spans the same window).
   std::size_t longest = kCandidates;
   for (std::size_t k = 0; k < EnvelopeFit::kWindows; ++k) {
     if (lines_[k].valid) longest = k;
@@ -377,6 +423,9 @@ std::size_t EnvelopeServo::steering_window() const {
     best = better ? k : best;
     best_score = better ? scores_[k] : best_score;
   }
+  // Where the comparison cannot tell the gamma line from the best window, the gamma line steers
+  // (kGammaConfidence).
+  if (best != kGammaSource && gamma_not_worse_than(best)) return kGammaSource;
   return best;
 }
 
@@ -391,6 +440,7 @@ void EnvelopeServo::clear_envelope() {
   kalman_score_ns2_ = 0;
   excess_mean_ns_ = 0;
   excess_samples_ = 0;
+  forget_gamma_comparison();
   gamma_.clear();
   line_filter_.clear();
 }
@@ -481,6 +531,8 @@ void EnvelopeServo::update_blend(std::size_t source, Nanoseconds local_time) {
   for (double& w : blend_) w /= total;
 }
 
+bool EnvelopeServo::gamma_steering() const { return blend_[kGammaSource] >= 0.5; }
+
 bool EnvelopeServo::kalman_alone() const { return blend_[kKalmanSource] == 1; }
 
 EnvelopeFit::Line EnvelopeServo::blended_line(Nanoseconds at) const {
@@ -536,7 +588,7 @@ ServoDecision EnvelopeServo::decide(Nanoseconds offset_from_master, Nanoseconds 
   }
   // The gamma line rests on every point of its window, not on a few lucky vertices: it has no
   // vertex jumps for the line filter to smooth.
-  const bool gamma_alone = blend_[kGammaSource] >= 0.5;
+  const bool gamma_alone = gamma_steering();
   if (gamma_alone) line_filter_.restart();
   const EnvelopeFit::Line steered =
       gamma_alone

@@ -49,6 +49,8 @@ class EnvelopeServo final : public ServoBase {
   // The learnt scale of the queueing: the exchanges' mean excess over the steering line's floor,
   // ns (0 before the envelope has a line).
   [[nodiscard]] double queueing_scale_ns() const { return excess_mean_ns_; }
+  // Whether the gamma line has at least half the steering weight.
+  [[nodiscard]] bool gamma_steering() const;
   // How often the points fell below the envelope and the window started over, since
   // construction.
   [[nodiscard]] std::uint64_t fallbacks() const { return fallbacks_; }
@@ -76,6 +78,13 @@ class EnvelopeServo final : public ServoBase {
   // (their excess over the floor is never negative): counts such samples in a row.
   [[nodiscard]] bool below_envelope(double value_ns, Nanoseconds time, double sign) const;
   [[nodiscard]] std::size_t steering_window() const;
+  // Whether the gamma line's paired errors show it predicting no worse than window `window`'s
+  // (see kGammaConfidence).
+  [[nodiscard]] bool gamma_not_worse_than(std::size_t window) const;
+  // Accumulates the gamma line's squared paired error minus each window's (`squares`: this
+  // exchange's squared errors of every candidate).
+  void compare_gamma(const std::array<double, EnvelopeFit::kWindows + 1>& squares);
+  void forget_gamma_comparison();
   // When the decision takes effect: the port's decision time when it is plausible.
   [[nodiscard]] Nanoseconds decision_time(Nanoseconds local_time) const;
   // Whether the envelope steers this sample: the Kalman servo has locked (it acquires and
@@ -129,6 +138,13 @@ class EnvelopeServo final : public ServoBase {
   bool shape_known_ = false;       // computed from enough points since the last reset()
   bool gamma_line_valid_ = false;  // the gamma line was a candidate at the last sample
   int excess_samples_ = 0;
+  // The gamma line's squared paired error minus each window's, averaged over the exchanges since
+  // it became a candidate (as the scores are), and the square of that difference: the mean and
+  // spread of a paired comparison.
+  std::array<double, EnvelopeFit::kWindows> gamma_difference_ns2_{};
+  std::array<double, EnvelopeFit::kWindows> gamma_difference_square_{};
+  int gamma_compared_ = 0;
+  double shape_error_ = 0;  // the shape's standard error, from the excesses it was computed from
   // The decisions of the recent past: from `time` on, frequency `frequency_ppb` was in force,
   // and the control had added `phase_ns` by then.
   struct Control {
