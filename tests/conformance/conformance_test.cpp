@@ -157,5 +157,33 @@ TEST(ConformanceFloor, LargeFrequencyErrorAndLargeJitter) {
 
 #endif
 
+#if PTP_CONFORMANCE_NIGHTLY == 1
+
+// Through transparent clocks (no queueing left to use) the Kalman servo predicts better than the
+// envelope, but its score holds its acquisition for 256 exchanges; the comparison since the
+// scores started deciding, tested against its own noise, hands over to it. The envelope servo's
+// worst-slave RMS over seeds it was not looked at on stays within 1.75 x pi's on average (with the
+// whole-history comparison alone: 2.09-2.13 x on every seed).
+TEST(ConformanceEnvelope, SettledKalmanSteersThroughTransparentClocks) {
+  const ConformanceCase* transparent = find_case("transparent_e2e");
+  ASSERT_NE(transparent, nullptr);
+  double ratios = 0;
+  int count = 0;
+  for (std::uint64_t seed = 16; seed <= 20; ++seed) {
+    const auto baseline = run_case(*transparent, ServoChoice::kBaseline, kScenariosDir, seed);
+    const auto envelope = run_case(*transparent, ServoChoice::kEnvelope, kScenariosDir, seed);
+    ASSERT_TRUE(baseline.has_value()) << baseline.error();
+    ASSERT_TRUE(envelope.has_value()) << envelope.error();
+    const double ratio =
+        worst_figures(*envelope).rms_offset_ns / worst_figures(*baseline).rms_offset_ns;
+    std::cout << "transparent_e2e seed " << seed << ": envelope / pi RMS " << ratio << "\n";
+    ratios += ratio;
+    ++count;
+  }
+  EXPECT_LT(ratios / count, 1.75);
+}
+
+#endif
+
 }  // namespace
 }  // namespace ptp::conformance

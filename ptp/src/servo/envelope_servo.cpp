@@ -44,6 +44,9 @@ constexpr double kMaxEnvelopeWander = 1.0e4;
 // the envelope steers as soon as it has points, which makes the lock early).
 constexpr int kFirstScored = 4;
 constexpr double kEarlyKalmanMargin = 1.0;
+// The settled comparison hands over to the Kalman servo beyond this many standard errors (on
+// noise alone, once in about 40 comparisons of independent exchanges).
+constexpr double kSettledStandardErrors = 2.0;
 // A decision time later than this many sync intervals after the Sync is not the Follow_Up's.
 constexpr double kMaxDecisionDelayIntervals = 4.0;
 // A paired one-step error beyond this many mean errors is clipped in the scores: a delay spike
@@ -106,6 +109,7 @@ EnvelopeServo::EnvelopeServo(const ServoConfig& config, double initial_frequency
       frequency_estimate_ppb_(initial_frequency_ppb) {
   config_.kind = ServoKind::kKalman;
   kalman_.emplace(config_, initial_frequency_ppb);
+  settled_.fill(ScoreDifference(kScoreSamples));
   blend_only(kKalmanSource);
 }
 
@@ -274,6 +278,14 @@ void EnvelopeServo::score_windows(double sync_value_ns, Nanoseconds sync_time,
   if (!lines_[steering_window_].valid) return;
   const double w = weight(scored_ + 1, kScoreSamples);
   std::array<double, kCandidates> squares{};
+  double kalman_square = 0;
+  if (kalman_line_.valid) {
+    double error =
+        measured - (kalman_line_.phase_at(sync_time) + kalman_line_.phase_at(request_time)) / 2;
+    if (clipping) error = std::clamp(error, -clip, clip);
+    kalman_square = error * error;
+    kalman_score_ns2_ += w * (kalman_square - kalman_score_ns2_);
+  }
   for (std::size_t k = 0; k < kCandidates; ++k) {
     const EnvelopeFit::Line& line = lines_[k];
     if (!line.valid) continue;
@@ -281,15 +293,11 @@ void EnvelopeServo::score_windows(double sync_value_ns, Nanoseconds sync_time,
     if (clipping) error = std::clamp(error, -clip, clip);
     squares[k] = error * error;
     scores_[k] += w * (squares[k] - scores_[k]);
+    // The settled comparison starts with the clip: both lines' errors on the same exchange.
+    if (clipping && kalman_line_.valid) settled_[k].add(squares[k] - kalman_square);
     if (k == steering_window_) noise_scale_ns_ += w * (std::abs(error) - noise_scale_ns_);
   }
   if (lines_[kGammaSource].valid) compare_gamma(squares);
-  if (kalman_line_.valid) {
-    double error =
-        measured - (kalman_line_.phase_at(sync_time) + kalman_line_.phase_at(request_time)) / 2;
-    if (clipping) error = std::clamp(error, -clip, clip);
-    kalman_score_ns2_ += w * (error * error - kalman_score_ns2_);
-  }
   ++scored_;
 }
 
@@ -391,6 +399,7 @@ void EnvelopeServo::fit_candidates(Nanoseconds local_time) {
   // would steer at once, before any exchange has judged it; from the best one, the next exchanges
   // decide (a late start from a worse score would take hundreds of them to catch up).
   if (gamma.valid && !was_valid) {
+    settled_[kGammaSource].clear();
     double best = std::numeric_limits<double>::infinity();
     for (std::size_t k = 0; k < EnvelopeFit::kWindows; ++k) {
       if (lines_[k].valid) best = std::min(best, scores_[k]);
@@ -438,6 +447,8 @@ void EnvelopeServo::clear_envelope() {
   noise_scale_ns_ = 0;
   below_run_ = 0;
   kalman_score_ns2_ = 0;
+  for (ScoreDifference& difference : settled_) difference.clear();
+  settled_kalman_ = false;
   excess_mean_ns_ = 0;
   excess_samples_ = 0;
   forget_gamma_comparison();
@@ -475,7 +486,22 @@ bool EnvelopeServo::envelope_usable(const ServoDecision& kalman_decision, double
           scores_[steering_window_] <
               kalman_score_ns2_ + (scored_ < kMinScored ? kEarlyKalmanMargin : kKalmanMargin) *
                                       excess_mean_ns_ * excess_mean_ns_) &&
-         !beyond_step_threshold(phase_ns);
+         !settled_kalman_ && !beyond_step_threshold(phase_ns);
+}
+
+bool EnvelopeServo::settled_kalman_better() const {
+  if (scored_ < kMinScored) return false;
+  // The whole-history scores hold the Kalman servo's acquisition (its first predictions are off
+  // by microseconds where a few exchanges span a minute: 16 s between Syncs) for kScoreSamples
+  // exchanges, and favour the envelope for that long. The settled comparison has no such
+  // errors, but starts from few exchanges whose paired differences carry the common queueing
+  // noise: it hands over to the Kalman servo only once its mean exceeds the margin by more than
+  // kSettledStandardErrors of its standard errors, and keeps it steering until its mean falls
+  // to the margin (a band of the statistic's own noise: no hand-over back and forth on noise).
+  const double margin = kKalmanMargin * excess_mean_ns_ * excess_mean_ns_;
+  const ScoreDifference& difference = settled_[steering_window_];
+  if (settled_kalman_) return difference.count() > 0 && difference.mean() > margin;
+  return difference.above(margin, kSettledStandardErrors);
 }
 
 void EnvelopeServo::remember_kalman(Nanoseconds local_time) {
@@ -573,6 +599,7 @@ ServoDecision EnvelopeServo::decide(Nanoseconds offset_from_master, Nanoseconds 
   const EnvelopeFit::Line& line = lines_[steering_window_];
   // The phase when the decision takes effect: the line carried on to then, plus the control.
   const double phase = line.phase_at(decided) + control_phase_at(decided);
+  settled_kalman_ = settled_kalman_better();
   steering_ = envelope_usable(kalman_decision, phase);
   const bool kalman_locked = kalman_decision.state == ServoState::kLocked ||
                              kalman_decision.state == ServoState::kLockedStable;

@@ -25,6 +25,7 @@
 #include "ptp/servo/excess_shape.h"
 #include "ptp/servo/gamma_line_fit.h"
 #include "ptp/servo/kalman_servo.h"
+#include "ptp/servo/score_difference.h"
 #include "ptp/servo/servo_base.h"
 #include "ptp/servo/servo_config.h"
 
@@ -111,6 +112,9 @@ class EnvelopeServo final : public ServoBase {
   // Whether a point at `time` belongs to the timescale a step ended (dropped).
   [[nodiscard]] bool before_epoch(Nanoseconds time) const;
   [[nodiscard]] double horizon_s() const;
+  // Whether the comparison since the scores started deciding shows the Kalman servo predicting
+  // better than the steering candidate beyond the comparison's own noise (see there).
+  [[nodiscard]] bool settled_kalman_better() const;
 
   ServoConfig config_;
   double sync_interval_s_;
@@ -126,6 +130,12 @@ class EnvelopeServo final : public ServoBase {
   std::array<EnvelopeFit::Line, kCandidates> lines_{};
   std::size_t steering_window_ = 0;
   std::array<double, kCandidates> scores_{};
+  // Per candidate, its squared paired error minus the Kalman line's on the same exchange, from
+  // the exchange at which the scores start deciding: the comparison without the Kalman servo's
+  // acquisition, which scores_ and kalman_score_ns2_ keep for kScoreSamples exchanges.
+  std::array<ScoreDifference, kCandidates> settled_;
+  // The settled comparison had the Kalman servo steer at the last sample.
+  bool settled_kalman_ = false;
   int scored_ = 0;
   double noise_scale_ns_ = 0;  // mean |paired one-step error| of the steering window, ns
   int below_run_ = 0;

@@ -1,0 +1,38 @@
+// ScoreDifference: the running mean of a paired difference of two predictors' squared errors
+// (one value per exchange, both predictors scored on the same measurement), with the spread and
+// lag-one correlation of the values, so that a caller can ask whether the mean is beyond its own
+// noise instead of comparing it with a fixed margin.
+#pragma once
+
+#include <limits>
+
+namespace ptp::servo {
+
+class ScoreDifference {
+ public:
+  // The mean weighs its first values equally, then forgets with weight 1 / `memory` (values);
+  // by default it never forgets.
+  ScoreDifference() = default;
+  explicit ScoreDifference(double memory) : memory_(memory) {}
+
+  void add(double difference);
+  void clear();
+
+  [[nodiscard]] int count() const { return count_; }
+  [[nodiscard]] double mean() const { return mean_; }
+  // Whether the mean exceeds `margin` by more than `z` of its standard errors. The standard
+  // error counts the values as fewer independent ones where successive values are correlated
+  // (a predictor's error runs in stretches), and the bound widens as Student's t does where the
+  // spread is itself estimated from few values.
+  [[nodiscard]] bool above(double margin, double z) const;
+
+ private:
+  double memory_ = std::numeric_limits<double>::infinity();
+  int count_ = 0;
+  double mean_ = 0;
+  double mean_square_ = 0;
+  double mean_lag_product_ = 0;
+  double last_ = 0;
+};
+
+}  // namespace ptp::servo

@@ -1,0 +1,57 @@
+// ScoreDifference: the running paired-difference statistic and its significance test.
+#include "ptp/servo/score_difference.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace ptp::servo {
+namespace {
+
+// A lag-one correlation estimated from the values themselves is bounded below 1, so that the
+// count of independent values stays positive.
+constexpr double kMaxCorrelation = 0.95;
+// Below this many independent values the spread is no estimate at all: never significant.
+constexpr double kMinIndependent = 3.0;
+
+// Student's t quantile for the normal quantile `z` at `dof` degrees of freedom (Cornish-Fisher
+// expansion, within a few per cent from 2 degrees of freedom).
+double student_quantile(double z, double dof) {
+  const double z2 = z * z;
+  return z + z * (z2 + 1) / (4 * dof) + z * ((5 * z2 + 16) * z2 + 3) / (96 * dof * dof) +
+         z * (((3 * z2 + 19) * z2 + 17) * z2 - 15) / (384 * dof * dof * dof);
+}
+
+}  // namespace
+
+void ScoreDifference::add(double difference) {
+  const double w = 1.0 / std::min(static_cast<double>(count_ + 1), memory_);
+  if (count_ > 0) mean_lag_product_ += w * (difference * last_ - mean_lag_product_);
+  mean_ += w * (difference - mean_);
+  mean_square_ += w * (difference * difference - mean_square_);
+  last_ = difference;
+  ++count_;
+}
+
+void ScoreDifference::clear() {
+  count_ = 0;
+  mean_ = 0;
+  mean_square_ = 0;
+  mean_lag_product_ = 0;
+  last_ = 0;
+}
+
+bool ScoreDifference::above(double margin, double z) const {
+  const double variance = mean_square_ - mean_ * mean_;
+  if (count_ < 2 || variance <= 0) return false;
+  // Values averaged equally count as themselves; once the mean forgets with weight w, its
+  // variance is that of (2 - w) / w values.
+  const double samples = std::min(static_cast<double>(count_), 2 * memory_ - 1);
+  const double correlation =
+      std::clamp((mean_lag_product_ - mean_ * mean_) / variance, 0.0, kMaxCorrelation);
+  const double independent = samples * (1 - correlation) / (1 + correlation);
+  if (independent < kMinIndependent) return false;
+  const double standard_error = std::sqrt(variance / independent);
+  return mean_ - margin > student_quantile(z, independent - 1) * standard_error;
+}
+
+}  // namespace ptp::servo
