@@ -87,15 +87,6 @@ constexpr int kFullShapeInterval = 256;
 // mean's k theta^2 / n), and a line that predicts worse (wander bending its long window, a burst
 // the shape has not yet seen) is soon shown worse by more than the comparison's noise.
 constexpr double kGammaConfidence = 2.0;
-// The gamma line is also fitted over twice the longest window, which steers in place of the
-// longest window's gamma line unless the same paired comparison shows it worse: where the
-// crystal wanders little (chain from 300 s after lock: 154 ns against the short line's 177 on
-// seeds 1-10), the longer line's frequency is the better one; where it wanders more, the
-// comparison keeps the shorter.
-constexpr double kLongGammaWindows = 2.0;
-// The long line rests on up to 1024 points, of which a sample adds 2: refitted every this many
-// samples (carried on as a line in between) it costs a quarter as much and predicts as well.
-constexpr int kLongGammaRefit = 4;
 // Gaps between samples count as at most this many sync intervals for the phase horizon.
 constexpr double kMaxGapIntervals = 8.0;
 constexpr double kGapSamples = 256.0;
@@ -169,9 +160,6 @@ double EnvelopeServo::frequency_ppb() const {
 
 double EnvelopeServo::window_intervals() const {
   if (!steering_) return 0.0;
-  const double longest = EnvelopeFit::kWindowIntervals.back();
-  if (steering_window_ == kGammaSource)
-    return gamma_long_steers_ ? kLongGammaWindows * longest : longest;
   return EnvelopeFit::kWindowIntervals[std::min(steering_window_, EnvelopeFit::kWindows - 1)];
 }
 
@@ -273,11 +261,9 @@ void EnvelopeServo::add_points(Nanoseconds local_time) {
   }
   fit_.add_sync(local_time, sync_value);
   gamma_.add_sync(local_time, sync_value);
-  gamma_long_.add_sync(local_time, sync_value);
   if (request_value) {
     fit_.add_request(request_time, *request_value);
     gamma_.add_request(request_time, *request_value);
-    gamma_long_.add_request(request_time, *request_value);
   }
 }
 
@@ -292,6 +278,14 @@ void EnvelopeServo::score_windows(double sync_value_ns, Nanoseconds sync_time,
   if (!lines_[steering_window_].valid) return;
   const double w = weight(scored_ + 1, kScoreSamples);
   std::array<double, kCandidates> squares{};
+  // The settled comparison's values: both lines' errors smoothed as the Kalman servo's control
+  // smooths its own: it removes its estimated phase over its horizon, two intervals beyond 1 s
+  // between Syncs, so what stays in the clock is about an average of its last errors with
+  // weight 1 / horizon (with a one-interval horizon, the plain errors). Errors that alternate
+  // from one exchange to the next then count for what they leave in the clock, errors that run
+  // in stretches (a line bent by the wander over its window) for their whole size; the common
+  // queueing noise is smoothed alike in both, so the comparison stays paired.
+  const double smoothing = 1.0 / std::max(1.0, kalman_->horizon_s() / sync_interval_s_);
   double kalman_square = 0;
   if (kalman_line_.valid) {
     double error =
@@ -299,6 +293,7 @@ void EnvelopeServo::score_windows(double sync_value_ns, Nanoseconds sync_time,
     if (clipping) error = std::clamp(error, -clip, clip);
     kalman_square = error * error;
     kalman_score_ns2_ += w * (kalman_square - kalman_score_ns2_);
+    smoothed_kalman_error_ = smoothing * error + (1 - smoothing) * smoothed_kalman_error_;
   }
   for (std::size_t k = 0; k < kCandidates; ++k) {
     const EnvelopeFit::Line& line = lines_[k];
@@ -308,72 +303,45 @@ void EnvelopeServo::score_windows(double sync_value_ns, Nanoseconds sync_time,
     squares[k] = error * error;
     scores_[k] += w * (squares[k] - scores_[k]);
     // The settled comparison starts with the clip: both lines' errors on the same exchange.
-    if (clipping && kalman_line_.valid) settled_[k].add(squares[k] - kalman_square);
+    smoothed_errors_[k] = smoothing * error + (1 - smoothing) * smoothed_errors_[k];
+    if (clipping && kalman_line_.valid) {
+      settled_[k].add(smoothed_errors_[k] * smoothed_errors_[k] -
+                      smoothed_kalman_error_ * smoothed_kalman_error_);
+    }
     if (k == steering_window_) noise_scale_ns_ += w * (std::abs(error) - noise_scale_ns_);
   }
   if (lines_[kGammaSource].valid) compare_gamma(squares);
-  compare_gamma_windows(measured, sync_time, request_time, clipping ? clip : 0.0);
   ++scored_;
 }
 
 void EnvelopeServo::compare_gamma(const std::array<double, kCandidates>& squares) {
+  const double w = weight(++gamma_compared_, kScoreSamples);
   for (std::size_t k = 0; k < EnvelopeFit::kWindows; ++k) {
-    gamma_difference_[k].add(squares[kGammaSource] - squares[k], kScoreSamples);
+    const double difference = squares[kGammaSource] - squares[k];
+    gamma_difference_ns2_[k] += w * (difference - gamma_difference_ns2_[k]);
+    gamma_difference_square_[k] += w * (difference * difference - gamma_difference_square_[k]);
   }
-}
-
-void EnvelopeServo::compare_gamma_windows(double measured, Nanoseconds sync_time,
-                                          Nanoseconds request_time, double clip) {
-  if (!gamma_short_line_.valid || !gamma_long_line_.valid) return;
-  const auto squared_error = [&](const EnvelopeFit::Line& line) {
-    double error = measured - (line.phase_at(sync_time) + line.phase_at(request_time)) / 2;
-    if (clip > 0) error = std::clamp(error, -clip, clip);
-    return error * error;
-  };
-  long_difference_.add(squared_error(gamma_long_line_) - squared_error(gamma_short_line_),
-                       kScoreSamples);
 }
 
 void EnvelopeServo::forget_gamma_comparison() {
-  gamma_difference_ = {};
-  gamma_long_.forget_fit();
-  gamma_long_line_ = EnvelopeFit::Line{};
-  gamma_short_line_ = EnvelopeFit::Line{};
-  long_difference_ = PairedDifference{};
-  long_age_ = 0;
-  gamma_long_steers_ = false;
-}
-
-EnvelopeFit::Line EnvelopeServo::choose_gamma_line(Nanoseconds local_time,
-                                                   const EnvelopeFit::Line& short_line) {
-  gamma_short_line_ = short_line;
-  if (!short_line.valid) {
-    gamma_long_line_ = EnvelopeFit::Line{};
-    gamma_long_steers_ = false;
-    return short_line;
-  }
-  if (!gamma_long_line_.valid || long_age_ % kLongGammaRefit == 0) {
-    const auto window =
-        Nanoseconds(std::llround(kLongGammaWindows * EnvelopeFit::kWindowIntervals.back() *
-                                 static_cast<double>(sync_interval_.count())));
-    // It starts from the short line (the best the points know) the first time.
-    gamma_long_line_ = gamma_long_.fit(local_time, window, shape_k_, short_line);
-  }
-  ++long_age_;
-  const bool long_not_worse = long_difference_.count >= kMinScored &&
-                              long_difference_.not_worse(kGammaConfidence, kScoreSamples);
-  gamma_long_steers_ = gamma_long_line_.valid && long_not_worse;
-  return gamma_long_steers_ ? gamma_long_line_ : short_line;
+  gamma_compared_ = 0;
+  gamma_difference_ns2_ = {};
+  gamma_difference_square_ = {};
 }
 
 bool EnvelopeServo::gamma_not_worse_than(std::size_t window) const {
   // Only a shape beyond kMinGammaShape by more than its own standard error says a sum of tails
   // without the scores' help (a single tail's shape reads beyond it now and then: wander between
   // the lucky packets makes the excesses look less skewed).
-  const PairedDifference& difference = gamma_difference_[window];
-  return lines_[kGammaSource].valid && difference.count >= kMinScored &&
-         shape_k_ - shape_error_ > kMinGammaShape &&
-         difference.not_worse(kGammaConfidence, kScoreSamples);
+  if (!lines_[kGammaSource].valid || gamma_compared_ < kMinScored ||
+      shape_k_ - shape_error_ <= kMinGammaShape) {
+    return false;
+  }
+  // The averages forget like the scores: about kScoreSamples exchanges at most.
+  const double n = std::min(static_cast<double>(gamma_compared_), kScoreSamples);
+  const double mean = gamma_difference_ns2_[window];
+  const double variance = std::max(gamma_difference_square_[window] - mean * mean, 0.0);
+  return mean <= kGammaConfidence * std::sqrt(variance / n);
 }
 
 void EnvelopeServo::learn_excess(double sync_value_ns, Nanoseconds sync_time,
@@ -438,13 +406,14 @@ void EnvelopeServo::fit_candidates(Nanoseconds local_time) {
   }
   // The fit starts from the envelope's longest line (its frequency is the best the points know).
   const bool was_valid = gamma_line_valid_;
-  gamma = choose_gamma_line(local_time, gamma_.fit(local_time, window, shape_k_, *longest));
+  gamma = gamma_.fit(local_time, window, shape_k_, *longest);
   gamma_line_valid_ = gamma.valid;
   // A line that appears starts with the best score of the envelope's lines: with none (0) it
   // would steer at once, before any exchange has judged it; from the best one, the next exchanges
   // decide (a late start from a worse score would take hundreds of them to catch up).
   if (gamma.valid && !was_valid) {
     settled_[kGammaSource].clear();
+    smoothed_errors_[kGammaSource] = 0;
     double best = std::numeric_limits<double>::infinity();
     for (std::size_t k = 0; k < EnvelopeFit::kWindows; ++k) {
       if (lines_[k].valid) best = std::min(best, scores_[k]);
@@ -494,11 +463,12 @@ void EnvelopeServo::clear_envelope() {
   kalman_score_ns2_ = 0;
   for (ScoreDifference& difference : settled_) difference.clear();
   settled_kalman_ = false;
+  smoothed_errors_ = {};
+  smoothed_kalman_error_ = 0;
   excess_mean_ns_ = 0;
   excess_samples_ = 0;
   forget_gamma_comparison();
   gamma_.clear();
-  gamma_long_.clear();
   line_filter_.clear();
 }
 

@@ -57,6 +57,8 @@ class KalmanServo final : public ServoBase {
   // The clock was given `frequency_ppb` instead of this servo's last decision (a servo that runs
   // this one beside another estimator and steers with that one): the model's control input.
   void assume_applied(double frequency_ppb);
+  // Over how long the control removes the estimated phase, s.
+  [[nodiscard]] double horizon_s() const;
   // 1 sigma of the steering filter's phase estimate after the last sample, ns.
   [[nodiscard]] double phase_uncertainty_ns() const;
   // Samples not used because they were far outside the prediction, since construction.
@@ -165,8 +167,6 @@ class KalmanServo final : public ServoBase {
   // Whether a control clamped at the frequency limit is a slew rather than noise: the noise
   // alone would not ask for the limit.
   [[nodiscard]] bool is_slewing() const;
-  // Over how long the control removes the estimated phase, s.
-  [[nodiscard]] double horizon_s() const;
   // A robust measurement variance: the median of the recent second-difference samples, scaled to
   // a variance. A transient (the path delay settling after a step, a slew) moves only a minority
   // of them, so it cannot inflate the estimate the way it inflates a mean.
