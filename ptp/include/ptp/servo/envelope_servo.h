@@ -4,8 +4,9 @@
 // free-running clock, a line up to its wander; the fit's window is the one whose one-step
 // predictions of the next exchange have been best (a wandering clock wants a short window, a
 // stable one a long window with luckier packets). Where the queueing is a sum of several tails
-// (its shape beyond 2: lucky packets are rare), the gamma likelihood's line over the longest
-// window (GammaLineFit) is a candidate beside the windows, chosen by the same scores. The control
+// (its shape beyond 2: lucky packets are rare), the gamma likelihood's line (GammaLineFit) over
+// the longest window, or twice as long where that predicts no worse, is a candidate beside the
+// windows, chosen by the same scores or where a paired comparison cannot show it worse. The control
 // is dead-beat on the fit's phase.
 // It needs each direction's raw delay (E2E: the port passes every Delay_Req exchange). Until the
 // window holds enough of both, and whenever the envelope stops explaining the packets (a phase
@@ -25,6 +26,7 @@
 #include "ptp/servo/excess_shape.h"
 #include "ptp/servo/gamma_line_fit.h"
 #include "ptp/servo/kalman_servo.h"
+#include "ptp/servo/paired_difference.h"
 #include "ptp/servo/score_difference.h"
 #include "ptp/servo/servo_base.h"
 #include "ptp/servo/servo_config.h"
@@ -45,7 +47,8 @@ class EnvelopeServo final : public ServoBase {
 
   // Whether the envelope steers (false: the inner Kalman servo does).
   [[nodiscard]] bool envelope_steering() const { return steering_; }
-  // The window the envelope steers with, in sync intervals (0 while it does not steer).
+  // The window the envelope steers with, in sync intervals (0 while it does not steer; the gamma
+  // line's: the longest window or twice it).
   [[nodiscard]] double window_intervals() const;
   // The learnt scale of the queueing: the exchanges' mean excess over the steering line's floor,
   // ns (0 before the envelope has a line).
@@ -83,9 +86,16 @@ class EnvelopeServo final : public ServoBase {
   // (see kGammaConfidence).
   [[nodiscard]] bool gamma_not_worse_than(std::size_t window) const;
   // Accumulates the gamma line's squared paired error minus each window's (`squares`: this
-  // exchange's squared errors of every candidate).
+  // exchange's squared errors of every candidate), and the long gamma line's minus the short
+  // one's (`measured`: the exchange's paired value; errors clipped at `clip` when positive).
   void compare_gamma(const std::array<double, EnvelopeFit::kWindows + 1>& squares);
+  void compare_gamma_windows(double measured, Nanoseconds sync_time, Nanoseconds request_time,
+                             double clip);
   void forget_gamma_comparison();
+  // The gamma candidate after fitting the short line `short_line`: the long window's line
+  // (refitted every kLongGammaRefit samples) where the comparison cannot show it worse.
+  [[nodiscard]] EnvelopeFit::Line choose_gamma_line(Nanoseconds local_time,
+                                                    const EnvelopeFit::Line& short_line);
   // When the decision takes effect: the port's decision time when it is plausible.
   [[nodiscard]] Nanoseconds decision_time(Nanoseconds local_time) const;
   // Whether the envelope steers this sample: the Kalman servo has locked (it acquires and
@@ -152,12 +162,17 @@ class EnvelopeServo final : public ServoBase {
   bool shape_known_ = false;       // computed from enough points since the last reset()
   bool gamma_line_valid_ = false;  // the gamma line was a candidate at the last sample
   int excess_samples_ = 0;
-  // The gamma line's squared paired error minus each window's, averaged over the exchanges since
-  // it became a candidate (as the scores are), and the square of that difference: the mean and
-  // spread of a paired comparison.
-  std::array<double, EnvelopeFit::kWindows> gamma_difference_ns2_{};
-  std::array<double, EnvelopeFit::kWindows> gamma_difference_square_{};
-  int gamma_compared_ = 0;
+  // The gamma line's squared paired error minus each window's, since it became a candidate.
+  std::array<PairedDifference, EnvelopeFit::kWindows> gamma_difference_{};
+  // The gamma line over twice the longest window: its fit, its last line and the short line's
+  // (both as fitted, for the comparison), the long line's squared paired error minus the short
+  // one's, and the samples since the long line was refitted.
+  GammaLineFit gamma_long_;
+  EnvelopeFit::Line gamma_long_line_;
+  EnvelopeFit::Line gamma_short_line_;
+  PairedDifference long_difference_;
+  int long_age_ = 0;
+  bool gamma_long_steers_ = false;  // the gamma candidate is the long line
   double shape_error_ = 0;  // the shape's standard error, from the excesses it was computed from
   // The decisions of the recent past: from `time` on, frequency `frequency_ppb` was in force,
   // and the control had added `phase_ns` by then.

@@ -21,8 +21,9 @@ namespace ptp::servo {
 
 class GammaLineFit {
  public:
-  // Points kept per direction (EnvelopeFit's longest window).
-  static constexpr std::size_t kCapacity = EnvelopeFit::kCapacity;
+  // Points kept per direction (twice EnvelopeFit's longest window: EnvelopeServo also fits the
+  // line over twice that window).
+  static constexpr std::size_t kCapacity = 2 * EnvelopeFit::kCapacity;
   // The fewest points per direction the line is fitted with.
   static constexpr std::size_t kMinPoints = 4;
 
