@@ -44,6 +44,12 @@ constexpr double kMaxEnvelopeWander = 1.0e4;
 // the envelope steers as soon as it has points, which makes the lock early).
 constexpr int kFirstScored = 4;
 constexpr double kEarlyKalmanMargin = 1.0;
+// Before the scores are settled, the envelope steers only while the scored exchanges span at
+// most this long: kMinScored exchanges at 1 s Syncs, over which any usual wander is small. At
+// longer intervals the same count spans minutes (256 s at 16 s between Syncs), over which the
+// wander bends the unscored line by more than the queueing it filters: the Kalman servo steers
+// there until the scores are settled.
+constexpr double kEarlySpanS = 16.0;
 // The settled comparison hands over to the Kalman servo beyond this many standard errors (on
 // noise alone, once in about 40 comparisons of independent exchanges).
 constexpr double kSettledStandardErrors = 2.0;
@@ -537,11 +543,14 @@ bool EnvelopeServo::envelope_usable(const ServoDecision& kalman_decision, double
   // Kalman servo's RMS), so only hardware timestamps steer by it.
   const bool hardware = measurement_ && measurement_->timestamp_kind == TimestampKind::kHardware;
   // Until the scores are settled, wander beyond a poor crystal's (the Kalman bank's far filters
-  // steer) leaves the Kalman servo steering: it bends even the shortest window's line by more
-  // than the queueing. Later the scores judge (delay bursts of tens of microseconds also make
-  // the bank choose a far filter, and the envelope is what rides them out).
+  // steer), or a usual wander over more than kEarlySpanS, leaves the Kalman servo steering: it
+  // bends even the shortest window's line by more than the queueing. Later the scores judge
+  // (delay bursts of tens of microseconds also make the bank choose a far filter, and the
+  // envelope is what rides them out).
+  const bool early_span = static_cast<double>(scored_) * sync_interval_s_ <= kEarlySpanS;
   const bool usual_wander =
-      scored_ >= kMinScored || kalman_->frequency_wander_ppb2_per_s() <= kMaxEnvelopeWander;
+      scored_ >= kMinScored ||
+      (kalman_->frequency_wander_ppb2_per_s() <= kMaxEnvelopeWander && early_span);
   return kalman_locked && hardware && usual_wander && lines_[steering_window_].valid &&
          fit_.syncs() >= kHandOverPoints && fit_.requests() >= kHandOverPoints &&
          (scored_ < kFirstScored ||
