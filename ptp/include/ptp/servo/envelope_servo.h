@@ -23,6 +23,7 @@
 #include "ptp/nanoseconds.h"
 #include "ptp/servo/envelope_fit.h"
 #include "ptp/servo/envelope_servo_line_filter.h"
+#include "ptp/servo/envelope_start.h"
 #include "ptp/servo/excess_shape.h"
 #include "ptp/servo/gamma_line_fit.h"
 #include "ptp/servo/kalman_servo.h"
@@ -122,6 +123,16 @@ class EnvelopeServo final : public ServoBase {
   // Whether a point at `time` belongs to the timescale a step ended (dropped).
   [[nodiscard]] bool before_epoch(Nanoseconds time) const;
   [[nodiscard]] double horizon_s() const;
+  // The inner Kalman servo's decision on this sample. From the start, with hardware timestamps
+  // and Delay_Req exchanges, its samples are held back until the joint line of both directions'
+  // raw delays is good enough (EnvelopeStart); then it is given the line's phases (start_kalman).
+  ServoDecision sample_kalman(Nanoseconds offset_from_master, Nanoseconds local_time);
+  ServoDecision start_kalman(const ServoSample& held);
+  // The decision from the start's line (none when it has none).
+  std::optional<ServoDecision> steer_by_start_line(Nanoseconds local_time, Nanoseconds decided);
+  // The wander the line filter assumes at `local_time` (the Kalman servo's, with a floor after the
+  // start).
+  double line_wander_ppb2_per_s(Nanoseconds local_time);
   // Whether the comparison since the scores started deciding shows the Kalman servo predicting
   // better than the steering candidate beyond the comparison's own noise (see there).
   [[nodiscard]] bool settled_kalman_better() const;
@@ -130,6 +141,11 @@ class EnvelopeServo final : public ServoBase {
   double sync_interval_s_;
   Nanoseconds sync_interval_;
   std::optional<KalmanServo> kalman_;
+  EnvelopeStart start_;
+  bool first_sample_ = true;         // the next sample is the first since construction or reset()
+  bool line_start_ = false;          // the start's line steers (until the envelope does)
+  bool early_line_wander_ = false;   // the line filter's wander has a floor (after the start)
+  Nanoseconds early_line_since_{0};  // from the start's first decision
   bool steering_ = false;
   EnvelopeFit fit_;
   EnvelopeFit::Lines windows_{};
