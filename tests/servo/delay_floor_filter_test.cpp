@@ -8,10 +8,10 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
-#include <random>
 
 #include "ptp/servo/kalman_servo.h"
 #include "ptp/servo/servo_config.h"
+#include "queueing_model.h"
 
 namespace ptp::servo {
 namespace {
@@ -20,18 +20,7 @@ constexpr double kFloorNs = 1'000;
 constexpr double kTailNs = 200;  // exponential queueing, mean
 constexpr std::int64_t kIntervalNs = 125'000'000;
 
-// Exponential queueing from a fixed seed (inverse transform: the same on every standard library).
-class Queueing {
- public:
-  explicit Queueing(std::uint64_t seed) : random_(seed) {}
-  double next() {
-    const double u = (static_cast<double>(random_() >> 11U) + 0.5) * 0x1.0p-53;
-    return -kTailNs * std::log(u);
-  }
-
- private:
-  std::mt19937_64 random_;
-};
+using testing::Queueing;
 
 DelayFloorFilter::PhaseModel known(std::int64_t now_ns, double frequency_error_ppb = 0) {
   DelayFloorFilter::PhaseModel model;
@@ -42,7 +31,7 @@ DelayFloorFilter::PhaseModel known(std::int64_t now_ns, double frequency_error_p
 }
 
 TEST(DelayFloorFilter, LuckyPacketsBeatTheAverageAndTheirExcessCancels) {
-  Queueing queueing(7);
+  Queueing queueing(7, kTailNs);
   DelayFloorFilter filter;
   constexpr double kPhaseNs = 500;
   double floor_error_sum = 0;
@@ -116,7 +105,7 @@ TEST(DelayFloorFilter, UncertainProjectionsAreLeftOut) {
 TEST(DelayFloorFilter, TheTailWidthNeedsNoFrequencyEstimate) {
   // A clock 20 ppm fast that the model knows nothing about yet: consecutive Syncs differ by
   // 2.5 us of phase, but the second differences cancel it and leave the queueing alone.
-  Queueing queueing(3);
+  Queueing queueing(3, kTailNs);
   DelayFloorFilter filter;
   constexpr double kFrequencyPpb = 20'000;
   for (int i = 1; i <= 40; ++i) {
@@ -129,7 +118,7 @@ TEST(DelayFloorFilter, TheTailWidthNeedsNoFrequencyEstimate) {
 }
 
 TEST(DelayFloorFilter, ADelaySpikeDoesNotInflateTheFloorVariance) {
-  Queueing queueing(5);
+  Queueing queueing(5, kTailNs);
   DelayFloorFilter filter;
   const auto use = [&](double floor_ns) {
     DelayFloorFilter::Estimate estimate;
@@ -154,7 +143,7 @@ double closed_loop_rms(bool delay_floor) {
   config.sync_interval = Nanoseconds(kIntervalNs);
   config.kalman.delay_floor = delay_floor;
   KalmanServo servo(config, 0);
-  Queueing queueing(11);
+  Queueing queueing(11, kTailNs);
   double phase = 3'000;  // local - master, ns
   double adjustment = 0;
   constexpr double kFrequencyErrorPpb = 10'000;

@@ -7,12 +7,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <random>
 #include <vector>
 
 #include "ptp/servo/envelope_fit.h"
 #include "ptp/servo/excess_shape.h"
 #include "ptp/servo/gamma_line_fit.h"
+#include "queueing_model.h"
 
 namespace ptp::servo {
 namespace {
@@ -20,26 +20,7 @@ namespace {
 constexpr std::int64_t kSecondNs = 1'000'000'000;
 constexpr double kFloorNs = 6'000;
 
-// A sum of `tails` exponential tails of mean `mean_ns` each, from a fixed seed (inverse
-// transform: the same on every standard library).
-class Queueing {
- public:
-  Queueing(std::uint64_t seed, double mean_ns, int tails)
-      : random_(seed), mean_ns_(mean_ns), tails_(tails) {}
-  double next() {
-    double sum = 0;
-    for (int i = 0; i < tails_; ++i) {
-      const double u = (static_cast<double>(random_() >> 11U) + 0.5) * 0x1.0p-53;
-      sum -= mean_ns_ * std::log(u);
-    }
-    return sum;
-  }
-
- private:
-  std::mt19937_64 random_;
-  double mean_ns_;
-  int tails_;
-};
+using testing::Queueing;
 
 struct Errors {
   double envelope_phase_ns = 0;

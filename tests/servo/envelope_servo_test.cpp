@@ -19,25 +19,14 @@
 #include "ptp/servo/envelope_servo_line_filter.h"
 #include "ptp/servo/kalman_servo.h"
 #include "ptp/servo/servo_config.h"
+#include "queueing_model.h"
 
 namespace ptp::servo {
 namespace {
 
 constexpr double kFloorNs = 1'000;
 
-// Exponential queueing from a fixed seed (inverse transform: the same on every standard library).
-class Queueing {
- public:
-  Queueing(std::uint64_t seed, double mean_ns) : random_(seed), mean_ns_(mean_ns) {}
-  double next() {
-    const double u = (static_cast<double>(random_() >> 11U) + 0.5) * 0x1.0p-53;
-    return -mean_ns_ * std::log(u);
-  }
-
- private:
-  std::mt19937_64 random_;
-  double mean_ns_;
-};
+using testing::Queueing;
 
 constexpr std::int64_t kSecondNs = 1'000'000'000;
 

@@ -24,34 +24,29 @@ double student_quantile(double z, double dof) {
 }  // namespace
 
 void ScoreDifference::add(double difference) {
-  const double w = 1.0 / std::min(static_cast<double>(count_ + 1), memory_);
-  if (count_ > 0) mean_lag_product_ += w * (difference * last_ - mean_lag_product_);
-  mean_ += w * (difference - mean_);
-  mean_square_ += w * (difference * difference - mean_square_);
+  const double w = moments_.add(difference, memory_);
+  if (moments_.count > 1) mean_lag_product_ += w * (difference * last_ - mean_lag_product_);
   last_ = difference;
-  ++count_;
 }
 
 void ScoreDifference::clear() {
-  count_ = 0;
-  mean_ = 0;
-  mean_square_ = 0;
+  moments_ = ForgettingMoments{};
   mean_lag_product_ = 0;
   last_ = 0;
 }
 
 bool ScoreDifference::above(double margin, double z) const {
-  const double variance = mean_square_ - mean_ * mean_;
-  if (count_ < 2 || variance <= 0) return false;
+  const double variance = moments_.variance();
+  if (moments_.count < 2 || variance <= 0) return false;
   // Values averaged equally count as themselves; once the mean forgets with weight w, its
   // variance is that of (2 - w) / w values.
-  const double samples = std::min(static_cast<double>(count_), 2 * memory_ - 1);
-  const double correlation =
-      std::clamp((mean_lag_product_ - mean_ * mean_) / variance, 0.0, kMaxCorrelation);
+  const double samples = std::min(static_cast<double>(moments_.count), 2 * memory_ - 1);
+  const double correlation = std::clamp(
+      (mean_lag_product_ - moments_.mean * moments_.mean) / variance, 0.0, kMaxCorrelation);
   const double independent = samples * (1 - correlation) / (1 + correlation);
   if (independent < kMinIndependent) return false;
   const double standard_error = std::sqrt(variance / independent);
-  return mean_ - margin > student_quantile(z, independent - 1) * standard_error;
+  return moments_.mean - margin > student_quantile(z, independent - 1) * standard_error;
 }
 
 }  // namespace ptp::servo

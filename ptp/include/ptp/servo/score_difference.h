@@ -6,6 +6,8 @@
 
 #include <limits>
 
+#include "ptp/servo/forgetting_moments.h"
+
 namespace ptp::servo {
 
 class ScoreDifference {
@@ -18,8 +20,8 @@ class ScoreDifference {
   void add(double difference);
   void clear();
 
-  [[nodiscard]] int count() const { return count_; }
-  [[nodiscard]] double mean() const { return mean_; }
+  [[nodiscard]] int count() const { return moments_.count; }
+  [[nodiscard]] double mean() const { return moments_.mean; }
   // Whether the mean exceeds `margin` by more than `z` of its standard errors. The standard
   // error counts the values as fewer independent ones where successive values are correlated
   // (a predictor's error runs in stretches), and the bound widens as Student's t does where the
@@ -28,9 +30,8 @@ class ScoreDifference {
 
  private:
   double memory_ = std::numeric_limits<double>::infinity();
-  int count_ = 0;
-  double mean_ = 0;
-  double mean_square_ = 0;
+  ForgettingMoments moments_;
+  // The mean product of successive values, averaged with the same weights.
   double mean_lag_product_ = 0;
   double last_ = 0;
 };
