@@ -320,11 +320,9 @@ void EnvelopeServo::add_points(Nanoseconds local_time) {
   }
   fit_.add_sync(local_time, sync_value);
   gamma_.add_sync(local_time, sync_value);
-  gamma_long_.add_sync(local_time, sync_value);
   if (request_value) {
     fit_.add_request(request_time, *request_value);
     gamma_.add_request(request_time, *request_value);
-    gamma_long_.add_request(request_time, *request_value);
   }
 }
 
@@ -396,7 +394,7 @@ void EnvelopeServo::compare_gamma_windows(double measured, Nanoseconds sync_time
 
 void EnvelopeServo::forget_gamma_comparison() {
   gamma_difference_ = {};
-  gamma_long_.forget_fit();
+  gamma_long_warm_ = GammaLineFit::Warm{};
   gamma_long_line_ = EnvelopeFit::Line{};
   gamma_short_line_ = EnvelopeFit::Line{};
   long_difference_ = PairedDifference{};
@@ -417,7 +415,7 @@ EnvelopeFit::Line EnvelopeServo::choose_gamma_line(Nanoseconds local_time,
         Nanoseconds(std::llround(kLongGammaWindows * EnvelopeFit::kWindowIntervals.back() *
                                  static_cast<double>(sync_interval_.count())));
     // It starts from the short line (the best the points know) the first time.
-    gamma_long_line_ = gamma_long_.fit(local_time, window, shape_k_, short_line);
+    gamma_long_line_ = gamma_.fit(local_time, window, shape_k_, short_line, gamma_long_warm_);
   }
   ++long_age_;
   const bool long_not_worse = long_difference_.count >= kMinScored &&
@@ -561,7 +559,6 @@ void EnvelopeServo::clear_envelope() {
   excess_samples_ = 0;
   forget_gamma_comparison();
   gamma_.clear();
-  gamma_long_.clear();
   line_filter_.clear();
 }
 

@@ -48,7 +48,7 @@ void GammaLineFit::add_request(Nanoseconds time, double value_ns) {
 void GammaLineFit::clear() {
   syncs_ = Direction{};
   requests_ = Direction{};
-  have_last_ = false;
+  warm_ = Warm{};
 }
 
 void GammaLineFit::gather(const Direction& direction, Nanoseconds now, Nanoseconds window,
@@ -175,14 +175,14 @@ GammaLineFit::Moments GammaLineFit::excess_moments(Nanoseconds now, Nanoseconds 
 }
 
 EnvelopeFit::Line GammaLineFit::fit(Nanoseconds now, Nanoseconds window, double shape,
-                                    const EnvelopeFit::Line& start) {
+                                    const EnvelopeFit::Line& start, Warm& warm) {
   EnvelopeFit::Line result;
   if (syncs_.count < kMinPoints || requests_.count < kMinPoints || !(shape > 1)) return result;
   Parameters line;
-  const bool warm = have_last_;
-  if (warm) {
-    line = last_;
-    line.phase_ns += line.frequency_ppb * seconds_between(now, last_at_);
+  const bool from_last = warm.valid;
+  if (from_last) {
+    line = warm.line;
+    line.phase_ns += line.frequency_ppb * seconds_between(now, warm.at);
   } else if (start.valid) {
     line = Parameters{start.phase_at(now), start.frequency_ppb,
                       std::numeric_limits<double>::infinity()};
@@ -193,16 +193,14 @@ EnvelopeFit::Line GammaLineFit::fit(Nanoseconds now, Nanoseconds window, double 
   gather(syncs_, now, window, 1.0);
   gather(requests_, now, window, -1.0);
   make_feasible(line);
-  for (int i = 0; i < (warm ? kWarmSteps : kColdSteps); ++i) {
+  for (int i = 0; i < (from_last ? kWarmSteps : kColdSteps); ++i) {
     if (!newton_step(shape, line)) break;
   }
   if (!std::isfinite(line.phase_ns) || !std::isfinite(line.frequency_ppb)) {
-    have_last_ = false;
+    warm.valid = false;
     return result;
   }
-  have_last_ = true;
-  last_at_ = now;
-  last_ = line;
+  warm = Warm{true, now, line};
   result.valid = true;
   result.at = now;
   result.phase_ns = line.phase_ns;

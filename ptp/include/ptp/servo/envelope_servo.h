@@ -172,6 +172,8 @@ class EnvelopeServo final : public ServoBase {
   EnvelopeFit::Line kalman_line_;
   double kalman_score_ns2_ = 0;
   double excess_mean_ns_ = 0;
+  // The gamma likelihood's points (both lines' fits share them), and its line over the longest
+  // window (the fit's own warm start).
   GammaLineFit gamma_;
   double shape_k_ = 0;             // the queueing's shape (excess_shape.h)
   int shape_age_ = 0;              // samples since the shape was computed
@@ -180,10 +182,10 @@ class EnvelopeServo final : public ServoBase {
   int excess_samples_ = 0;
   // The gamma line's squared paired error minus each window's, since it became a candidate.
   std::array<PairedDifference, EnvelopeFit::kWindows> gamma_difference_{};
-  // The gamma line over twice the longest window: its fit, its last line and the short line's
-  // (both as fitted, for the comparison), the long line's squared paired error minus the short
-  // one's, and the samples since the long line was refitted.
-  GammaLineFit gamma_long_;
+  // The gamma line over twice the longest window: its fit's warm start, its last line and the
+  // short line's (both as fitted, for the comparison), the long line's squared paired error minus
+  // the short one's, and the samples since the long line was refitted.
+  GammaLineFit::Warm gamma_long_warm_;
   EnvelopeFit::Line gamma_long_line_;
   EnvelopeFit::Line gamma_short_line_;
   PairedDifference long_difference_;

@@ -27,6 +27,20 @@ class GammaLineFit {
   // The fewest points per direction the line is fitted with.
   static constexpr std::size_t kMinPoints = 4;
 
+  // The line's parameters at a fit's time: phase (ns), frequency (ppb), floor (ns).
+  struct Parameters {
+    double phase_ns = 0;
+    double frequency_ppb = 0;
+    double floor_ns = 0;
+  };
+  // A fit's last line, from which its next fit starts. One point store serves fits over several
+  // windows (EnvelopeServo fits the longest window and twice it), each with its own.
+  struct Warm {
+    bool valid = false;
+    Nanoseconds at{0};
+    Parameters line;
+  };
+
   void add_sync(Nanoseconds time, double value_ns);
   void add_request(Nanoseconds time, double value_ns);
   void clear();
@@ -40,7 +54,7 @@ class GammaLineFit {
   [[nodiscard]] Moments excess_moments(Nanoseconds now, Nanoseconds window,
                                        const EnvelopeFit::Line& line) const;
   // The next fit starts from its `start` line (the last fit is stale).
-  void forget_fit() { have_last_ = false; }
+  void forget_fit() { warm_.valid = false; }
   [[nodiscard]] std::size_t syncs() const { return syncs_.count; }
   [[nodiscard]] std::size_t requests() const { return requests_.count; }
 
@@ -48,7 +62,13 @@ class GammaLineFit {
   // `shape` (> 1). It starts from the previous fit when there is one, else from `start` (any
   // line, e.g. the envelope's). Invalid with too few points.
   [[nodiscard]] EnvelopeFit::Line fit(Nanoseconds now, Nanoseconds window, double shape,
-                                      const EnvelopeFit::Line& start);
+                                      const EnvelopeFit::Line& start) {
+    return fit(now, window, shape, start, warm_);
+  }
+  // The same with the caller's warm start (forgotten by the caller; clear() forgets only the
+  // fit's own).
+  [[nodiscard]] EnvelopeFit::Line fit(Nanoseconds now, Nanoseconds window, double shape,
+                                      const EnvelopeFit::Line& start, Warm& warm);
 
  private:
   struct Point {
@@ -64,12 +84,6 @@ class GammaLineFit {
     [[nodiscard]] const Point& newest(std::size_t i) const {
       return points[(next + kCapacity - 1 - i) % kCapacity];
     }
-  };
-  // The line's parameters at the fit's time: phase (ns), frequency (ppb), floor (ns).
-  struct Parameters {
-    double phase_ns = 0;
-    double frequency_ppb = 0;
-    double floor_ns = 0;
   };
   // Both directions' points in the fit's window as (seconds from the fit's time, value, sign):
   // a Delay_Req's phase enters with the sign turned, so that e = value - sign x(t) - floor.
@@ -87,11 +101,10 @@ class GammaLineFit {
 
   Direction syncs_;
   Direction requests_;
+  // Scratch of one fit at a time: every fit gathers its window's points anew.
   Points points_;
   std::array<double, 2 * kCapacity> excess_{};
-  bool have_last_ = false;
-  Nanoseconds last_at_{0};
-  Parameters last_;
+  Warm warm_;
 };
 
 }  // namespace ptp::servo
