@@ -213,9 +213,21 @@ class DirectionWalk {
     build_recent();
   }
 
-  // Takes the points not older than `start_s` (relative to now) into window k.
-  Window advance(std::size_t k, double start_s) {
-    const std::size_t points = near_ ? points_from_hint(k, start_s) : points_one_by_one(start_s);
+  // Whether take(k, start_s) would count at least kMinPoints points (without counting them).
+  [[nodiscard]] bool holds_min_points(double start_s) const {
+    constexpr std::size_t kMin = EnvelopeFit::kMinPoints;
+    return direction_.count >= kMin &&
+           !(seconds_from_now(direction_.newest(kMin - 1).time) < start_s);
+  }
+
+  // Window k's points: those not older than `start_s` (relative to now). Called in the order of
+  // the windows.
+  std::size_t take(std::size_t k, double start_s) {
+    return near_ ? points_from_hint(k, start_s) : points_one_by_one(start_s);
+  }
+
+  // Window k's hull and mean time, for its `points` (take's count).
+  Window advance(std::size_t k, std::size_t points) {
     Window window{recent_hull_.vertices.data(), recent_hull_.size, points, 0, 0, true};
     if (points == 0) return window;
     if (points < recent_) {
@@ -611,20 +623,78 @@ void EnvelopeFit::add_request(Nanoseconds time, double value_ns) {
 void EnvelopeFit::clear() {
   syncs_ = Direction{};
   requests_ = Direction{};
+  scheduled_fits_ = 0;
 }
 
 void EnvelopeFit::fit(Nanoseconds now, Nanoseconds interval, Lines& lines) {
+  fit_only(now, interval, lines, Windows{}.set());
+}
+
+EnvelopeFit::Newest EnvelopeFit::newest_points(Nanoseconds now) const {
+  Newest newest;
+  if (syncs_.count > 0) {
+    const Point& sync = syncs_.newest(0);
+    newest.sync = {true, seconds_between(sync.time, now), sync.value_ns};
+  }
+  if (requests_.count > 0) {
+    const Point& request = requests_.newest(0);
+    newest.request = {true, seconds_between(request.time, now), request.value_ns};
+  }
+  return newest;
+}
+
+bool EnvelopeFit::below_line(const Line& line, Nanoseconds now, const Newest& newest) {
+  // A new vertex of either lower hull at the newest end: the fit moves. (A margin below 0: a
+  // support vertex's own excess is 0 up to rounding.) A Sync's value is the phase plus the
+  // floor plus its excess, a Delay_Req's minus the phase plus the floor plus its excess.
+  constexpr double kMarginNs = 1e-3;
+  const double age_s = seconds_between(now, line.at);
+  const auto phase = [&](const Newest::Value& point) {
+    return line.phase_ns + line.frequency_ppb * (age_s + point.t_s);
+  };
+  return (newest.sync.present &&
+          newest.sync.value_ns - phase(newest.sync) - line.floor_ns < -kMarginNs) ||
+         (newest.request.present &&
+          newest.request.value_ns + phase(newest.request) - line.floor_ns < -kMarginNs);
+}
+
+EnvelopeFit::Windows EnvelopeFit::fit_scheduled(Nanoseconds now, Nanoseconds interval, Lines& lines,
+                                                Windows required) {
+  Windows refit = required;
+  const Newest newest = newest_points(now);
+  for (std::size_t k = 0; k < kWindows; ++k) {
+    // Staggered by k: the long windows' refits fall on different calls.
+    const bool turn = (scheduled_fits_ + k) % kRefitPeriods[k] == 0;
+    if (refit.test(k) || turn || !lines[k].valid || below_line(lines[k], now, newest)) {
+      refit.set(k);
+    }
+  }
+  ++scheduled_fits_;
+  fit_only(now, interval, lines, refit);
+  return refit;
+}
+
+void EnvelopeFit::fit_only(Nanoseconds now, Nanoseconds interval, Lines& lines, Windows refit) {
   DirectionWalk sync_walk(syncs_, now);
   DirectionWalk request_walk(requests_, now);
   const double interval_s = static_cast<double>(interval.count()) / kNanosecondsPerSecondD;
   for (std::size_t k = 0; k < kWindows; ++k) {
     const double start_s = -kWindowIntervals[k] * interval_s;
-    Window syncs = sync_walk.advance(k, start_s);
-    Window requests = request_walk.advance(k, start_s);
-    if (syncs.points < kMinPoints || requests.points < kMinPoints) {
+    if (!refit.test(k)) {
+      // A line kept only while its window still holds enough points.
+      if (!sync_walk.holds_min_points(start_s) || !request_walk.holds_min_points(start_s)) {
+        lines[k] = Line{};
+      }
+      continue;
+    }
+    const std::size_t sync_points = sync_walk.take(k, start_s);
+    const std::size_t request_points = request_walk.take(k, start_s);
+    if (sync_points < kMinPoints || request_points < kMinPoints) {
       lines[k] = Line{};
       continue;
     }
+    Window syncs = sync_walk.advance(k, sync_points);
+    Window requests = request_walk.advance(k, request_points);
     std::optional<Line> line = solve(syncs, requests, now, last_frequency_ppb_[k]);
     if (!line) {
       // A slope too close to 0 for the rounded means to decide: the plain construction's sums.

@@ -129,6 +129,9 @@ constexpr double kGapSamples = 256.0;
 // Once the scores are settled, the blend moves to a new source with this time constant, in
 // sync intervals: the shortest window's span, over which each estimate's own noise is averaged.
 constexpr double kBlendIntervals = EnvelopeFit::kWindowIntervals[0];
+// A window whose blend weight is at least this is refitted at every sample (fit_candidates): a
+// smaller weight scales a line's few samples of age down to nothing in the blend.
+constexpr double kSteeringBlend = 0.01;
 
 double weight(int samples, double ceiling) {
   return 1.0 / std::min(static_cast<double>(samples), ceiling);
@@ -451,8 +454,35 @@ void EnvelopeServo::learn_excess(double sync_value_ns, Nanoseconds sync_time,
   excess_mean_ns_ += weight(excess_samples_, kScoreSamples) * (excess - excess_mean_ns_);
 }
 
+EnvelopeFit::Windows EnvelopeServo::fresh_windows(bool shape_due) const {
+  // The windows that steer (the last steering one and those that weigh in the blend) are
+  // refitted at every sample; the others on fit_scheduled's schedule: they are only scored, and
+  // a line a few samples old predicts the next exchange nearly as well. The longest line is
+  // refitted where the shape is measured on it or the gamma fit starts from it: a line a few
+  // samples old lies off the newest points, and their excesses would make the shape look larger.
+  EnvelopeFit::Windows fresh;
+  std::size_t longest = EnvelopeFit::kWindows;
+  for (std::size_t k = 0; k < EnvelopeFit::kWindows; ++k) {
+    if (k == steering_window_ || blend_[k] >= kSteeringBlend) fresh.set(k);
+    if (windows_[k].valid) longest = k;
+  }
+  const bool gamma_starts = shape_known_ && shape_k_ > kMinGammaShape && !gamma_.warm();
+  if (longest < EnvelopeFit::kWindows && (shape_due || gamma_starts)) fresh.set(longest);
+  return fresh;
+}
+
 void EnvelopeServo::fit_candidates(Nanoseconds local_time) {
-  fit_.fit(local_time, sync_interval_, windows_);
+  // The shape of the window's excesses over the longest envelope (its floor is the lowest of the
+  // most points, as the shape's correction assumes). It is the network's, not the timescale's:
+  // kept across a clear of the points, and once known, recomputed only from enough of them. It
+  // moves slowly: recomputed every few samples, it costs little.
+  const std::size_t points = std::min(fit_.syncs(), fit_.requests());
+  const bool enough = points >= kShapeKnownPoints;
+  const bool shape_counts = enough || !shape_known_;
+  const bool shape_due =
+      shape_counts &&
+      shape_age_ % (points < EnvelopeFit::kCapacity ? kShapeInterval : kFullShapeInterval) == 0;
+  fitted_ = fit_.fit_scheduled(local_time, sync_interval_, windows_, fresh_windows(shape_due));
   std::copy(windows_.begin(), windows_.end(), lines_.begin());
   EnvelopeFit::Line& gamma = lines_[kGammaSource];
   gamma = EnvelopeFit::Line{};
@@ -468,16 +498,10 @@ void EnvelopeServo::fit_candidates(Nanoseconds local_time) {
     gamma_.forget_fit();
     return;
   }
+  if (shape_counts) ++shape_age_;
   const auto window = Nanoseconds(std::llround(EnvelopeFit::kWindowIntervals.back() *
                                                static_cast<double>(sync_interval_.count())));
-  // The shape of the window's excesses over the longest envelope (its floor is the lowest of the
-  // most points, as the shape's correction assumes). It is the network's, not the timescale's:
-  // kept across a clear of the points, and once known, recomputed only from enough of them. It
-  // moves slowly: recomputed every few samples, it costs little.
-  const std::size_t points = std::min(fit_.syncs(), fit_.requests());
-  const bool enough = points >= kShapeKnownPoints;
-  if ((enough || !shape_known_) &&
-      shape_age_++ % (points < EnvelopeFit::kCapacity ? kShapeInterval : kFullShapeInterval) == 0) {
+  if (shape_due) {
     const GammaLineFit::Moments moments = gamma_.excess_moments(local_time, window, *longest);
     shape_k_ = excess_shape(moments.mean_ns, moments.variance_ns2, points);
     // A gamma shape from n excesses' moments has a variance of about 2 k (k + 1) / n.
@@ -806,6 +830,14 @@ ServoDecision EnvelopeServo::decide(Nanoseconds offset_from_master, Nanoseconds 
   }
   fit_candidates(local_time);
   steering_window_ = steering_window();
+  if (steering_window_ < EnvelopeFit::kWindows && !fitted_.test(steering_window_)) {
+    // A window that starts to steer was not refitted on the schedule: it steers with its line
+    // of now.
+    EnvelopeFit::Windows steering;
+    steering.set(steering_window_);
+    fit_.fit_only(local_time, sync_interval_, windows_, steering);
+    lines_[steering_window_] = windows_[steering_window_];
+  }
   // The Kalman servo sees every sample, steering or not, so that it can take over at once.
   const ServoDecision kalman_decision = sample_kalman(offset_from_master, local_time);
   const EnvelopeFit::Line& line = lines_[steering_window_];

@@ -10,10 +10,13 @@
 // The fit is computed over a ladder of windows (a wandering clock bends the line; a short window
 // has fewer lucky packets), all in one pass from the newest point back, and the caller chooses.
 // The hull of the older points is kept between fits (a block, rebuilt every kBlockPoints points),
-// so a fit builds only the newest points' hull and joins it to the block's.
+// so a fit builds only the newest points' hull and joins it to the block's. The servo refits the
+// long windows on a schedule (fit_scheduled): about half as many window fits per sample.
 #pragma once
 
+#include <algorithm>
 #include <array>
+#include <bitset>
 #include <cstddef>
 #include <cstdint>
 
@@ -35,6 +38,22 @@ class EnvelopeFit {
   // The block's hull is rebuilt after this many new points: a rebuild costs kCapacity pushes, a
   // fit about half this many, so about sqrt(2 kCapacity) balances them.
   static constexpr std::size_t kBlockPoints = 24;
+  // A scheduled fit (fit_scheduled) refits a window of kAlwaysRefit intervals or more every
+  // kRefitPeriods[k]-th call (a quarter of its length: its line rests on lucky packets spread
+  // over the window, and a quarter of new points moves it by little), and sooner where a new point
+  // lies below its line (a new lucky packet: the fit moves). The shorter windows follow the
+  // newest points (a wandering clock, where they steer) and are refitted every time.
+  static constexpr std::size_t kRefitShare = 4;
+  static constexpr std::size_t kAlwaysRefit = 16;
+  static constexpr std::array<std::size_t, kWindows> kRefitPeriods = [] {
+    std::array<std::size_t, kWindows> periods{};
+    for (std::size_t k = 0; k < kWindows; ++k) {
+      const auto intervals = static_cast<std::size_t>(kWindowIntervals[k]);
+      periods[k] = intervals < kAlwaysRefit ? 1 : intervals / kRefitShare;
+    }
+    return periods;
+  }();
+  using Windows = std::bitset<kWindows>;
 
   // One window's fit at `at`: the free-running phase (ns, local - master) and frequency error (ppb)
   // there, and the one-way floor (ns).
@@ -61,6 +80,15 @@ class EnvelopeFit {
   // Fits every window ending at `now`; window k spans kWindowIntervals[k] * interval. (Not
   // const: each window's first point is remembered as where to look for it next time.)
   void fit(Nanoseconds now, Nanoseconds interval, Lines& lines);
+  // As fit(), but refits only the windows in `required`, those whose line in `lines` is not
+  // valid, those with a newest point below their line, and the ones whose turn it is
+  // (kRefitPeriods, staggered so that the long windows' refits fall on different calls); the
+  // others keep their last line (carried on by its frequency: Line::phase_at) while they have
+  // kMinPoints points per direction. Returns the windows it refitted.
+  Windows fit_scheduled(Nanoseconds now, Nanoseconds interval, Lines& lines, Windows required);
+  // Refits the windows in `windows` only (the others keep their line while they have
+  // kMinPoints points per direction).
+  void fit_only(Nanoseconds now, Nanoseconds interval, Lines& lines, Windows windows);
 
  private:
   struct Point {
@@ -106,6 +134,21 @@ class EnvelopeFit {
   Direction requests_;
   // Each window's frequency at the last fit (NaN: none), where the next fit's walk starts.
   std::array<double, kWindows> last_frequency_ppb_{};
+  // Scheduled fits since the last clear: whose turn it is.
+  std::uint64_t scheduled_fits_ = 0;
+  // Each direction's newest point: its time relative to the fit's `now` (seconds) and value.
+  struct Newest {
+    struct Value {
+      bool present = false;
+      double t_s = 0;
+      double value_ns = 0;
+    };
+    Value sync;
+    Value request;
+  };
+  [[nodiscard]] Newest newest_points(Nanoseconds now) const;
+  // Whether the newest point of either direction lies below `line`'s envelope.
+  [[nodiscard]] static bool below_line(const Line& line, Nanoseconds now, const Newest& newest);
 };
 
 }  // namespace ptp::servo

@@ -111,6 +111,9 @@ class EnvelopeServo final : public ServoBase {
   // Moves the blend's weights toward `source` (a window, or kKalmanSource: at once) over the
   // shortest window's span, or at once where a change is not the scores' noise (see there).
   void update_blend(std::size_t source, Nanoseconds local_time);
+  // The windows fit_candidates refits whatever the schedule (shape_due: the shape is measured
+  // on the longest line at this sample).
+  [[nodiscard]] EnvelopeFit::Windows fresh_windows(bool shape_due) const;
   // Whether the Kalman servo steers (alone: the envelope's lines are never blended with it).
   [[nodiscard]] bool kalman_alone() const;
   // The blend of the windows' lines (free-running phase) at `at`.
@@ -149,6 +152,7 @@ class EnvelopeServo final : public ServoBase {
   bool steering_ = false;
   EnvelopeFit fit_;
   EnvelopeFit::Lines windows_{};
+  EnvelopeFit::Windows fitted_;  // the windows refitted at this sample
   // The candidate lines, scored alike: the envelope's windows, then the gamma likelihood's line
   // over the longest window (valid only where the queueing's shape says a sum of tails).
   static constexpr std::size_t kGammaSource = EnvelopeFit::kWindows;

@@ -55,6 +55,8 @@ class GammaLineFit {
                                        const EnvelopeFit::Line& line) const;
   // The next fit starts from its `start` line (the last fit is stale).
   void forget_fit() { warm_.valid = false; }
+  // Whether the next fit starts from the last one (not from its `start` line).
+  [[nodiscard]] bool warm() const { return warm_.valid; }
   [[nodiscard]] std::size_t syncs() const { return syncs_.count; }
   [[nodiscard]] std::size_t requests() const { return requests_.count; }
 
