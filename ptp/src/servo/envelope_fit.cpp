@@ -261,8 +261,10 @@ class DirectionWalk {
     const auto sum_ns = static_cast<std::int64_t>(
         direction_.time_sum(direction_.added) - direction_.time_sum(first) -
         static_cast<std::uint64_t>(points) * static_cast<std::uint64_t>(now_.count()));
+    // One division by the exact divisor (points * 1e9 is an integer below 2^53): half the
+    // latency of two, and one rounding instead of two.
     window.mean_time_s =
-        static_cast<double>(sum_ns) / kNanosecondsPerSecondD / static_cast<double>(points);
+        static_cast<double>(sum_ns) / (kNanosecondsPerSecondD * static_cast<double>(points));
     const auto distance_s = [&](std::uint64_t sequence) {
       return std::abs(static_cast<double>(direction_.at(sequence).time.count() - now_.count())) *
              1e-9;
@@ -579,31 +581,44 @@ void EnvelopeFit::Direction::add(const Point& point) {
 void EnvelopeFit::Direction::rebuild_block() {
   // The right-to-left build of the lower hull over all points: each point's link is the vertex
   // it attached to, so the hull of the points from any one to the newest is its path of links.
+  // Only the links are kept (a fit takes the vertices' times relative to its own `now`), so the
+  // times stay in nanoseconds here: exact integers, without a division per point.
   block_end = added;
   const Nanoseconds newest_time = newest(0).time;
-  std::array<HullPoint, kCapacity> hull;  // NOLINT(cppcoreguidelines-pro-type-member-init)
-  std::array<std::uint64_t, kCapacity> sequences{};
+  struct BlockPoint {
+    double t_ns;  // relative to the newest point
+    double value_ns;
+  };
+  const auto below = [](const BlockPoint& older, const BlockPoint& middle,
+                        const BlockPoint& newer) {
+    return (middle.t_ns - older.t_ns) * (newer.value_ns - older.value_ns) -
+               (middle.value_ns - older.value_ns) * (newer.t_ns - older.t_ns) >
+           0;
+  };
+  std::array<BlockPoint, kCapacity> hull;          // NOLINT(cppcoreguidelines-pro-type-member-init)
+  std::array<std::uint64_t, kCapacity> sequences;  // NOLINT(cppcoreguidelines-pro-type-member-init)
   // The points first (see build_recent). The times are in order: when the oldest one's
   // difference from the newest does not overflow, none does, and needs no check.
-  std::array<HullPoint, kCapacity> points_s;  // NOLINT(cppcoreguidelines-pro-type-member-init)
+  std::array<BlockPoint, kCapacity> points_ns;  // NOLINT(cppcoreguidelines-pro-type-member-init)
   if (newest_time.checked_sub(newest(count - 1).time).has_value()) {
     for (std::size_t i = 0; i < count; ++i) {
       const Point& point = at(added - 1 - i);
-      points_s[i] = {
-          static_cast<double>(point.time.count() - newest_time.count()) / kNanosecondsPerSecondD,
-          point.value_ns};
+      points_ns[i] = {static_cast<double>(point.time.count() - newest_time.count()),
+                      point.value_ns};
     }
   } else {
     for (std::size_t i = 0; i < count; ++i) {
       const Point& point = at(added - 1 - i);
-      points_s[i] = {seconds_between(point.time, newest_time), point.value_ns};
+      points_ns[i] = {
+          static_cast<double>(point.time.count()) - static_cast<double>(newest_time.count()),
+          point.value_ns};
     }
   }
   std::size_t size = 0;
   for (std::size_t i = 0; i < count; ++i) {
     const std::uint64_t sequence = added - 1 - i;
-    const HullPoint& p = points_s[i];
-    while (size >= 2 && !below_chord(p, hull[size - 1], hull[size - 2])) --size;
+    const BlockPoint& p = points_ns[i];
+    while (size >= 2 && !below(p, hull[size - 1], hull[size - 2])) --size;
     link[sequence % kCapacity] = size > 0 ? sequences[size - 1] : sequence;
     hull[size] = p;
     sequences[size++] = sequence;
@@ -643,12 +658,11 @@ EnvelopeFit::Newest EnvelopeFit::newest_points(Nanoseconds now) const {
   return newest;
 }
 
-bool EnvelopeFit::below_line(const Line& line, Nanoseconds now, const Newest& newest) {
+bool EnvelopeFit::below_line(const Line& line, double age_s, const Newest& newest) {
   // A new vertex of either lower hull at the newest end: the fit moves. (A margin below 0: a
   // support vertex's own excess is 0 up to rounding.) A Sync's value is the phase plus the
   // floor plus its excess, a Delay_Req's minus the phase plus the floor plus its excess.
   constexpr double kMarginNs = 1e-3;
-  const double age_s = seconds_between(now, line.at);
   const auto phase = [&](const Newest::Value& point) {
     return line.phase_ns + line.frequency_ppb * (age_s + point.t_s);
   };
@@ -662,12 +676,20 @@ EnvelopeFit::Windows EnvelopeFit::fit_scheduled(Nanoseconds now, Nanoseconds int
                                                 Windows required) {
   Windows refit = required;
   const Newest newest = newest_points(now);
+  std::optional<Nanoseconds> aged_at;  // the fit time whose age is `age_s`
+  double age_s = 0;
   for (std::size_t k = 0; k < kWindows; ++k) {
     // Staggered by k: the long windows' refits fall on different calls.
     const bool turn = (scheduled_fits_ + k) % kRefitPeriods[k] == 0;
-    if (refit.test(k) || turn || !lines[k].valid || below_line(lines[k], now, newest)) {
+    if (refit.test(k) || turn || !lines[k].valid) {
       refit.set(k);
+      continue;
     }
+    if (aged_at != lines[k].at) {
+      aged_at = lines[k].at;
+      age_s = seconds_between(now, lines[k].at);
+    }
+    if (below_line(lines[k], age_s, newest)) refit.set(k);
   }
   ++scheduled_fits_;
   fit_only(now, interval, lines, refit);

@@ -137,6 +137,42 @@ double weight(int samples, double ceiling) {
   return 1.0 / std::min(static_cast<double>(samples), ceiling);
 }
 
+// Lines' phases at one time, as phase_at gives them. The candidates' lines share a few fit
+// times (every refitted window's is the last fit's), so the time's distance from the last fit
+// time seen is kept: the same arithmetic, without the same quotient for every line.
+class PhaseAt {
+ public:
+  explicit PhaseAt(Nanoseconds time) : time_(time) {}
+
+  double operator()(const EnvelopeFit::Line& line) {
+    if (!known_ || line.at != at_) {
+      at_ = line.at;
+      seconds_ = detail::seconds_between(time_, at_);
+      known_ = true;
+    }
+    return line.phase_ns + line.frequency_ppb * seconds_;
+  }
+
+ private:
+  Nanoseconds time_;
+  bool known_ = false;
+  Nanoseconds at_{0};
+  double seconds_ = 0;
+};
+
+// Half the sum of a line's phases at an exchange's two times.
+class PairedPhase {
+ public:
+  PairedPhase(Nanoseconds sync_time, Nanoseconds request_time)
+      : sync_(sync_time), request_(request_time) {}
+
+  double operator()(const EnvelopeFit::Line& line) { return (sync_(line) + request_(line)) / 2; }
+
+ private:
+  PhaseAt sync_;
+  PhaseAt request_;
+};
+
 }  // namespace
 
 EnvelopeServo::EnvelopeServo(const ServoConfig& config, double initial_frequency_ppb)
@@ -348,10 +384,10 @@ void EnvelopeServo::score_windows(double sync_value_ns, Nanoseconds sync_time,
   // in stretches (a line bent by the wander over its window) for their whole size; the common
   // queueing noise is smoothed alike in both, so the comparison stays paired.
   const double smoothing = 1.0 / std::max(1.0, kalman_->horizon_s() / sync_interval_s_);
+  PairedPhase paired_phase(sync_time, request_time);
   double kalman_square = 0;
   if (kalman_line_.valid) {
-    double error =
-        measured - (kalman_line_.phase_at(sync_time) + kalman_line_.phase_at(request_time)) / 2;
+    double error = measured - paired_phase(kalman_line_);
     if (clipping) error = std::clamp(error, -clip, clip);
     kalman_square = error * error;
     kalman_score_ns2_ += w * (kalman_square - kalman_score_ns2_);
@@ -360,7 +396,7 @@ void EnvelopeServo::score_windows(double sync_value_ns, Nanoseconds sync_time,
   for (std::size_t k = 0; k < kCandidates; ++k) {
     const EnvelopeFit::Line& line = lines_[k];
     if (!line.valid) continue;
-    double error = measured - (line.phase_at(sync_time) + line.phase_at(request_time)) / 2;
+    double error = measured - paired_phase(line);
     if (clipping) error = std::clamp(error, -clip, clip);
     squares[k] = error * error;
     scores_[k] += w * (squares[k] - scores_[k]);
@@ -662,15 +698,15 @@ void EnvelopeServo::update_blend(std::size_t source, Nanoseconds local_time) {
   // and is followed at once, as is every change before the scores are settled (the first
   // hand-over) and every change to or from the Kalman servo (it steers where the envelope does
   // not explain the packets).
+  PhaseAt phase_at(local_time);
   double blended_phase = 0;
   for (std::size_t k = 0; k < kCandidates; ++k) {
-    if (blend_[k] != 0 && lines_[k].valid)
-      blended_phase += blend_[k] * lines_[k].phase_at(local_time);
+    if (blend_[k] != 0 && lines_[k].valid) blended_phase += blend_[k] * phase_at(lines_[k]);
   }
   const bool at_once =
       scored_ < kMinScored || !last_blend_time_ || source == kKalmanSource ||
       blend_[kKalmanSource] > 0 || !lines_[source].valid ||
-      std::abs(lines_[source].phase_at(local_time) - blended_phase) > kClipScales * noise_scale_ns_;
+      std::abs(phase_at(lines_[source]) - blended_phase) > kClipScales * noise_scale_ns_;
   if (at_once) {
     blend_only(source);
     last_blend_time_ = local_time;
@@ -699,9 +735,10 @@ EnvelopeFit::Line EnvelopeServo::blended_line(Nanoseconds at) const {
   EnvelopeFit::Line blended;
   blended.valid = true;
   blended.at = at;
+  PhaseAt phase_at(at);
   for (std::size_t k = 0; k < kCandidates; ++k) {
     if (blend_[k] == 0) continue;
-    blended.phase_ns += blend_[k] * lines_[k].phase_at(at);
+    blended.phase_ns += blend_[k] * phase_at(lines_[k]);
     blended.frequency_ppb += blend_[k] * lines_[k].frequency_ppb;
     blended.floor_ns += blend_[k] * lines_[k].floor_ns;
   }

@@ -23,12 +23,6 @@ double student_quantile(double z, double dof) {
 
 }  // namespace
 
-void ScoreDifference::add(double difference) {
-  const double w = moments_.add(difference, memory_);
-  if (moments_.count > 1) mean_lag_product_ += w * (difference * last_ - mean_lag_product_);
-  last_ = difference;
-}
-
 void ScoreDifference::clear() {
   moments_ = ForgettingMoments{};
   mean_lag_product_ = 0;

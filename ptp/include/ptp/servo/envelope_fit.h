@@ -36,8 +36,9 @@ class EnvelopeFit {
   // The fewest points per direction a window is fitted with.
   static constexpr std::size_t kMinPoints = 4;
   // The block's hull is rebuilt after this many new points: a rebuild costs kCapacity pushes, a
-  // fit about half this many, so about sqrt(2 kCapacity) balances them.
-  static constexpr std::size_t kBlockPoints = 24;
+  // fit about half this many, so about sqrt(2 kCapacity) balances them (the power of two above
+  // it: with fit_scheduled's refits, 32 costs less per sample than 24 and 48).
+  static constexpr std::size_t kBlockPoints = 32;
   // A scheduled fit (fit_scheduled) refits a window of kAlwaysRefit intervals or more every
   // kRefitPeriods[k]-th call (a quarter of its length: its line rests on lucky packets spread
   // over the window, and a quarter of new points moves it by little), and sooner where a new point
@@ -147,8 +148,9 @@ class EnvelopeFit {
     Value request;
   };
   [[nodiscard]] Newest newest_points(Nanoseconds now) const;
-  // Whether the newest point of either direction lies below `line`'s envelope.
-  [[nodiscard]] static bool below_line(const Line& line, Nanoseconds now, const Newest& newest);
+  // Whether the newest point of either direction lies below `line`'s envelope; `age_s` is
+  // seconds_between(now, line.at) (the kept lines share a few fit times: the caller keeps it).
+  [[nodiscard]] static bool below_line(const Line& line, double age_s, const Newest& newest);
 };
 
 }  // namespace ptp::servo

@@ -17,7 +17,12 @@ class ScoreDifference {
   ScoreDifference() = default;
   explicit ScoreDifference(double memory) : memory_(memory) {}
 
-  void add(double difference);
+  // Inline: the envelope servo adds one value per candidate window at every sample.
+  void add(double difference) {
+    const double w = moments_.add(difference, memory_);
+    if (moments_.count > 1) mean_lag_product_ += w * (difference * last_ - mean_lag_product_);
+    last_ = difference;
+  }
   void clear();
 
   [[nodiscard]] int count() const { return moments_.count; }
