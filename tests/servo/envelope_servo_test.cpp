@@ -377,6 +377,73 @@ TEST(EnvelopeServo, StepsOnBothDirectionsLineNotOnThePortsFirstDelays) {
   EXPECT_LT(std::abs(*envelope_error), 50.0) << *envelope_error;
 }
 
+// A clock stepped to the millisecond (Windows' SetSystemTime) at 8 Hz, 30 ppm fast, with
+// Delay_Req exchanges and decisions taking effect 80 ms after each Sync (a two-step master's
+// Follow_Up): the start's step lands `remainder_ns` off the step asked, and the servo is told
+// (step_applied). Returns the largest true offset of the sign opposite to the remainder after
+// the step: how far slewing the remainder off overshoots.
+double overshoot_after_coarse_step_ns(double remainder_ns) {
+  ServoConfig config;
+  config.sync_interval = Nanoseconds(kSecondNs / 8);
+  config.clock_max_frequency_ppb = 500'000;
+  EnvelopeServo servo(config, 0);
+  constexpr double kIntervalS = 0.125;
+  constexpr double kDecisionDelayS = 0.08;
+  constexpr double kRequestAfterS = 0.1;  // the Delay_Req leaves this long after a Sync
+  constexpr double kFrequencyPpb = 30'000;
+  const auto local = [](double at_s, double p) {
+    return Nanoseconds(std::llround(at_s * 1e9 + p));
+  };
+  double phase = 100'000;  // local - master at the current Sync
+  double adjustment_ppb = 0;
+  // A Delay_Req before the first Sync: the start needs one in its first sample.
+  const double first_sent_phase = phase - kFrequencyPpb * (kIntervalS - kRequestAfterS);
+  std::optional<DelayRequestSample> request =
+      DelayRequestSample{local(kRequestAfterS, first_sent_phase),
+                         Nanoseconds(std::llround(kFloorNs - first_sent_phase))};
+  bool stepped = false;
+  double overshoot = 0;
+  for (int i = 1; i <= 160; ++i) {
+    const double t = i * kIntervalS;
+    if (stepped && phase * remainder_ns < 0) overshoot = std::max(overshoot, std::abs(phase));
+    const double to_slave = kFloorNs + phase;
+    const double request_delay =
+        request ? static_cast<double>(request->slave_to_master.count()) : kFloorNs;
+    const auto mean_path_delay = Nanoseconds(std::llround((to_slave + request_delay) / 2));
+    const ServoSample sample{Nanoseconds(std::llround(to_slave) - mean_path_delay.count()),
+                             local(t, phase),
+                             TimestampKind::kHardware,
+                             mean_path_delay,
+                             request,
+                             Nanoseconds(std::llround(kDecisionDelayS * 1e9))};
+    const ServoDecision decision = servo.sample_measurement(sample);
+    // The clock runs at the old frequency until the decision takes effect.
+    phase += (kFrequencyPpb + adjustment_ppb) * kDecisionDelayS;
+    if (decision.step) {
+      const Nanoseconds applied(decision.step->count() + std::llround(remainder_ns));
+      servo.step_applied(*decision.step, applied);
+      phase += static_cast<double>(applied.count());
+      stepped = true;
+    }
+    if (decision.state != ServoState::kUnlocked) adjustment_ppb = decision.frequency_ppb;
+    const double rate = kFrequencyPpb + adjustment_ppb;  // ns per second
+    const double sent_phase = phase + rate * (kRequestAfterS - kDecisionDelayS);
+    request = DelayRequestSample{local(t + kRequestAfterS, sent_phase),
+                                 Nanoseconds(std::llround(kFloorNs - sent_phase))};
+    phase += rate * (kIntervalS - kDecisionDelayS);
+  }
+  EXPECT_TRUE(stepped);
+  return overshoot;
+}
+
+TEST(EnvelopeServo, StartsLineSlewsOffAStepsRemainder) {
+  // The line, told where its step landed, slews the remainder off below the frequency limit and
+  // keeps steering; the Kalman servo would slew at the limit and overshoot by microseconds.
+  for (const double remainder : {-400'000.0, -150'000.0, 150'000.0, 400'000.0}) {
+    EXPECT_LT(overshoot_after_coarse_step_ns(remainder), 1'000.0) << remainder;
+  }
+}
+
 TEST(EnvelopeServo, SoftwareTimestampsAreTheKalmanServos) {
   const LoopResult envelope =
       closed_loop(ServoKind::kEnvelope, 33, kSecondNs / 8, 200, false, TimestampKind::kSoftware);

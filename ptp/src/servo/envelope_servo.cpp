@@ -66,6 +66,9 @@ constexpr double kStartPhaseFraction = 0.1;
 // conformance suite's bar shows, for a cause not found.
 constexpr Nanoseconds kMaxStartInterval{1'000'000'000};
 constexpr double kMaxStartSamples = 8;
+// The start's line slews at most this fraction of the frequency limit (any fraction from 0.8 to
+// 0.99 keeps ptp4win's Windows clock, set to the millisecond, within 1.1 x the library's RMS).
+constexpr double kStartSlewFraction = 0.9;
 // A step is taken from the line only within the int64 range.
 constexpr double kMaxStepNs = 9e18;
 // After the start, the line filter assumes at least this wander (ppb^2/s: a usual crystal's,
@@ -228,11 +231,12 @@ void EnvelopeServo::reset() {
 
 void EnvelopeServo::absorb_step_remainder(double remainder_ns) {
   // The step started a new timescale whose control phase is arbitrary and whose envelope is
-  // empty: only the Kalman servo steering until the envelope takes over holds the phase. (The
-  // start's line does not know where the step landed.)
-  start_.stop();
-  line_start_ = false;
+  // empty: only the Kalman servo steering until the envelope takes over holds the phase, and the
+  // start's line, which takes the step as it landed (a clock set to the millisecond lands up to
+  // half a millisecond off the step asked).
   const auto remainder = Nanoseconds(std::llround(remainder_ns));
+  start_.step_landed_off(remainder);
+  if (!start_.following()) line_start_ = false;
   kalman_->step_applied(Nanoseconds(0), remainder);
 }
 
@@ -818,10 +822,14 @@ std::optional<ServoDecision> EnvelopeServo::steer_by_start_line(Nanoseconds loca
   const std::optional<EnvelopeStart::Fit> then = start_.fit(decided);
   const std::optional<EnvelopeStart::Fit> now = start_.fit(local_time);
   if (!then || !now) return std::nullopt;
+  // A step's remainder (a clock set to the millisecond) is slewed off by the line itself, below
+  // the frequency limit: a decision at the limit ends the start (note_decision), as a slew the
+  // line did not choose.
+  const double slew_limit = kStartSlewFraction * max_frequency_ppb();
   ServoDecision decision;
   decision.state = ServoState::kLocked;
-  decision.frequency_ppb =
-      clamp_frequency(-then->frequency_error_ppb - then->phase_ns / horizon_s());
+  decision.frequency_ppb = std::clamp(-then->frequency_error_ppb - then->phase_ns / horizon_s(),
+                                      -slew_limit, slew_limit);
   frequency_estimate_ppb_ = -then->frequency_error_ppb;
   kalman_->assume_applied(decision.frequency_ppb);
   // Scored in the Kalman servo's place (free-running phase, as the windows' lines).

@@ -168,6 +168,24 @@ void EnvelopeStart::decided(Nanoseconds time, std::optional<Nanoseconds> step,
   controls_[control_count_++] = Control{at, phase, frequency_ppb - start_frequency_ppb_};
 }
 
+void EnvelopeStart::step_landed_off(Nanoseconds remainder) {
+  if (!following_) return;
+  if (!decided_ || control_count_ != 1) {
+    // Not the start's own step (the line's phase would not hold it).
+    stop();
+    return;
+  }
+  const std::optional<Nanoseconds> shift = shift_.checked_add(remainder);
+  if (!shift) {
+    stop();
+    return;
+  }
+  // The clock moved by the step asked plus `remainder`: so did every raw delay measured since,
+  // and the timescale the times are on.
+  shift_ = *shift;
+  controls_[0].phase_ns += static_cast<double>(remainder.count());
+}
+
 void EnvelopeStart::stop() {
   following_ = false;
   held_.reset();

@@ -62,6 +62,9 @@ class EnvelopeStart {
   // from then on. The first decision must be a step, and the only one: without it the clock
   // slews, and after another the line's phase is not the clock's; either ends the following.
   void decided(Nanoseconds time, std::optional<Nanoseconds> step, double frequency_ppb);
+  // The start's step landed `remainder` beyond the step asked (a clock set in coarser units): the
+  // line takes the step as it landed. After any other decision the following ends.
+  void step_landed_off(Nanoseconds remainder);
   // Ends the following.
   void stop();
 
