@@ -40,44 +40,44 @@ Steering run(std::uint64_t seed, int tails) {
   std::mt19937_64 random(seed * 7919);
   std::normal_distribution<double> normal(0, 1);
   const double mean_delay_ns = kFloorNs + 1'500.0 * tails;
-  double phase = 3'000;  // local - master
-  double adjustment = 0;
-  double frequency_error = 10'000;
+  double phase_ns = 3'000;  // local - master
+  double adjustment_ppb = 0;
+  double frequency_error_ppb = 10'000;
   int gamma = 0;
   int long_window = 0;
   int count = 0;
-  double squares = 0;
+  double squares_ns2 = 0;
   constexpr int kSamples = 1'000;
   constexpr int kSettled = 300;
   for (int i = 1; i <= kSamples; ++i) {
-    frequency_error += 0.05 * normal(random);
+    frequency_error_ppb += 0.05 * normal(random);
     // ppb over half a second: ns.
-    const double request_phase = phase + (frequency_error + adjustment) / 2;
-    const std::int64_t local = i * kSecondNs + static_cast<std::int64_t>(phase);
+    const double request_phase_ns = phase_ns + (frequency_error_ppb + adjustment_ppb) / 2;
+    const std::int64_t local = i * kSecondNs + static_cast<std::int64_t>(phase_ns);
     const DelayRequestSample request{
         Nanoseconds(local - kSecondNs / 2),
-        Nanoseconds(std::llround(-request_phase + kFloorNs + queueing.next()))};
-    phase += frequency_error + adjustment;  // ppb over one second: ns
-    const double down = phase + kFloorNs + queueing.next();
+        Nanoseconds(std::llround(-request_phase_ns + kFloorNs + queueing.next()))};
+    phase_ns += frequency_error_ppb + adjustment_ppb;  // ppb over one second: ns
+    const double down_ns = phase_ns + kFloorNs + queueing.next();
     const auto mean_path_delay = Nanoseconds(std::llround(mean_delay_ns));
-    const ServoSample sample{Nanoseconds(std::llround(down) - mean_path_delay.count()),
+    const ServoSample sample{Nanoseconds(std::llround(down_ns) - mean_path_delay.count()),
                              Nanoseconds(local),
                              TimestampKind::kHardware,
                              mean_path_delay,
                              request,
                              Nanoseconds(0)};
     const ServoDecision decision = servo.sample_measurement(sample);
-    if (decision.step) phase += static_cast<double>(decision.step->count());
-    if (decision.state != ServoState::kUnlocked) adjustment = decision.frequency_ppb;
+    if (decision.step) phase_ns += static_cast<double>(decision.step->count());
+    if (decision.state != ServoState::kUnlocked) adjustment_ppb = decision.frequency_ppb;
     if (i > kSettled) {
       gamma += servo.gamma_steering() ? 1 : 0;
       long_window += servo.window_intervals() > EnvelopeFit::kWindowIntervals.back() ? 1 : 0;
-      squares += phase * phase;
+      squares_ns2 += phase_ns * phase_ns;
       ++count;
     }
   }
   return Steering{static_cast<double>(gamma) / count, static_cast<double>(long_window) / count,
-                  std::sqrt(squares / count)};
+                  std::sqrt(squares_ns2 / count)};
 }
 
 TEST(EnvelopeGammaSteering, SumOfTailsIsSteeredByTheGammaLine) {

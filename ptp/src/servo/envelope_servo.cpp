@@ -6,8 +6,10 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <utility>
 
+#include "ptp/servo/forgetting_moments.h"
 #include "seconds_between.h"
 
 namespace ptp::servo {
@@ -27,10 +29,10 @@ constexpr std::size_t kHandOverPoints = 4;
 // paired comparison whose common queueing noise is far larger than the differences it resolves.
 constexpr double kScoreSamples = 256.0;
 // The scores decide (which window, envelope or Kalman) after this many scored samples; before,
-// the envelope steers with all its points (since the last step they span seconds, over which
-// any usual wander is small). Past it, the envelope steers only while its window's score is
-// below the Kalman servo's (on the same paired errors): wander beyond what 8 intervals follow
-// leaves the Kalman servo steering.
+// the envelope steers with all its points while they span at most kEarlySpanS (seconds at 1 s
+// Syncs, over which any usual wander is small). Past it, the envelope steers only while its
+// window's score is below the Kalman servo's (on the same paired errors): wander beyond what 8
+// intervals follow leaves the Kalman servo steering.
 constexpr int kMinScored = 16;
 // The envelope steers while its score exceeds the Kalman servo's by less than this many squared
 // mean queueing excesses: the common queueing noise (a variance of about half that square)
@@ -136,10 +138,6 @@ constexpr double kBlendIntervals = EnvelopeFit::kWindowIntervals[0];
 // smaller weight scales a line's few samples of age down to nothing in the blend.
 constexpr double kSteeringBlend = 0.01;
 
-double weight(int samples, double ceiling) {
-  return 1.0 / std::min(static_cast<double>(samples), ceiling);
-}
-
 // Lines' phases at one time, as phase_at gives them. The candidates' lines share a few fit
 // times (every refitted window's is the last fit's), so the time's distance from the last fit
 // time seen is kept: the same arithmetic, without the same quotient for every line.
@@ -175,6 +173,15 @@ class PairedPhase {
   PhaseAt sync_;
   PhaseAt request_;
 };
+
+// A line's paired one-step error on an exchange: the exchange's paired value `measured_ns` (half
+// the difference of the two directions' values) minus the line's paired phase, clipped at
+// `clip_ns` where given.
+double paired_error(PairedPhase& paired_phase, const EnvelopeFit::Line& line, double measured_ns,
+                    std::optional<double> clip_ns) {
+  const double error = measured_ns - paired_phase(line);
+  return clip_ns ? std::clamp(error, -*clip_ns, *clip_ns) : error;
+}
 
 }  // namespace
 
@@ -329,7 +336,7 @@ void EnvelopeServo::learn_gap(Nanoseconds local_time) {
     const double k =
         std::min(seconds_between(local_time, *last_time_) / sync_interval_s_, kMaxGapIntervals);
     ++gap_samples_;
-    const double w = weight(gap_samples_, kGapSamples);
+    const double w = forgetting_weight(gap_samples_, kGapSamples);
     gap_mean_ += w * (k - gap_mean_);
     gap_mean_square_ += w * (k * k - gap_mean_square_);
   }
@@ -374,12 +381,13 @@ void EnvelopeServo::score_windows(double sync_value_ns, Nanoseconds sync_time,
   // The paired error: half the difference of the two directions' values is the phase plus half
   // the difference of their excesses, whose distribution is the same for every window, so the
   // windows' mean squares differ by their prediction errors alone.
-  const double measured = (sync_value_ns - request_value_ns) / 2;
+  const double measured_ns = (sync_value_ns - request_value_ns) / 2;
   const bool clipping = scored_ >= kMinScored;
-  const double clip = kClipScales * std::max(noise_scale_ns_, 1.0);
+  const std::optional<double> clip_ns =
+      clipping ? std::optional<double>(kClipScales * std::max(noise_scale_ns_, 1.0)) : std::nullopt;
   if (!lines_[steering_window_].valid) return;
-  const double w = weight(scored_ + 1, kScoreSamples);
-  std::array<double, kCandidates> squares{};
+  const double w = forgetting_weight(scored_ + 1, kScoreSamples);
+  std::array<double, kCandidates> squares_ns2{};
   // The settled comparison's values: both lines' errors smoothed as the Kalman servo's control
   // smooths its own: it removes its estimated phase over its horizon, two intervals beyond 1 s
   // between Syncs, so what stays in the clock is about an average of its last errors with
@@ -389,46 +397,43 @@ void EnvelopeServo::score_windows(double sync_value_ns, Nanoseconds sync_time,
   // queueing noise is smoothed alike in both, so the comparison stays paired.
   const double smoothing = 1.0 / std::max(1.0, kalman_->horizon_s() / sync_interval_s_);
   PairedPhase paired_phase(sync_time, request_time);
-  double kalman_square = 0;
   if (kalman_line_.valid) {
-    double error = measured - paired_phase(kalman_line_);
-    if (clipping) error = std::clamp(error, -clip, clip);
-    kalman_square = error * error;
-    kalman_score_ns2_ += w * (kalman_square - kalman_score_ns2_);
-    smoothed_kalman_error_ = smoothing * error + (1 - smoothing) * smoothed_kalman_error_;
+    const double error = paired_error(paired_phase, kalman_line_, measured_ns, clip_ns);
+    const double kalman_square_ns2 = error * error;
+    kalman_score_ns2_ += w * (kalman_square_ns2 - kalman_score_ns2_);
+    smoothed_kalman_error_ns_ = smoothing * error + (1 - smoothing) * smoothed_kalman_error_ns_;
   }
   for (std::size_t k = 0; k < kCandidates; ++k) {
     const EnvelopeFit::Line& line = lines_[k];
     if (!line.valid) continue;
-    double error = measured - paired_phase(line);
-    if (clipping) error = std::clamp(error, -clip, clip);
-    squares[k] = error * error;
-    scores_[k] += w * (squares[k] - scores_[k]);
+    const double error = paired_error(paired_phase, line, measured_ns, clip_ns);
+    squares_ns2[k] = error * error;
+    scores_[k] += w * (squares_ns2[k] - scores_[k]);
     // The settled comparison starts with the clip: both lines' errors on the same exchange.
-    smoothed_errors_[k] = smoothing * error + (1 - smoothing) * smoothed_errors_[k];
+    smoothed_errors_ns_[k] = smoothing * error + (1 - smoothing) * smoothed_errors_ns_[k];
     if (clipping && kalman_line_.valid) {
-      settled_[k].add(smoothed_errors_[k] * smoothed_errors_[k] -
-                      smoothed_kalman_error_ * smoothed_kalman_error_);
+      settled_[k].add(smoothed_errors_ns_[k] * smoothed_errors_ns_[k] -
+                      smoothed_kalman_error_ns_ * smoothed_kalman_error_ns_);
     }
     if (k == steering_window_) noise_scale_ns_ += w * (std::abs(error) - noise_scale_ns_);
   }
-  if (lines_[kGammaSource].valid) compare_gamma(squares);
-  compare_gamma_windows(measured, sync_time, request_time, clipping ? clip : 0.0);
+  if (lines_[kGammaSource].valid) compare_gamma_with_windows(squares_ns2);
+  compare_long_gamma(measured_ns, sync_time, request_time, clip_ns);
   ++scored_;
 }
 
-void EnvelopeServo::compare_gamma(const std::array<double, kCandidates>& squares) {
+void EnvelopeServo::compare_gamma_with_windows(const std::array<double, kCandidates>& squares_ns2) {
   for (std::size_t k = 0; k < EnvelopeFit::kWindows; ++k) {
-    gamma_difference_[k].add(squares[kGammaSource] - squares[k], kScoreSamples);
+    gamma_difference_[k].add(squares_ns2[kGammaSource] - squares_ns2[k], kScoreSamples);
   }
 }
 
-void EnvelopeServo::compare_gamma_windows(double measured, Nanoseconds sync_time,
-                                          Nanoseconds request_time, double clip) {
+void EnvelopeServo::compare_long_gamma(double measured_ns, Nanoseconds sync_time,
+                                       Nanoseconds request_time, std::optional<double> clip_ns) {
   if (!gamma_short_line_.valid || !gamma_long_line_.valid) return;
+  PairedPhase paired_phase(sync_time, request_time);
   const auto squared_error = [&](const EnvelopeFit::Line& line) {
-    double error = measured - (line.phase_at(sync_time) + line.phase_at(request_time)) / 2;
-    if (clip > 0) error = std::clamp(error, -clip, clip);
+    const double error = paired_error(paired_phase, line, measured_ns, clip_ns);
     return error * error;
   };
   long_difference_.add(squared_error(gamma_long_line_) - squared_error(gamma_short_line_),
@@ -491,7 +496,7 @@ void EnvelopeServo::learn_excess(double sync_value_ns, Nanoseconds sync_time,
   double excess = std::max(0.0, paired - line.floor_ns);
   if (excess_samples_ >= kMinScored) excess = std::min(excess, 4 * excess_mean_ns_);
   ++excess_samples_;
-  excess_mean_ns_ += weight(excess_samples_, kScoreSamples) * (excess - excess_mean_ns_);
+  excess_mean_ns_ += forgetting_weight(excess_samples_, kScoreSamples) * (excess - excess_mean_ns_);
 }
 
 EnvelopeFit::Windows EnvelopeServo::fresh_windows(bool shape_due) const {
@@ -567,7 +572,7 @@ void EnvelopeServo::fit_candidates(Nanoseconds local_time) {
   // decide (a late start from a worse score would take hundreds of them to catch up).
   if (gamma.valid && !was_valid) {
     settled_[kGammaSource].clear();
-    smoothed_errors_[kGammaSource] = 0;
+    smoothed_errors_ns_[kGammaSource] = 0;
     double best = std::numeric_limits<double>::infinity();
     for (std::size_t k = 0; k < EnvelopeFit::kWindows; ++k) {
       if (lines_[k].valid) best = std::min(best, scores_[k]);
@@ -585,7 +590,7 @@ bool EnvelopeServo::below_envelope(double value_ns, Nanoseconds time, double sig
 
 std::size_t EnvelopeServo::steering_window() const {
   // Before the scores are settled, the longest envelope window (the gamma line needs its own
-  // comparison with the windows: it spans the same window).
+  // comparison with the windows first).
   std::size_t longest = kCandidates;
   for (std::size_t k = 0; k < EnvelopeFit::kWindows; ++k) {
     if (lines_[k].valid) longest = k;
@@ -617,8 +622,8 @@ void EnvelopeServo::clear_envelope() {
   kalman_score_ns2_ = 0;
   for (ScoreDifference& difference : settled_) difference.clear();
   settled_kalman_ = false;
-  smoothed_errors_ = {};
-  smoothed_kalman_error_ = 0;
+  smoothed_errors_ns_ = {};
+  smoothed_kalman_error_ns_ = 0;
   excess_mean_ns_ = 0;
   excess_samples_ = 0;
   forget_gamma_comparison();
@@ -650,10 +655,10 @@ bool EnvelopeServo::envelope_usable(const ServoDecision& kalman_decision, double
   // (delay bursts of tens of microseconds also make the bank choose a far filter, and the
   // envelope is what rides them out).
   const bool early_span = static_cast<double>(scored_) * sync_interval_s_ <= kEarlySpanS;
-  const bool usual_wander =
+  const bool early_envelope_allowed =
       scored_ >= kMinScored ||
       (kalman_->frequency_wander_ppb2_per_s() <= kMaxEnvelopeWander && early_span);
-  return kalman_locked && hardware && usual_wander && lines_[steering_window_].valid &&
+  return kalman_locked && hardware && early_envelope_allowed && lines_[steering_window_].valid &&
          fit_.syncs() >= kHandOverPoints && fit_.requests() >= kHandOverPoints &&
          (scored_ < kFirstScored ||
           scores_[steering_window_] <
@@ -671,10 +676,10 @@ bool EnvelopeServo::settled_kalman_better() const {
   // noise: it hands over to the Kalman servo only once its mean exceeds the margin by more than
   // kSettledStandardErrors of its standard errors, and keeps it steering until its mean falls
   // to the margin (a band of the statistic's own noise: no hand-over back and forth on noise).
-  const double margin = kKalmanMargin * excess_mean_ns_ * excess_mean_ns_;
+  const double margin_ns2 = kKalmanMargin * excess_mean_ns_ * excess_mean_ns_;
   const ScoreDifference& difference = settled_[steering_window_];
-  if (settled_kalman_) return difference.count() > 0 && difference.mean() > margin;
-  return difference.above(margin, kSettledStandardErrors);
+  if (settled_kalman_) return difference.count() > 0 && difference.mean() > margin_ns2;
+  return difference.above(margin_ns2, kSettledStandardErrors);
 }
 
 void EnvelopeServo::remember_kalman(Nanoseconds local_time) {

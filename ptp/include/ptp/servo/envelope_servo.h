@@ -65,6 +65,12 @@ class EnvelopeServo final : public ServoBase {
   void absorb_step_remainder(double remainder_ns) override;
 
  private:
+  // The candidate lines, scored alike: the envelope's windows, then the gamma likelihood's line
+  // over the longest window or twice it (valid only where the queueing's shape says a sum of
+  // tails).
+  static constexpr std::size_t kGammaSource = EnvelopeFit::kWindows;
+  static constexpr std::size_t kCandidates = EnvelopeFit::kWindows + 1;
+
   // The phase the control has added by `time` (ns), from the recent decisions.
   [[nodiscard]] double control_phase_at(Nanoseconds time) const;
   // A decision takes effect at `time`: the frequency in force from then, and a step's phase.
@@ -86,12 +92,13 @@ class EnvelopeServo final : public ServoBase {
   // Whether the gamma line's paired errors show it predicting no worse than window `window`'s
   // (see kGammaConfidence).
   [[nodiscard]] bool gamma_not_worse_than(std::size_t window) const;
-  // Accumulates the gamma line's squared paired error minus each window's (`squares`: this
-  // exchange's squared errors of every candidate), and the long gamma line's minus the short
-  // one's (`measured`: the exchange's paired value; errors clipped at `clip` when positive).
-  void compare_gamma(const std::array<double, EnvelopeFit::kWindows + 1>& squares);
-  void compare_gamma_windows(double measured, Nanoseconds sync_time, Nanoseconds request_time,
-                             double clip);
+  // Accumulates the gamma line's squared paired error minus each window's (`squares_ns2`: this
+  // exchange's squared errors of every candidate).
+  void compare_gamma_with_windows(const std::array<double, kCandidates>& squares_ns2);
+  // Accumulates the long gamma line's squared paired error minus the short one's (`measured_ns`:
+  // the exchange's paired value; errors clipped at `clip_ns` where given).
+  void compare_long_gamma(double measured_ns, Nanoseconds sync_time, Nanoseconds request_time,
+                          std::optional<double> clip_ns);
   void forget_gamma_comparison();
   // The gamma candidate after fitting the short line `short_line`: the long window's line
   // (refitted every kLongGammaRefit samples) where the comparison cannot show it worse.
@@ -100,8 +107,9 @@ class EnvelopeServo final : public ServoBase {
   // When the decision takes effect: the port's decision time when it is plausible.
   [[nodiscard]] Nanoseconds decision_time(Nanoseconds local_time) const;
   // Whether the envelope steers this sample: the Kalman servo has locked (it acquires and
-  // steps), both directions have enough points, and the window predicts better than the Kalman
-  // filter does.
+  // steps), both directions have enough points, the window predicts better than the Kalman
+  // filter does, the settled comparison does not show the Kalman filter better, and before the
+  // scores decide, the scored exchanges span at most kEarlySpanS.
   [[nodiscard]] bool envelope_usable(const ServoDecision& kalman_decision, double phase_ns) const;
   // The Kalman servo's estimate after this sample as a line of the free-running phase, for
   // scoring its next prediction beside the windows'.
@@ -153,10 +161,7 @@ class EnvelopeServo final : public ServoBase {
   EnvelopeFit fit_;
   EnvelopeFit::Lines windows_{};
   EnvelopeFit::Windows fitted_;  // the windows refitted at this sample
-  // The candidate lines, scored alike: the envelope's windows, then the gamma likelihood's line
-  // over the longest window (valid only where the queueing's shape says a sum of tails).
-  static constexpr std::size_t kGammaSource = EnvelopeFit::kWindows;
-  static constexpr std::size_t kCandidates = EnvelopeFit::kWindows + 1;
+  // The candidates' lines, the last one the gamma line.
   std::array<EnvelopeFit::Line, kCandidates> lines_{};
   std::size_t steering_window_ = 0;
   std::array<double, kCandidates> scores_{};
@@ -168,8 +173,8 @@ class EnvelopeServo final : public ServoBase {
   bool settled_kalman_ = false;
   // Each candidate's and the Kalman line's paired errors smoothed over the Kalman servo's phase
   // horizon (what its control leaves of them): the settled comparison's values.
-  std::array<double, kCandidates> smoothed_errors_{};
-  double smoothed_kalman_error_ = 0;
+  std::array<double, kCandidates> smoothed_errors_ns_{};
+  double smoothed_kalman_error_ns_ = 0;
   int scored_ = 0;
   double noise_scale_ns_ = 0;  // mean |paired one-step error| of the steering window, ns
   int below_run_ = 0;
