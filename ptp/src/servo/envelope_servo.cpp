@@ -424,6 +424,8 @@ void EnvelopeServo::score_windows(double sync_value_ns, Nanoseconds sync_time,
 
 void EnvelopeServo::compare_gamma_with_windows(const std::array<double, kCandidates>& squares_ns2) {
   for (std::size_t k = 0; k < EnvelopeFit::kWindows; ++k) {
+    // A window without a line (too few points in it: lost Syncs) has no error to compare with.
+    if (!lines_[k].valid) continue;
     gamma_difference_[k].add(squares_ns2[kGammaSource] - squares_ns2[k], kScoreSamples);
   }
 }
@@ -539,7 +541,9 @@ void EnvelopeServo::fit_candidates(Nanoseconds local_time) {
     if (line.valid) longest = &line;
   }
   if (longest == nullptr) {
+    // As where the shape rules the gamma line out: a line that reappears is compared anew.
     gamma_line_valid_ = false;
+    forget_gamma_comparison();
     gamma_.forget_fit();
     return;
   }
