@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ptp/servo/forgetting_moments.h"
 #include "seconds_between.h"
 
 namespace ptp::servo {
@@ -30,7 +31,7 @@ void EnvelopeLineFilter::learn_jitter(const EnvelopeFit::Line& measured, double 
   // count that lag as noise.)
   const double phase_change = measured.phase_ns - previous_.phase_ns - frequency_ppb_ * dt_s;
   ++changes_;
-  const double w = 1.0 / std::min(static_cast<double>(changes_), kJitterSamples);
+  const double w = forgetting_weight(changes_, kJitterSamples);
   phase_change_ms_ += w * (phase_change * phase_change - phase_change_ms_);
   const double frequency_change = measured.frequency_ppb - previous_.frequency_ppb;
   frequency_change_ms_ += w * (frequency_change * frequency_change - frequency_change_ms_);

@@ -1,15 +1,16 @@
 // ForgettingMoments: the running mean and mean square of a series, averaged equally over its
 // first values and then forgetting with weight 1 / memory (an exponential average of about
 // `memory` values): the statistic under the envelope servo's paired comparisons
-// (PairedDifference, ScoreDifference).
+// (PairedDifference, ScoreDifference), and the weight its other running averages use.
 #pragma once
 
 #include <algorithm>
+#include <cstdint>
 
 namespace ptp::servo {
 
 // The weight of the `count`-th value (from 1) in such an average.
-[[nodiscard]] inline double forgetting_weight(int count, double memory) {
+[[nodiscard]] inline double forgetting_weight(std::int64_t count, double memory) {
   return 1.0 / std::min(static_cast<double>(count), memory);
 }
 
