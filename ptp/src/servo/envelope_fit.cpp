@@ -232,13 +232,10 @@ class DirectionWalk {
     if (points == 0) return window;
     if (points < recent_) {
       // The hull of the newest points: the path of links from the oldest of them.
-      std::size_t top = prefix_.size();
-      for (std::size_t n = points - 1;; n = recent_link_[n]) {
-        prefix_[--top] = recent_points_[n];
-        if (n == 0) break;
-      }
-      window.vertices = prefix_.data() + top;
-      window.size = prefix_.size() - top;
+      const std::size_t size =
+          path_from(recent_index(direction_.added - points), prefix_.data() + prefix_.size());
+      window.vertices = prefix_.data() + prefix_.size() - size;
+      window.size = size;
     } else if (points > recent_) {
       const std::uint64_t oldest = direction_.added - points;
       if (join_at_bridge(k, oldest)) {
@@ -294,34 +291,33 @@ class DirectionWalk {
     return seconds_between(time, now_);
   }
 
-  // recent_hull_ = the lower hull of the points newer than the block, built from the newest
-  // back; each point's link is the vertex it attached to, so the hull of the newest points up
-  // to any one is its path of links.
+  // recent_hull_ = the lower hull of the points newer than the block: the path of their links
+  // (Direction::add_recent) from the oldest of them.
   void build_recent() {
-    // The points first, in a pass of their own: their divisions then overlap instead of
-    // delaying each of the hull's data-dependent branches below.
-    for (std::size_t n = 0; n < recent_; ++n)
-      recent_points_[n] = hull_point(direction_.added - 1 - n);
-    auto& vertices = recent_hull_.vertices;
-    std::size_t size = 0;
-    for (std::size_t n = 0; n < recent_; ++n) {
-      const HullPoint p = recent_points_[n];
-      // Right to left, a lower hull turns clockwise: drop the last vertex while it lies on or
-      // above the chord from the one before it to the new point.
-      while (size >= 2) {
-        const HullPoint& a = vertices[size - 2];
-        const HullPoint& b = vertices[size - 1];
-        const double cross = (b.t_s - a.t_s) * (p.value_ns - a.value_ns) -
-                             (b.value_ns - a.value_ns) * (p.t_s - a.t_s);
-        if (cross < 0) break;
-        --size;
-      }
-      recent_link_[n] = size > 0 ? stack_index_[size - 1] : static_cast<std::uint16_t>(n);
-      vertices[size] = p;
-      stack_index_[size] = static_cast<std::uint16_t>(n);
-      ++size;
-    }
+    recent_hull_.size = 0;
+    if (recent_ == 0) return;
+    const std::size_t first = recent_index(direction_.added - recent_);
+    const std::size_t size = path_from(first, recent_hull_.vertices.data() + kCapacity);
+    std::copy_n(recent_hull_.vertices.data() + kCapacity - size, size,
+                recent_hull_.vertices.begin());
     recent_hull_.size = size;
+  }
+
+  // The index after the block of a point newer than it.
+  [[nodiscard]] std::size_t recent_index(std::uint64_t sequence) const {
+    return static_cast<std::size_t>(sequence - direction_.block_end);
+  }
+
+  // The hull of the points newer than the block from the one at `index` to the newest: the
+  // vertices before `end`, newest first. Returns how many.
+  std::size_t path_from(std::size_t index, HullPoint* end) const {
+    const std::size_t newest = recent_index(direction_.added - 1);
+    HullPoint* out = end;
+    for (std::size_t n = index;; n = direction_.recent_link[n]) {
+      *--out = hull_point(direction_.block_end + n);
+      if (n == newest) break;
+    }
+    return static_cast<std::size_t>(end - out);
   }
 
   // Whether every point is within 2^52 ns of now: their times then convert to seconds without
@@ -525,11 +521,7 @@ class DirectionWalk {
   std::size_t taken_ = 0;  // points_one_by_one's count and time sum
   double time_sum_s_ = 0;
   Hull recent_hull_;
-  // The points newer than the block (newest first), each one's link, the build's stack as
-  // indices into them, and a window's hull of the newest points.
-  std::array<HullPoint, kCapacity> recent_points_;
-  std::array<std::uint16_t, kCapacity> recent_link_;
-  std::array<std::uint16_t, kCapacity> stack_index_;
+  // A window's hull of the newest points.
   std::array<HullPoint, kCapacity> prefix_;
   Hull joined_;
   // join_at_bridge's window hull: walked_ from walked_first_ on.
@@ -574,8 +566,40 @@ void EnvelopeFit::Direction::add(const Point& point) {
   if (count < kCapacity) ++count;
   time_sums[(added + 1) % (2 * kCapacity)] =
       time_sum(added) + static_cast<std::uint64_t>(point.time.count());
+  const std::size_t index = after_block();
   ++added;
-  if (after_block() >= kBlockPoints) rebuild_block();
+  if (after_block() >= kBlockPoints) {
+    rebuild_block();
+  } else {
+    add_recent(index, point);
+  }
+}
+
+void EnvelopeFit::Direction::add_recent(std::size_t index, const Point& point) {
+  // The times relative to the first point after the block: exact integers (below 2^53 ns), so
+  // that each chord test below decides as it would at any fit time.
+  if (index == 0) recent_base = point.time;
+  const auto since_base = point.time.checked_sub(recent_base);
+  const double t_ns = since_base ? static_cast<double>(since_base->count())
+                                 : static_cast<double>(point.time.count()) -
+                                       static_cast<double>(recent_base.count());
+  recent_t_ns[index] = t_ns;
+  recent_value_ns[index] = point.value_ns;
+  recent_link[index] = static_cast<std::uint8_t>(index);
+  // The hull of the points from n to the new one: the hull from n to the one before, unless the
+  // new point lies on or below the line from n through its link (its link is the vertex seen
+  // from n at the least slope): then the new point is n's next vertex. One test per point,
+  // without a branch on its outcome.
+  const double* const t = recent_t_ns.data();
+  const double* const value = recent_value_ns.data();
+  std::uint8_t* const links = recent_link.data();
+  const double new_value = point.value_ns;
+  for (std::size_t n = 0; n < index; ++n) {
+    const std::size_t v = links[n];
+    const bool below =
+        (t[v] - t[n]) * (new_value - value[n]) - (value[v] - value[n]) * (t_ns - t[n]) > 0;
+    links[n] = below ? links[n] : static_cast<std::uint8_t>(index);
+  }
 }
 
 void EnvelopeFit::Direction::rebuild_block() {

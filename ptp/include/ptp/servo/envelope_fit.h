@@ -10,8 +10,9 @@
 // The fit is computed over a ladder of windows (a wandering clock bends the line; a short window
 // has fewer lucky packets), all in one pass from the newest point back, and the caller chooses.
 // The hull of the older points is kept between fits (a block, rebuilt every kBlockPoints points),
-// so a fit builds only the newest points' hull and joins it to the block's. The servo refits the
-// long windows on a schedule (fit_scheduled): about half as many window fits per sample.
+// so a fit walks the newest points' hull (kept as they arrive) and joins it to the block's. The
+// servo refits the long windows on a schedule (fit_scheduled): about half as many window fits per
+// sample.
 #pragma once
 
 #include <algorithm>
@@ -116,7 +117,17 @@ class EnvelopeFit {
     // hull (where the next fit's search starts).
     std::array<std::uint64_t, kWindows> bridge{};
     std::array<std::size_t, kWindows> bridge_recent{};
+    // The points newer than the block, by index after it (sequence - block_end): their times
+    // relative to the first of them (ns: exact integers) and values, and each one's link: the
+    // next vertex of the lower hull of the points from it to the newest (the newest's: itself).
+    // Kept as points arrive (add_recent), so that a fit walks these hulls instead of building
+    // them.
+    std::array<double, kBlockPoints> recent_t_ns{};
+    std::array<double, kBlockPoints> recent_value_ns{};
+    std::array<std::uint8_t, kBlockPoints> recent_link{};
+    Nanoseconds recent_base{0};
     void add(const Point& point);
+    void add_recent(std::size_t index, const Point& point);
     // The i-th newest point (0 = newest by arrival).
     [[nodiscard]] const Point& newest(std::size_t i) const;
     [[nodiscard]] const Point& at(std::uint64_t sequence) const {
