@@ -213,12 +213,13 @@ TEST(ConformanceEnvelope, SettledKalmanSteersThroughTransparentClocks) {
 
 // At 16 s between Syncs the envelope's shortest window spans 128 s of wander and its line's error
 // runs in stretches, while the Kalman servo's control averages its own errors over two intervals:
-// the settled comparison smooths both as that control does, and the Kalman servo steers where it
-// leaves less in the clock. Before the scores are settled the envelope steers on an unscored line
-// only while the scored exchanges span at most 16 s, so at 16 s Syncs the Kalman servo steers
-// until then (the envelope's line over minutes of wander would cost most of its RMS). Over seeds
-// 16-20 the mean envelope / pi RMS stays below 1.08 (1.01 on this code; 1.14 with the unscored
-// line over any span), every seed syncing within the bar's 1.2 x pi.
+// the settled comparison smooths both as that control does. The scores settle only after 256 s
+// there, so the envelope has no presumption of being better: the Kalman servo steers until the
+// steering candidate is shown better beyond the comparison's noise (and before the scores are
+// settled, as the envelope's unscored line over minutes of wander would cost most of its RMS).
+// Over seeds 16-20 every seed meets the bar (no more RMS than pi, sync within 1.2 x pi's) and the
+// mean envelope / pi RMS stays below 0.95 (0.90 on this code; 1.00, with seeds 17 and 20 above
+// pi's, where the envelope steered until shown worse).
 TEST(ConformanceEnvelope, SixteenSecondSyncsSteerWithTheSettledComparison) {
   const std::vector<SeedFigures>& figures = envelope_against_pi("sync_interval_4");
   ASSERT_EQ(figures.size(), 5U);
@@ -226,8 +227,9 @@ TEST(ConformanceEnvelope, SixteenSecondSyncsSteerWithTheSettledComparison) {
     ASSERT_TRUE(seed.envelope.sync_time_s.has_value() && seed.pi.sync_time_s.has_value())
         << "seed " << seed.seed;
     EXPECT_LE(*seed.envelope.sync_time_s, 1.2 * *seed.pi.sync_time_s) << "seed " << seed.seed;
+    EXPECT_LE(seed.rms_ratio(), 1.0) << "seed " << seed.seed;
   }
-  EXPECT_LT(mean_rms_ratio(figures), 1.08);
+  EXPECT_LT(mean_rms_ratio(figures), 0.95);
 }
 
 #endif

@@ -1,6 +1,7 @@
 // ScoreDifference: a paired difference's mean is called significant on noise alone about as
 // often as its bound says (also where successive values run in stretches), a real shift is
-// found, a few values never decide, and what it has forgotten no longer counts.
+// found (above the margin or below it), a few values never decide, and what it has forgotten no
+// longer counts.
 #include "ptp/servo/score_difference.h"
 
 #include <gtest/gtest.h>
@@ -78,6 +79,27 @@ TEST(ScoreDifference, AShiftBeyondTheNoiseIsFound) {
   for (int i = 0; i < kValues; ++i) difference.add(0.5 * kSpread + normal.next() * kSpread);
   EXPECT_TRUE(difference.above(0.0, kTwoStandardErrors));
   EXPECT_FALSE(difference.above(kSpread, kTwoStandardErrors));
+}
+
+TEST(ScoreDifference, BelowIsTheMirrorOfAbove) {
+  // A shift down is found below the margin, noise alone rarely; a few values never decide.
+  Normal normal(11);
+  int noise_below = 0;
+  for (int run = 0; run < kRuns; ++run) {
+    ScoreDifference difference(256.0);
+    for (int i = 0; i < kValues; ++i) difference.add(normal.next() * kSpread);
+    if (difference.below(0.0, kTwoStandardErrors)) ++noise_below;
+  }
+  EXPECT_LE(noise_below, kRuns * 5 / 100);
+  ScoreDifference shifted(256.0);
+  for (int i = 0; i < kValues; ++i) shifted.add(-0.5 * kSpread + normal.next() * kSpread);
+  EXPECT_TRUE(shifted.below(0.0, kTwoStandardErrors));
+  EXPECT_FALSE(shifted.below(-kSpread, kTwoStandardErrors));
+  EXPECT_FALSE(shifted.above(0.0, kTwoStandardErrors));
+  ScoreDifference few(256.0);
+  few.add(-1e6);
+  few.add(-1.1e6);
+  EXPECT_FALSE(few.below(0.0, kTwoStandardErrors));
 }
 
 TEST(ScoreDifference, AFewValuesNeverDecide) {

@@ -626,6 +626,7 @@ void EnvelopeServo::clear_envelope() {
   kalman_score_ns2_ = 0;
   for (ScoreDifference& difference : settled_) difference.clear();
   settled_kalman_ = false;
+  earned_source_ = kCandidates;
   smoothed_errors_ns_ = {};
   smoothed_kalman_error_ns_ = 0;
   excess_mean_ns_ = 0;
@@ -671,6 +672,10 @@ bool EnvelopeServo::envelope_usable(const ServoDecision& kalman_decision, double
          !settled_kalman_ && !beyond_step_threshold(phase_ns);
 }
 
+bool EnvelopeServo::scores_settle_early() const {
+  return static_cast<double>(kMinScored) * sync_interval_s_ <= kEarlySpanS;
+}
+
 bool EnvelopeServo::settled_kalman_better() const {
   if (scored_ < kMinScored) return false;
   // The whole-history scores hold the Kalman servo's acquisition (its first predictions are off
@@ -682,6 +687,17 @@ bool EnvelopeServo::settled_kalman_better() const {
   // to the margin (a band of the statistic's own noise: no hand-over back and forth on noise).
   const double margin_ns2 = kKalmanMargin * excess_mean_ns_ * excess_mean_ns_;
   const ScoreDifference& difference = settled_[steering_window_];
+  if (!scores_settle_early()) {
+    // Where the scores settle only after minutes (beyond 1 s between Syncs), the envelope's
+    // presumption fails: over the span of its windows the wander bends its lines by about as
+    // much as the queueing they filter, and the Kalman servo steers until the steering
+    // candidate has itself been shown better beyond the comparison's noise; that candidate
+    // keeps steering until its mean rises to the margin.
+    if (!settled_kalman_ && steering_window_ == earned_source_) {
+      return difference.mean() > margin_ns2;
+    }
+    return !difference.below(margin_ns2, kSettledStandardErrors);
+  }
   if (settled_kalman_) return difference.count() > 0 && difference.mean() > margin_ns2;
   return difference.above(margin_ns2, kSettledStandardErrors);
 }
@@ -898,6 +914,7 @@ ServoDecision EnvelopeServo::decide(Nanoseconds offset_from_master, Nanoseconds 
   // The phase when the decision takes effect: the line carried on to then, plus the control.
   const double phase = line.phase_at(decided) + control_phase_at(decided);
   settled_kalman_ = settled_kalman_better();
+  earned_source_ = settled_kalman_ || scored_ < kMinScored ? kCandidates : steering_window_;
   steering_ = envelope_usable(kalman_decision, phase);
   // The start's line steers until the envelope does (or the start ends: a slew, another step,
   // wander beyond a usual crystal's, which bends the line over its growing span).

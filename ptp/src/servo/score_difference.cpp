@@ -29,18 +29,27 @@ void ScoreDifference::clear() {
   last_ = 0;
 }
 
-bool ScoreDifference::above(double margin, double z) const {
+std::optional<double> ScoreDifference::bound(double z) const {
   const double variance = moments_.variance();
-  if (moments_.count < 2 || variance <= 0) return false;
+  if (moments_.count < 2 || variance <= 0) return std::nullopt;
   // Values averaged equally count as themselves; once the mean forgets with weight w, its
   // variance is that of (2 - w) / w values.
   const double samples = std::min(static_cast<double>(moments_.count), 2 * memory_ - 1);
   const double correlation = std::clamp(
       (mean_lag_product_ - moments_.mean * moments_.mean) / variance, 0.0, kMaxCorrelation);
   const double independent = samples * (1 - correlation) / (1 + correlation);
-  if (independent < kMinIndependent) return false;
-  const double standard_error = std::sqrt(variance / independent);
-  return moments_.mean - margin > student_quantile(z, independent - 1) * standard_error;
+  if (independent < kMinIndependent) return std::nullopt;
+  return student_quantile(z, independent - 1) * std::sqrt(variance / independent);
+}
+
+bool ScoreDifference::above(double margin, double z) const {
+  const std::optional<double> b = bound(z);
+  return b && moments_.mean - margin > *b;
+}
+
+bool ScoreDifference::below(double margin, double z) const {
+  const std::optional<double> b = bound(z);
+  return b && margin - moments_.mean > *b;
 }
 
 }  // namespace ptp::servo

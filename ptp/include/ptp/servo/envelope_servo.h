@@ -147,6 +147,9 @@ class EnvelopeServo final : public ServoBase {
   // Whether the comparison since the scores started deciding shows the Kalman servo predicting
   // better than the steering candidate beyond the comparison's own noise (see there).
   [[nodiscard]] bool settled_kalman_better() const;
+  // Whether the scores settle within kEarlySpanS (kMinScored exchanges at up to 1 s between
+  // Syncs): the envelope then steers unless shown worse; otherwise only once shown better.
+  [[nodiscard]] bool scores_settle_early() const;
 
   ServoConfig config_;
   double sync_interval_s_;
@@ -171,6 +174,8 @@ class EnvelopeServo final : public ServoBase {
   std::array<ScoreDifference, kCandidates> settled_;
   // The settled comparison had the Kalman servo steer at the last sample.
   bool settled_kalman_ = false;
+  // The candidate the settled comparison let steer at the last sample (kCandidates: none).
+  std::size_t earned_source_ = kCandidates;
   // Each candidate's and the Kalman line's paired errors smoothed over the Kalman servo's phase
   // horizon (what its control leaves of them): the settled comparison's values.
   std::array<double, kCandidates> smoothed_errors_ns_{};

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <limits>
+#include <optional>
 
 #include "ptp/servo/forgetting_moments.h"
 
@@ -32,8 +33,14 @@ class ScoreDifference {
   // (a predictor's error runs in stretches), and the bound widens as Student's t does where the
   // spread is itself estimated from few values.
   [[nodiscard]] bool above(double margin, double z) const;
+  // Whether the mean falls short of `margin` by more than `z` of the same standard errors.
+  [[nodiscard]] bool below(double margin, double z) const;
 
  private:
+  // `z` standard errors of the mean, widened as Student's t for the independent values they
+  // rest on; none where the values are too few or do not spread.
+  [[nodiscard]] std::optional<double> bound(double z) const;
+
   double memory_ = std::numeric_limits<double>::infinity();
   ForgettingMoments moments_;
   // The mean product of successive values, averaged with the same weights.
