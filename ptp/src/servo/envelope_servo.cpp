@@ -71,6 +71,17 @@ constexpr double kMaxStartSamples = 8;
 // The start's line slews at most this fraction of the frequency limit (any fraction from 0.8 to
 // 0.99 keeps ptp4win's Windows clock, set to the millisecond, within 1.1 x the library's RMS).
 constexpr double kStartSlewFraction = 0.9;
+// While the envelope steers before its scores are settled (kMinScored), the start's line (the
+// joint least-squares line of every exchange since the start) steers beside it with this share
+// of the phase and frequency, unless the queueing's shape already shows a single tail. The two
+// estimate one line from the same packets in two ways: the lower envelope is the better one
+// where the queueing has a single tail (lucky packets are frequent: ptp_accuracy's hw), the mean
+// where it is a sum of tails (they are rare: on ptp_accuracy's chain the start's line alone
+// leaves 0.9 us RMS 10-30 s after the lock, the envelope alone 1.3 us). Over so few exchanges
+// the paired scores cannot tell which is better (their difference is far below the queueing
+// noise common to both), nor can the shape but where it is clearly a single tail; and two
+// estimates of comparable error, not fully correlated, average to less than the worse one.
+constexpr double kStartLineShare = 0.5;
 // A step is taken from the line only within the int64 range.
 constexpr double kMaxStepNs = 9e18;
 // After the start, the line filter assumes at least this wander (ppb^2/s: a usual crystal's,
@@ -866,6 +877,26 @@ std::optional<ServoDecision> EnvelopeServo::steer_by_start_line(Nanoseconds loca
   return decision;
 }
 
+bool EnvelopeServo::single_tail() const {
+  // As for the gamma line (fit_candidates), the shape's own error decides: before enough points
+  // it reads anywhere from 0.7 to 4 on a single tail and on three alike.
+  return shape_k_ > 0 && shape_k_ + shape_error_ < kMinGammaShape;
+}
+
+EnvelopeFit::Line EnvelopeServo::with_start_line(const EnvelopeFit::Line& line,
+                                                 Nanoseconds decided) const {
+  const std::optional<EnvelopeStart::Fit> start = start_.fit(decided);
+  if (!start) return line;
+  // The start's line holds the control's phase; the envelope's lines are free-running.
+  EnvelopeFit::Line averaged = line;
+  averaged.at = decided;
+  averaged.phase_ns = (1 - kStartLineShare) * line.phase_at(decided) +
+                      kStartLineShare * (start->phase_ns - control_phase_at(decided));
+  averaged.frequency_ppb =
+      (1 - kStartLineShare) * line.frequency_ppb + kStartLineShare * start->frequency_error_ppb;
+  return averaged;
+}
+
 double EnvelopeServo::line_wander_ppb2_per_s(Nanoseconds local_time) {
   // After a start the Kalman servo's bank may settle on its smoothest filter within tens of
   // samples (the start left it little to correct), long before the envelope's line has: with
@@ -916,9 +947,11 @@ ServoDecision EnvelopeServo::decide(Nanoseconds offset_from_master, Nanoseconds 
   settled_kalman_ = settled_kalman_better();
   earned_source_ = settled_kalman_ || scored_ < kMinScored ? kCandidates : steering_window_;
   steering_ = envelope_usable(kalman_decision, phase);
-  // The start's line steers until the envelope does (or the start ends: a slew, another step,
-  // wander beyond a usual crystal's, which bends the line over its growing span).
-  if (steering_ || !start_.following() ||
+  // The start's line steers until the envelope's scores are settled, alone while the envelope
+  // does not steer, beside it while it does (with_start_line) unless the shape shows a single
+  // tail; or until the start ends: a slew, another step, wander beyond a usual crystal's, which
+  // bends the line over its growing span.
+  if ((steering_ && (scored_ >= kMinScored || single_tail())) || !start_.following() ||
       kalman_->frequency_wander_ppb2_per_s() > kMaxEnvelopeWander) {
     line_start_ = false;
   }
@@ -945,11 +978,12 @@ ServoDecision EnvelopeServo::decide(Nanoseconds offset_from_master, Nanoseconds 
   // vertex jumps for the line filter to smooth.
   const bool gamma_alone = gamma_steering();
   if (gamma_alone) line_filter_.restart();
-  const EnvelopeFit::Line steered =
+  const EnvelopeFit::Line filtered =
       gamma_alone
           ? blended_line(local_time)
           : line_filter_.update(blended_line(local_time), line_wander_ppb2_per_s(local_time),
                                 kClipScales * noise_scale_ns_);
+  const EnvelopeFit::Line steered = line_start_ ? with_start_line(filtered, decided) : filtered;
   frequency_estimate_ppb_ = -steered.frequency_ppb;
   ServoDecision decision;
   decision.state = ServoState::kLocked;

@@ -141,6 +141,13 @@ class EnvelopeServo final : public ServoBase {
   ServoDecision start_kalman(const ServoSample& held);
   // The decision from the start's line (none when it has none).
   std::optional<ServoDecision> steer_by_start_line(Nanoseconds local_time, Nanoseconds decided);
+  // Whether the queueing's shape, as far as measured, is a single tail's beyond its own standard
+  // error (the lower envelope's domain).
+  [[nodiscard]] bool single_tail() const;
+  // `line` (free-running phase) averaged with the start's line at `decided` (see
+  // kStartLineShare); `line` itself where the start's points give no line.
+  [[nodiscard]] EnvelopeFit::Line with_start_line(const EnvelopeFit::Line& line,
+                                                  Nanoseconds decided) const;
   // The wander the line filter assumes at `local_time` (the Kalman servo's, with a floor after the
   // start).
   double line_wander_ppb2_per_s(Nanoseconds local_time);
@@ -156,8 +163,10 @@ class EnvelopeServo final : public ServoBase {
   Nanoseconds sync_interval_;
   std::optional<KalmanServo> kalman_;
   EnvelopeStart start_;
-  bool first_sample_ = true;         // the next sample is the first since construction or reset()
-  bool line_start_ = false;          // the start's line steers (until the envelope does)
+  bool first_sample_ = true;  // the next sample is the first since construction or reset()
+  // The start's line steers: alone until the envelope does, then averaged with the envelope's
+  // line until the envelope's scores are settled (unless the shape shows a single tail).
+  bool line_start_ = false;
   bool early_line_wander_ = false;   // the line filter's wander has a floor (after the start)
   Nanoseconds early_line_since_{0};  // from the start's first decision
   bool steering_ = false;
