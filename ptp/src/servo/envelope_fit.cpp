@@ -607,29 +607,22 @@ void EnvelopeFit::Direction::rebuild_block() {
   // it attached to, so the hull of the points from any one to the newest is its path of links.
   // Only the links are kept (a fit takes the vertices' times relative to its own `now`), so the
   // times stay in nanoseconds here: exact integers, without a division per point.
+  const std::uint64_t last_end = block_end;
   block_end = added;
   const Nanoseconds newest_time = newest(0).time;
-  struct BlockPoint {
-    double t_ns;  // relative to the newest point
-    double value_ns;
-  };
-  const auto below = [](const BlockPoint& older, const BlockPoint& middle,
-                        const BlockPoint& newer) {
-    return (middle.t_ns - older.t_ns) * (newer.value_ns - older.value_ns) -
-               (middle.value_ns - older.value_ns) * (newer.t_ns - older.t_ns) >
-           0;
-  };
+  // The times are in order: when the oldest one's difference from the newest does not overflow,
+  // none does, and needs no check.
+  const bool exact = newest_time.checked_sub(newest(count - 1).time).has_value();
+  if (exact && last_end > 0) {
+    relink_block(last_end);
+    return;
+  }
   std::array<BlockPoint, kCapacity> hull;          // NOLINT(cppcoreguidelines-pro-type-member-init)
   std::array<std::uint64_t, kCapacity> sequences;  // NOLINT(cppcoreguidelines-pro-type-member-init)
-  // The points first (see build_recent). The times are in order: when the oldest one's
-  // difference from the newest does not overflow, none does, and needs no check.
+  // The points first (see build_recent).
   std::array<BlockPoint, kCapacity> points_ns;  // NOLINT(cppcoreguidelines-pro-type-member-init)
-  if (newest_time.checked_sub(newest(count - 1).time).has_value()) {
-    for (std::size_t i = 0; i < count; ++i) {
-      const Point& point = at(added - 1 - i);
-      points_ns[i] = {static_cast<double>(point.time.count() - newest_time.count()),
-                      point.value_ns};
-    }
+  if (exact) {
+    for (std::size_t i = 0; i < count; ++i) points_ns[i] = block_point(added - 1 - i);
   } else {
     for (std::size_t i = 0; i < count; ++i) {
       const Point& point = at(added - 1 - i);
@@ -642,10 +635,69 @@ void EnvelopeFit::Direction::rebuild_block() {
   for (std::size_t i = 0; i < count; ++i) {
     const std::uint64_t sequence = added - 1 - i;
     const BlockPoint& p = points_ns[i];
-    while (size >= 2 && !below(p, hull[size - 1], hull[size - 2])) --size;
+    while (size >= 2 && !below_block_chord(p, hull[size - 1], hull[size - 2])) --size;
     link[sequence % kCapacity] = size > 0 ? sequences[size - 1] : sequence;
     hull[size] = p;
     sequences[size++] = sequence;
+  }
+}
+
+EnvelopeFit::Direction::BlockPoint EnvelopeFit::Direction::block_point(
+    std::uint64_t sequence) const {
+  const Point& point = at(sequence);
+  return {static_cast<double>(point.time.count() - newest(0).time.count()), point.value_ns};
+}
+
+bool EnvelopeFit::Direction::below_block_chord(const BlockPoint& older, const BlockPoint& middle,
+                                               const BlockPoint& newer) {
+  return (middle.t_ns - older.t_ns) * (newer.value_ns - older.value_ns) -
+             (middle.value_ns - older.value_ns) * (newer.t_ns - older.t_ns) >
+         0;
+}
+
+void EnvelopeFit::Direction::relink_block(std::uint64_t last_end) {
+  // The same build, reusing the last one's links. The build's stack is always the path of links
+  // from the point last taken, and a point's link is the first vertex u on that path that lies
+  // strictly below the chord from the point to u's link (or the newest point). A point of the last
+  // block whose link then was older than b, the first vertex on the path whose link has changed
+  // since, took the same steps along the same vertices with the same links (the times are exact
+  // integers: the same chords to the last rounding), so it keeps its link without any test; the
+  // others take the steps. Most keep theirs: a few new points change few links.
+  const std::uint64_t newest_sequence = added - 1;
+  const std::uint64_t oldest = added - count;
+  std::array<bool, kCapacity> changed;  // NOLINT(cppcoreguidelines-pro-type-member-init)
+  link[newest_sequence % kCapacity] = newest_sequence;
+  changed[newest_sequence % kCapacity] = true;
+  std::uint64_t first_changed = newest_sequence;  // b, on the path from the point last taken
+  for (std::uint64_t q = newest_sequence; q-- > oldest;) {
+    const std::size_t slot = q % kCapacity;
+    const bool in_last_block = q < last_end;
+    const std::uint64_t last_link = link[slot];
+    // (A last link to itself: the last block's newest point, whose build stopped at the end.)
+    if (in_last_block && last_link != q && last_link < first_changed) {
+      changed[slot] = false;
+      continue;
+    }
+    const BlockPoint p = block_point(q);
+    std::uint64_t u = q + 1;
+    BlockPoint at_u = block_point(u);
+    while (u != newest_sequence) {
+      const std::uint64_t after = link[u % kCapacity];
+      const BlockPoint at_after = block_point(after);
+      if (below_block_chord(p, at_u, at_after)) break;
+      u = after;
+      at_u = at_after;
+    }
+    link[slot] = u;
+    changed[slot] = !in_last_block || u != last_link;
+    if (changed[slot]) {
+      first_changed = q;
+    } else if (u > first_changed) {
+      // The path from q leaves the one from q + 1 past its first change: look for its own.
+      std::uint64_t w = u;
+      while (!changed[w % kCapacity]) w = link[w % kCapacity];
+      first_changed = w;
+    }
   }
 }
 

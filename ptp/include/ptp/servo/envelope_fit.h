@@ -138,6 +138,17 @@ class EnvelopeFit {
       return static_cast<std::size_t>(added - block_end);
     }
     void rebuild_block();
+    // A point for the block's build: its time relative to the newest (ns) and value.
+    struct BlockPoint {
+      double t_ns;
+      double value_ns;
+    };
+    [[nodiscard]] BlockPoint block_point(std::uint64_t sequence) const;
+    // Whether `middle` lies strictly below the chord from `older` to `newer`.
+    [[nodiscard]] static bool below_block_chord(const BlockPoint& older, const BlockPoint& middle,
+                                                const BlockPoint& newer);
+    // rebuild_block() from the last block's links (block_end before it: `last_end`).
+    void relink_block(std::uint64_t last_end);
     [[nodiscard]] std::uint64_t time_sum(std::uint64_t sequence) const {
       return time_sums[sequence % (2 * kCapacity)];
     }
