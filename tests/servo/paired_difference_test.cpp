@@ -78,6 +78,25 @@ TEST(PairedDifference, AShiftBeyondTheNoiseIsFound) {
   for (const std::uint64_t seed : {6U, 7U}) EXPECT_EQ(worse_runs(-0.5 * kTailNs, seed), 0);
 }
 
+TEST(PairedDifference, PastTheCeilingNoiseIsWorseAsOftenAsTheBoundSays) {
+  // Far past a ceiling of 32, the forgetting mean varies as 2 x 32 - 1 = 63 values do: two
+  // standard errors one-sided call noise alone worse in about 2.3 % of runs (counted as 32
+  // values, the bound would be 1.4 x too wide, and about 0.3 %).
+  constexpr double kSmallCeiling = 32.0;
+  int worse = 0;
+  for (const std::uint64_t seed : {10U, 11U, 12U}) {
+    Queueing first(seed, kTailNs);
+    Queueing second(seed + 1000, kTailNs);
+    for (int run = 0; run < kRuns; ++run) {
+      PairedDifference difference;
+      for (int i = 0; i < kValues; ++i) difference.add(first.next() - second.next(), kSmallCeiling);
+      if (!difference.not_worse(kTwoStandardErrors, kSmallCeiling)) ++worse;
+    }
+  }
+  EXPECT_GE(worse, 3 * kRuns * 1 / 100);
+  EXPECT_LE(worse, 3 * kRuns * 5 / 100);
+}
+
 TEST(PairedDifference, PastTheCeilingOnlyTheRecentValuesCount) {
   // Worse by one tail over the first 1000 differences, by nothing over the next 2000: forgotten
   // with a ceiling of 256, still there in a comparison that never forgets.

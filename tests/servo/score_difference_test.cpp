@@ -102,6 +102,23 @@ TEST(ScoreDifference, BelowIsTheMirrorOfAbove) {
   EXPECT_FALSE(few.below(0.0, kTwoStandardErrors));
 }
 
+TEST(ScoreDifference, EveryProductWeighsAsTheValuesDo) {
+  // n values make n - 1 products of successive values: +1, -1, +1, ... has mean 0, variance 1
+  // and every product -1, a lag-one correlation of exactly -1 however few the values (weighing
+  // n - 1 products as n values would read -(n - 1) / n: -0.94 at 16), and about -1 past the
+  // memory, where the mean forgets and oscillates a little about 0.
+  ScoreDifference keeping;
+  ScoreDifference forgetting(8.0);
+  for (int i = 0; i < 16; ++i) {
+    keeping.add(i % 2 == 0 ? 1.0 : -1.0);
+    forgetting.add(i % 2 == 0 ? 1.0 : -1.0);
+    if (i % 2 == 1) {
+      EXPECT_NEAR(keeping.lag_correlation(), -1.0, 1e-12) << i + 1 << " values";
+    }
+  }
+  EXPECT_NEAR(forgetting.lag_correlation(), -1.0, 0.01);
+}
+
 TEST(ScoreDifference, AFewValuesNeverDecide) {
   ScoreDifference difference(256.0);
   difference.add(1e6);

@@ -29,14 +29,19 @@ void ScoreDifference::clear() {
   last_ = 0;
 }
 
+double ScoreDifference::lag_correlation() const {
+  const double variance = moments_.variance();
+  if (variance <= 0) return 0;
+  return (mean_lag_product_ - moments_.mean * moments_.mean) / variance;
+}
+
 std::optional<double> ScoreDifference::bound(double z) const {
   const double variance = moments_.variance();
   if (moments_.count < 2 || variance <= 0) return std::nullopt;
   // Values averaged equally count as themselves; once the mean forgets with weight w, its
   // variance is that of (2 - w) / w values.
   const double samples = std::min(static_cast<double>(moments_.count), 2 * memory_ - 1);
-  const double correlation = std::clamp(
-      (mean_lag_product_ - moments_.mean * moments_.mean) / variance, 0.0, kMaxCorrelation);
+  const double correlation = std::clamp(lag_correlation(), 0.0, kMaxCorrelation);
   const double independent = samples * (1 - correlation) / (1 + correlation);
   if (independent < kMinIndependent) return std::nullopt;
   return student_quantile(z, independent - 1) * std::sqrt(variance / independent);

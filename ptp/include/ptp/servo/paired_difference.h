@@ -13,12 +13,11 @@
 namespace ptp::servo {
 
 struct PairedDifference : ForgettingMoments {
-  // Whether the mean difference is at most `confidence` standard errors of the mean (over at
-  // most `ceiling` exchanges: the averages' memory) above zero. n = min(count, ceiling): past the
-  // ceiling this overstates the forgetting mean's standard error by up to
-  // sqrt((2 ceiling - 1) / ceiling), 1.41, a more lenient bound.
+  // Whether the mean difference is at most `confidence` standard errors of the mean above zero.
+  // Values averaged equally count as themselves; past the ceiling the mean forgets with weight
+  // w = 1 / ceiling, and its variance is that of (2 - w) / w = 2 ceiling - 1 values.
   [[nodiscard]] bool not_worse(double confidence, double ceiling) const {
-    const double n = std::min(static_cast<double>(count), ceiling);
+    const double n = std::min(static_cast<double>(count), 2 * ceiling - 1);
     return mean <= confidence * std::sqrt(variance() / n);
   }
 };

@@ -21,13 +21,22 @@ class ScoreDifference {
   // Inline: the envelope servo adds one value per candidate window at every sample.
   void add(double difference) {
     const double w = moments_.add(difference, memory_);
-    if (moments_.count > 1) mean_lag_product_ += w * (difference * last_ - mean_lag_product_);
+    // n values make n - 1 products: their average weighs them as ForgettingMoments weighs its
+    // values, so that the correlation compares like with like (past the memory both weigh
+    // 1 / memory, without a division per value).
+    if (moments_.count > 1) {
+      const int products = moments_.count - 1;
+      const double lag_w = products >= memory_ ? w : forgetting_weight(products, memory_);
+      mean_lag_product_ += lag_w * (difference * last_ - mean_lag_product_);
+    }
     last_ = difference;
   }
   void clear();
 
   [[nodiscard]] int count() const { return moments_.count; }
   [[nodiscard]] double mean() const { return moments_.mean; }
+  // The values' lag-one correlation as estimated from them (0 while they do not spread).
+  [[nodiscard]] double lag_correlation() const;
   // Whether the mean exceeds `margin` by more than `z` of its standard errors. The standard
   // error counts the values as fewer independent ones where successive values are correlated
   // (a predictor's error runs in stretches), and the bound widens as Student's t does where the
