@@ -23,6 +23,21 @@ TEST(Nanoseconds, CheckedArithmeticReportsOverflow) {
   EXPECT_EQ(Nanoseconds(-4).checked_mul(3), Nanoseconds(-12));
 }
 
+TEST(Nanoseconds, RoundingFromDoubleStaysInsideTheInt64Range) {
+  EXPECT_EQ(rounded_nanoseconds(2.5), Nanoseconds(3));
+  EXPECT_EQ(rounded_nanoseconds(-2.5), Nanoseconds(-3));
+  EXPECT_EQ(rounded_nanoseconds(kMaxRoundedNanoseconds), Nanoseconds(9'000'000'000'000'000'000));
+  EXPECT_EQ(rounded_nanoseconds(1e19), std::nullopt);
+  EXPECT_EQ(rounded_nanoseconds(-1e19), std::nullopt);
+  EXPECT_EQ(rounded_nanoseconds(std::numeric_limits<double>::quiet_NaN()), std::nullopt);
+  EXPECT_EQ(rounded_nanoseconds(std::numeric_limits<double>::infinity()), std::nullopt);
+  EXPECT_EQ(saturated_nanoseconds(-7.4), Nanoseconds(-7));
+  EXPECT_EQ(saturated_nanoseconds(1e300), Nanoseconds(9'000'000'000'000'000'000));
+  EXPECT_EQ(saturated_nanoseconds(-std::numeric_limits<double>::infinity()),
+            Nanoseconds(-9'000'000'000'000'000'000));
+  EXPECT_EQ(saturated_nanoseconds(std::numeric_limits<double>::quiet_NaN()), Nanoseconds(0));
+}
+
 TEST(TimeInterval, ScaledUnitsAreTwoToTheMinusSixteenNanoseconds) {
   const auto one_ns = TimeInterval::from_nanoseconds(Nanoseconds(1));
   ASSERT_TRUE(one_ns);

@@ -3,6 +3,8 @@
 // TimeInterval) convert to and from it through checked functions.
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <compare>
 #include <cstdint>
 #include <limits>
@@ -55,5 +57,21 @@ class Nanoseconds {
 };
 
 inline constexpr std::int64_t kNanosecondsPerSecond = 1'000'000'000;
+
+// Estimates in double nanoseconds (phases, steps, uncertainties) become Nanoseconds only within
+// this magnitude: inside the int64 range with room for the rounding.
+inline constexpr double kMaxRoundedNanoseconds = 9e18;
+
+// The nearest whole nanoseconds to `ns`; std::nullopt for NaN or beyond kMaxRoundedNanoseconds.
+[[nodiscard]] inline std::optional<Nanoseconds> rounded_nanoseconds(double ns) {
+  if (!(std::abs(ns) <= kMaxRoundedNanoseconds)) return std::nullopt;
+  return Nanoseconds(std::llround(ns));
+}
+
+// The nearest whole nanoseconds to `ns` clamped into +-kMaxRoundedNanoseconds; 0 for NaN.
+[[nodiscard]] inline Nanoseconds saturated_nanoseconds(double ns) {
+  if (std::isnan(ns)) return Nanoseconds(0);
+  return Nanoseconds(std::llround(std::clamp(ns, -kMaxRoundedNanoseconds, kMaxRoundedNanoseconds)));
+}
 
 }  // namespace ptp

@@ -322,8 +322,7 @@ Result<CounterTicksEstimate, ClockCorrelationError> ClockCorrelation::to_counter
   if (!sum) return unexpected(ClockCorrelationError::kOutOfRange);
   estimate.whole = *sum;
   estimate.fraction = ticks - whole;
-  estimate.uncertainty =
-      Nanoseconds(std::llround(std::min(std::sqrt(predicted_variance(x)), 9e18)));
+  estimate.uncertainty = saturated_nanoseconds(std::sqrt(predicted_variance(x)));
   return estimate;
 }
 
@@ -334,7 +333,7 @@ std::optional<double> ClockCorrelation::rate_error_ppb() const {
 
 std::optional<Nanoseconds> ClockCorrelation::uncertainty() const {
   if (count_ == 0) return std::nullopt;
-  return Nanoseconds(std::llround(std::min(std::sqrt(predicted_variance(0)), 9e18)));
+  return saturated_nanoseconds(std::sqrt(predicted_variance(0)));
 }
 
 void ClockCorrelation::restart() {

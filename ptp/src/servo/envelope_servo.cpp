@@ -82,8 +82,6 @@ constexpr double kStartSlewFraction = 0.9;
 // noise common to both), nor can the shape but where it is clearly a single tail; and two
 // estimates of comparable error, not fully correlated, average to less than the worse one.
 constexpr double kStartLineShare = 0.5;
-// A step is taken from the line only within the int64 range.
-constexpr double kMaxStepNs = 9e18;
 // After the start, the line filter assumes at least this wander (ppb^2/s: a usual crystal's,
 // the Kalman bank's middle) until the envelope's scores have averaged this many exchanges, or
 // for this many seconds (the same at ptp4l's default rates).
@@ -842,10 +840,11 @@ ServoDecision EnvelopeServo::start_kalman(const ServoSample& held) {
     // then. The Kalman servo is told the step it asked for landed there.
     const std::optional<EnvelopeStart::Fit> then =
         start_.fit(decision_time(measurement.local_time));
-    if (then && std::abs(then->phase_ns) < kMaxStepNs) {
-      const Nanoseconds step(-std::llround(then->phase_ns));
-      kalman_->step_applied(*decision.step, step);
-      decision.step = step;
+    // (A step is taken from the line only within the int64 range.)
+    if (const std::optional<Nanoseconds> step =
+            then ? rounded_nanoseconds(-then->phase_ns) : std::nullopt) {
+      kalman_->step_applied(*decision.step, *step);
+      decision.step = *step;
     }
   }
   return decision;

@@ -14,8 +14,6 @@ using detail::seconds_between;
 // Below this determinant (s^2 units) the points do not separate phase, rate and delay: Syncs all
 // at one time, or no Delay_Req at all.
 constexpr double kMinDeterminant = 1e-6;
-// Phases are rounded to Nanoseconds only within this magnitude (well inside int64).
-constexpr double kMaxOffsetNs = 9e18;
 
 double raw_sync_delay_ns(const ServoSample& measurement) {
   return static_cast<double>(measurement.offset_from_master.count()) +
@@ -135,9 +133,10 @@ std::optional<EnvelopeStart::Fit> EnvelopeStart::fit(Nanoseconds local_time) con
 
 ServoSample EnvelopeStart::with_phase(const ServoSample& measurement, double phase_ns) {
   const auto raw = measurement.offset_from_master.checked_add(measurement.mean_path_delay);
-  if (!raw || !(std::abs(phase_ns) < kMaxOffsetNs)) return measurement;
+  const std::optional<Nanoseconds> phase = rounded_nanoseconds(phase_ns);
+  if (!raw || !phase) return measurement;
   ServoSample out = measurement;
-  out.offset_from_master = Nanoseconds(std::llround(phase_ns));
+  out.offset_from_master = *phase;
   const auto delay = raw->checked_sub(out.offset_from_master);
   if (!delay) return measurement;
   out.mean_path_delay = *delay;

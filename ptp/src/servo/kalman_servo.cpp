@@ -879,7 +879,7 @@ ServoDecision KalmanServo::decide(Nanoseconds offset_from_master, Nanoseconds lo
   if (samples_ == 2 && wants_step(best().phase_ns)) {
     // The first estimate of both phase and frequency: step the phase away, keep the frequency.
     // (Clamped inside the int64 range: the phase came from int64 offsets but may have drifted.)
-    const Nanoseconds step(-std::llround(std::clamp(best().phase_ns, -9e18, 9e18)));
+    const Nanoseconds step = saturated_nanoseconds(-best().phase_ns);
     const auto step_ns = static_cast<double>(step.count());
     decision.state = ServoState::kJump;
     decision.step = step;
