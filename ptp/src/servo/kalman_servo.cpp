@@ -37,9 +37,10 @@ constexpr double kLongIntervalCorrection = 2.0;
 // itself noisy, and PDV is not Gaussian: 3 cost the accuracy benchmark's hw-windows and stress
 // scenarios over 10 seeds.)
 constexpr double kRobustCapVariances = 8.0;
-// With host timestamps, scores within this fraction of the best are taken as equal (best_usual):
-// the noise of a score averaged over kAveragingSamples with microseconds of timestamp noise.
-constexpr double kScoreResolution = 0.005;
+// With host timestamps, scores within this of the best (a ratio of 1.005 of the geometric mean
+// square) are taken as equal (best_usual): the noise of a score averaged over kAveragingSamples
+// with microseconds of timestamp noise.
+constexpr double kScoreResolutionNats = 0.0049875415;  // ln(1.005)
 // With host timestamps, a round trip beyond the recent ones' median by this many robust sigmas
 // is a stall of a host (in_round_trip_tail), judged once there are kMinRoundTrips of the last
 // kRoundTrips. (A Gaussian round trip goes beyond it once in 700.)
@@ -469,7 +470,7 @@ std::size_t KalmanServo::best_usual() const {
   // pick that flips between smooth and agile filters, each flip a phase error: take the
   // smoothest filter whose score is as good within that noise.
   for (std::size_t i = 0; i < best; ++i) {
-    if (filter(i).score <= filter(best).score * (1 + kScoreResolution)) return i;
+    if (filter(i).score <= filter(best).score + kScoreResolutionNats) return i;
   }
   return best;
 }
@@ -848,13 +849,21 @@ ServoDecision KalmanServo::decide(Nanoseconds offset_from_master, Nanoseconds lo
     // (Each loop without a branch inside, so that they vectorise.)
     const double lag = lag_s_;
     if (scoring) {
-      for (std::size_t i = 0; i < filters; ++i) {
-        auto f = filter(i);
+      // Only the usual filters' scores choose (the far ones steer on their likelihood).
+      const std::size_t usual = first_far_;
+      std::array<double, kMaxKalmanBank> squares;  // NOLINT(cppcoreguidelines-pro-type-member-init)
+      for (std::size_t i = 0; i < usual; ++i) {
+        const auto f = filter(i);
         const double v = offset_ns - predicted(f, lag);
         // The filter with the smallest one-step prediction error has the wander closest to the
-        // truth.
-        const double clipped = std::min(v * v, kClipVariances * (predicted_variance(f, lag) + r));
-        f.score += weight * (clipped - f.score);
+        // truth. R keeps a prediction that hits an integer offset exactly from scoring -infinity.
+        squares[i] = std::min(v * v, kClipVariances * (predicted_variance(f, lag) + r)) + r;
+      }
+      // The logarithms in a loop of their own (a library call each, which cannot vectorise).
+      for (std::size_t i = 0; i < usual; ++i) squares[i] = std::log(squares[i]);
+      for (std::size_t i = 0; i < usual; ++i) {
+        auto f = filter(i);
+        f.score += weight * (squares[i] - f.score);
       }
     }
     if (lag == 0) {

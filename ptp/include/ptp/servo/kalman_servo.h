@@ -85,7 +85,9 @@ class KalmanServo final : public ServoBase {
     Value& p_phase;
     Value& p_cross;
     Value& p_frequency;
-    Value& score;  // smoothed squared one-step prediction error, ns^2
+    // Smoothed log of the squared one-step prediction error (usual filters only), ln(ns^2): a
+    // transient's errors count by their log ratio to the others, not by their square.
+    Value& score;
     // Smoothed negative log-likelihood of the one-step predictions (clipped), nats: unlike the
     // score it penalises a filter whose predictions are too confident, which is what tells a
     // wander beyond the usual range from the usual filters.
