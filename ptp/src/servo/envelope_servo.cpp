@@ -453,6 +453,7 @@ void EnvelopeServo::compare_long_gamma(double measured_ns, Nanoseconds sync_time
 
 void EnvelopeServo::forget_gamma_comparison() {
   gamma_difference_ = {};
+  gamma_shape_holds_ = false;
   gamma_long_warm_ = GammaLineFit::Warm{};
   gamma_long_line_ = EnvelopeFit::Line{};
   gamma_short_line_ = EnvelopeFit::Line{};
@@ -484,12 +485,12 @@ EnvelopeFit::Line EnvelopeServo::choose_gamma_line(Nanoseconds local_time,
 }
 
 bool EnvelopeServo::gamma_not_worse_than(std::size_t window) const {
-  // Only a shape beyond kMinGammaShape by more than its own standard error says a sum of tails
-  // without the scores' help (a single tail's shape reads beyond it now and then: wander between
-  // the lucky packets makes the excesses look less skewed).
+  // Only a shape shown beyond kMinGammaShape by more than its own standard error (and not ruled
+  // out since: fit_candidates) says a sum of tails without the scores' help (a single tail's
+  // shape reads beyond it now and then: wander between the lucky packets makes the excesses look
+  // less skewed).
   const PairedDifference& difference = gamma_difference_[window];
-  return lines_[kGammaSource].valid && difference.count >= kMinScored &&
-         shape_k_ - shape_error_ > kMinGammaShape &&
+  return lines_[kGammaSource].valid && difference.count >= kMinScored && gamma_shape_holds_ &&
          difference.not_worse(kGammaConfidence, kScoreSamples);
 }
 
@@ -570,7 +571,16 @@ void EnvelopeServo::fit_candidates(Nanoseconds local_time) {
   // The line spans the longest window: wander beyond a usual crystal's (the Kalman bank's far
   // filters steer) bends it by more than any queueing.
   const bool usual_wander = kalman_->frequency_wander_ppb2_per_s() <= kMaxEnvelopeWander;
-  if (!shape_known_ || shape_k_ <= kMinGammaShape || !usual_wander) {
+  // The shape is read from one window's excesses, every kFullShapeInterval samples once the
+  // window is full: a single reading can fall below kMinGammaShape though the network's shape is
+  // beyond it (chain: 2.1-2.2 between readings of 2.3-3.0), and holds until the next. So a sum of
+  // tails, once shown beyond it by a standard error, counts until a reading falls below it by
+  // one, and the comparison the gamma line has earned is kept until then.
+  const bool shape_clear = shape_k_ - shape_error_ > kMinGammaShape;
+  const bool shape_possible = shape_k_ + shape_error_ > kMinGammaShape;
+  gamma_shape_holds_ = shape_known_ && (shape_clear || (gamma_shape_holds_ && shape_possible));
+  const bool shape_allows = shape_k_ > kMinGammaShape || (gamma_line_valid_ && gamma_shape_holds_);
+  if (!shape_known_ || !shape_allows || !usual_wander) {
     gamma_line_valid_ = false;
     forget_gamma_comparison();
     gamma_.forget_fit();

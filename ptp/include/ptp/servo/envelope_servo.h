@@ -215,6 +215,9 @@ class EnvelopeServo final : public ServoBase {
   int long_age_ = 0;
   bool gamma_long_steers_ = false;  // the gamma candidate is the long line
   double shape_error_ = 0;  // the shape's standard error, from the excesses it was computed from
+  // The shape has shown a sum of tails (beyond kMinGammaShape by a standard error) and no reading
+  // since has ruled it out (fit_candidates).
+  bool gamma_shape_holds_ = false;
   // The decisions of the recent past: from `time` on, frequency `frequency_ppb` was in force,
   // and the control had added `phase_ns` by then.
   struct Control {
