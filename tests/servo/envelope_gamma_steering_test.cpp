@@ -14,11 +14,12 @@
 #include "ptp/servo/envelope_servo.h"
 #include "ptp/servo/servo_config.h"
 #include "queueing_model.h"
+#include "two_way_loop.h"
 
 namespace ptp::servo {
 namespace {
 
-constexpr std::int64_t kSecondNs = 1'000'000'000;
+constexpr std::int64_t kSecondNs = testing::OneHertzLoop::kSecondNs;
 constexpr double kFloorNs = 6'000;
 
 using testing::Queueing;
@@ -39,10 +40,11 @@ Steering run(std::uint64_t seed, int tails) {
   Queueing queueing(seed, 1'500, tails);
   std::mt19937_64 random(seed * 7919);
   std::normal_distribution<double> normal(0, 1);
-  const double mean_delay_ns = kFloorNs + 1'500.0 * tails;
-  double phase_ns = 3'000;  // local - master
-  double adjustment_ppb = 0;
-  double frequency_error_ppb = 10'000;
+  testing::OneHertzLoop loop;
+  loop.floor_ns = kFloorNs;
+  loop.mean_path_delay = Nanoseconds(std::llround(kFloorNs + 1'500.0 * tails));
+  loop.phase_ns = 3'000;
+  loop.frequency_error_ppb = 10'000;
   int gamma = 0;
   int long_window = 0;
   int count = 0;
@@ -50,29 +52,12 @@ Steering run(std::uint64_t seed, int tails) {
   constexpr int kSamples = 1'000;
   constexpr int kSettled = 300;
   for (int i = 1; i <= kSamples; ++i) {
-    frequency_error_ppb += 0.05 * normal(random);
-    // ppb over half a second: ns.
-    const double request_phase_ns = phase_ns + (frequency_error_ppb + adjustment_ppb) / 2;
-    const std::int64_t local = i * kSecondNs + static_cast<std::int64_t>(phase_ns);
-    const DelayRequestSample request{
-        Nanoseconds(local - kSecondNs / 2),
-        Nanoseconds(std::llround(-request_phase_ns + kFloorNs + queueing.next()))};
-    phase_ns += frequency_error_ppb + adjustment_ppb;  // ppb over one second: ns
-    const double down_ns = phase_ns + kFloorNs + queueing.next();
-    const auto mean_path_delay = Nanoseconds(std::llround(mean_delay_ns));
-    const ServoSample sample{Nanoseconds(std::llround(down_ns) - mean_path_delay.count()),
-                             Nanoseconds(local),
-                             TimestampKind::kHardware,
-                             mean_path_delay,
-                             request,
-                             Nanoseconds(0)};
-    const ServoDecision decision = servo.sample_measurement(sample);
-    if (decision.step) phase_ns += static_cast<double>(decision.step->count());
-    if (decision.state != ServoState::kUnlocked) adjustment_ppb = decision.frequency_ppb;
+    loop.frequency_error_ppb += 0.05 * normal(random);
+    (void)loop.exchange(servo, i, queueing);
     if (i > kSettled) {
       gamma += servo.gamma_steering() ? 1 : 0;
       long_window += servo.window_intervals() > EnvelopeFit::kWindowIntervals.back() ? 1 : 0;
-      squares_ns2 += phase_ns * phase_ns;
+      squares_ns2 += loop.phase_ns * loop.phase_ns;
       ++count;
     }
   }

@@ -14,11 +14,12 @@
 #include "ptp/servo/envelope_servo.h"
 #include "ptp/servo/servo_config.h"
 #include "queueing_model.h"
+#include "two_way_loop.h"
 
 namespace ptp::servo {
 namespace {
 
-constexpr std::int64_t kSecondNs = 1'000'000'000;
+constexpr std::int64_t kSecondNs = testing::OneHertzLoop::kSecondNs;
 constexpr double kFloorNs = 6'000;
 constexpr double kTailNs = 1'500;
 // The seconds after the step whose true offsets are measured: from kFromSecond (before it the
@@ -42,40 +43,23 @@ Early run(std::uint64_t seed, int tails) {
   testing::Queueing queueing(seed, kTailNs, tails);
   std::mt19937_64 random(seed * 7919);
   std::normal_distribution<double> normal(0, 1);
-  const double mean_delay_ns = kFloorNs + kTailNs * tails;
-  double phase_ns = 100'000;  // local - master
-  double adjustment_ppb = 0;
-  double frequency_error_ppb = 10'000;
+  testing::OneHertzLoop loop;
+  loop.floor_ns = kFloorNs;
+  loop.mean_path_delay = Nanoseconds(std::llround(kFloorNs + kTailNs * tails));
+  loop.phase_ns = 100'000;
+  loop.frequency_error_ppb = 10'000;
   std::optional<int> stepped_at;
   Early early;
   for (int i = 1; !stepped_at || i <= *stepped_at + kEarlySeconds; ++i) {
     if (i > 100) break;  // no step: the caller's check fails
-    frequency_error_ppb += 0.05 * normal(random);
-    // ppb over half a second: ns.
-    const double request_phase_ns = phase_ns + (frequency_error_ppb + adjustment_ppb) / 2;
-    const std::int64_t local = i * kSecondNs + static_cast<std::int64_t>(phase_ns);
-    const DelayRequestSample request{
-        Nanoseconds(local - kSecondNs / 2),
-        Nanoseconds(std::llround(-request_phase_ns + kFloorNs + queueing.next()))};
-    phase_ns += frequency_error_ppb + adjustment_ppb;  // ppb over one second: ns
+    loop.frequency_error_ppb += 0.05 * normal(random);
+    const ServoDecision decision = loop.exchange(servo, i, queueing);
+    // The true offset at the Sync, before its decision.
     if (stepped_at && i > *stepped_at + kFromSecond) {
-      early.squares_ns2 += phase_ns * phase_ns;
+      early.squares_ns2 += loop.phase_at_sync_ns * loop.phase_at_sync_ns;
       ++early.count;
     }
-    const double down_ns = phase_ns + kFloorNs + queueing.next();
-    const auto mean_path_delay = Nanoseconds(std::llround(mean_delay_ns));
-    const ServoSample sample{Nanoseconds(std::llround(down_ns) - mean_path_delay.count()),
-                             Nanoseconds(local),
-                             TimestampKind::kHardware,
-                             mean_path_delay,
-                             request,
-                             Nanoseconds(0)};
-    const ServoDecision decision = servo.sample_measurement(sample);
-    if (decision.step) {
-      phase_ns += static_cast<double>(decision.step->count());
-      stepped_at = i;
-    }
-    if (decision.state != ServoState::kUnlocked) adjustment_ppb = decision.frequency_ppb;
+    if (decision.step) stepped_at = i;
   }
   return early;
 }
