@@ -43,6 +43,13 @@ constexpr int kMinScored = 16;
 constexpr double kKalmanMargin = 0.1;
 // The Kalman servo's usual wander range (its far filters are beyond), ppb^2/s.
 constexpr double kMaxEnvelopeWander = 1.0e4;
+// The wander test (WanderTest) acts for this many samples after a start or a step: far wander
+// shown there keeps the envelope from steering and has the Kalman servo steer with a far filter,
+// long before the Kalman bank's own likelihood test can tell (its warm-up and kFarWanderMinSamples
+// after it), by when such wander has run the clock a millisecond off. Later the bank's own test
+// and the envelope's scores judge, as they do after a slew (whose end leaves the control's record
+// off the clock by more than the points' noise: the test is off then).
+constexpr int kWanderTestSamples = 64;
 // Before the scores are settled, only a gross difference counts (none before 4 scored samples:
 // the envelope steers as soon as it has points, which makes the lock early).
 constexpr int kFirstScored = 4;
@@ -203,6 +210,7 @@ EnvelopeServo::EnvelopeServo(const ServoConfig& config, double initial_frequency
       frequency_estimate_ppb_(initial_frequency_ppb) {
   config_.kind = ServoKind::kKalman;
   kalman_.emplace(config_, initial_frequency_ppb);
+  wander_samples_left_ = kWanderTestSamples;
   settled_.fill(ScoreDifference(kScoreSamples));
   blend_only(kKalmanSource);
 }
@@ -230,6 +238,8 @@ void EnvelopeServo::reset() {
   // that is gone. The Kalman servo starts from the frequency in force.
   kalman_->reset();
   start_.clear();
+  wander_.clear();
+  wander_samples_left_ = kWanderTestSamples;
   first_sample_ = true;
   line_start_ = false;
   early_line_wander_ = false;
@@ -294,6 +304,7 @@ void EnvelopeServo::note_decision(const ServoDecision& decision, Nanoseconds tim
     // usual wander would not follow either.
     start_.stop();
     early_line_wander_ = false;
+    wander_samples_left_ = 0;
   }
   const double applied_before = applied_frequency_ppb_;
   applied_frequency_ppb_ = decision.frequency_ppb;
@@ -311,6 +322,8 @@ void EnvelopeServo::note_decision(const ServoDecision& decision, Nanoseconds tim
     // moment; only the old timescale's last kLateReportIntervals can still be reported, so only
     // those are dropped, and the new timescale's points below them are kept (a step of 1e6 s
     // back would otherwise drop every point for 1e6 s).
+    wander_.clear();
+    wander_samples_left_ = kWanderTestSamples;
     epoch_ = time;
     epoch_floor_ = *decision.step < Nanoseconds(0)
                        ? time.checked_sub(late_report_span()).value_or(kNoEpoch)
@@ -325,6 +338,8 @@ void EnvelopeServo::note_decision(const ServoDecision& decision, Nanoseconds tim
     // points before it are not trusted; the window starts after it.
     epoch_ = time;
     epoch_floor_ = kNoEpoch;
+    // (The wander test's differences do not span the change; what they showed before it holds.)
+    wander_.restart();
     clear_envelope();
   }
   controls_[control_next_] = Control{time, control_phase_at(time), decision.frequency_ppb};
@@ -370,6 +385,8 @@ void EnvelopeServo::add_points(Nanoseconds local_time) {
                     control_phase_at(request_time);
   }
   if (before_epoch(local_time)) return;
+  // (Only while it can act: it costs nothing in the steady state.)
+  if (wander_samples_left_ > 0) wander_.add(local_time, sync_value, sync_interval_);
   if (request_value) score_windows(sync_value, local_time, *request_value, request_time);
   if (request_value) learn_excess(sync_value, local_time, *request_value, request_time);
   if (steering_) {
@@ -691,6 +708,15 @@ bool EnvelopeServo::envelope_usable(const ServoDecision& kalman_decision, double
          !settled_kalman_ && !beyond_step_threshold(phase_ns);
 }
 
+std::optional<double> EnvelopeServo::far_wander_shown() const {
+  // While the start's line steers, its own control (a step's remainder slewed off, the line's
+  // frequency settling) is what the free-running points' timing errors would show as wander.
+  if (line_start_ || wander_samples_left_ <= 0) return std::nullopt;
+  const std::optional<double> wander = wander_.shown_wander_ppb2_per_s();
+  if (!wander || *wander <= kMaxEnvelopeWander) return std::nullopt;
+  return wander;
+}
+
 bool EnvelopeServo::scores_settle_early() const {
   return static_cast<double>(kMinScored) * sync_interval_s_ <= kEarlySpanS;
 }
@@ -948,6 +974,9 @@ ServoDecision EnvelopeServo::decide(Nanoseconds offset_from_master, Nanoseconds 
     fit_.fit_only(local_time, sync_interval_, windows_, steering);
     lines_[steering_window_] = windows_[steering_window_];
   }
+  const std::optional<double> far_wander = far_wander_shown();
+  kalman_->set_far_wander_shown(far_wander);
+  if (wander_samples_left_ > 0) --wander_samples_left_;
   // The Kalman servo sees every sample, steering or not, so that it can take over at once.
   const ServoDecision kalman_decision = sample_kalman(offset_from_master, local_time);
   const EnvelopeFit::Line& line = lines_[steering_window_];
@@ -955,7 +984,7 @@ ServoDecision EnvelopeServo::decide(Nanoseconds offset_from_master, Nanoseconds 
   const double phase = line.phase_at(decided) + control_phase_at(decided);
   settled_kalman_ = settled_kalman_better();
   earned_source_ = settled_kalman_ || scored_ < kMinScored ? kCandidates : steering_window_;
-  steering_ = envelope_usable(kalman_decision, phase);
+  steering_ = !far_wander && envelope_usable(kalman_decision, phase);
   // The start's line steers until the envelope's scores are settled, alone while the envelope
   // does not steer, beside it while it does (with_start_line) unless the shape shows a single
   // tail; or until the start ends: a slew, another step, wander beyond a usual crystal's, which

@@ -498,8 +498,34 @@ void KalmanServo::learn_likelihoods(double offset_ns, double measurement_varianc
   }
 }
 
+void KalmanServo::set_far_wander_shown(std::optional<double> wander_ppb2_per_s) {
+  shown_wander_ppb2_per_s_ = wander_ppb2_per_s;
+}
+
+std::size_t KalmanServo::shown_far_filter() const {
+  if (likelihood_samples_ >= kFarWanderMinSamples) {
+    std::size_t far = first_far_;
+    for (std::size_t i = first_far_ + 1; i < bank_size_; ++i) {
+      if (filter(i).mean_nll < filter(far).mean_nll) far = i;
+    }
+    return far;
+  }
+  // Before the likelihoods can tell, the filter whose wander is nearest the shown one's (on a
+  // log scale: the bank's spacing).
+  std::size_t nearest = first_far_;
+  const double shown = std::log(std::max(*shown_wander_ppb2_per_s_, 1e-300));
+  for (std::size_t i = first_far_ + 1; i < bank_size_; ++i) {
+    if (std::abs(std::log(filter(i).wander_ppb2_per_s) - shown) <
+        std::abs(std::log(filter(nearest).wander_ppb2_per_s) - shown)) {
+      nearest = i;
+    }
+  }
+  return nearest;
+}
+
 std::size_t KalmanServo::steering_filter(std::size_t best_usual) const {
   if (first_far_ >= bank_size_) return best_usual;
+  if (shown_wander_ppb2_per_s_) return shown_far_filter();
   // The far filter whose predictions are most likely (the first of equals), as best_usual.
   std::size_t far = first_far_;
   double far_nll = filter(far).mean_nll;
@@ -784,6 +810,9 @@ ServoDecision KalmanServo::decide(Nanoseconds offset_from_master, Nanoseconds lo
   const double applied = applied_frequency_ppb_;
   for (std::size_t i = 0; i < filters; ++i) predict(filter(i), applied, oscillator_dt);
   if (floor.has_value() && samples_ >= 2) learn_floor_consistency(*floor);
+  // Far wander shown by another test: a far filter judges this sample already (the usual one
+  // would hold it over as an outlier).
+  if (shown_wander_ppb2_per_s_ && first_far_ < bank_size_) best_ = shown_far_filter();
   // The outlier gate looks at the steering filter: a delay spike is far outside what it predicts.
   // The prediction's variance includes the wander since the last used sample, so the gate widens
   // during a hold-over as fast as the oscillator could explain, and no faster.
@@ -878,7 +907,8 @@ ServoDecision KalmanServo::decide(Nanoseconds offset_from_master, Nanoseconds lo
       }
     }
     if (updates_ <= kWarmUpUpdates) {
-      best_ = warm_up_filter();
+      best_ = shown_wander_ppb2_per_s_ && first_far_ < bank_size_ ? shown_far_filter()
+                                                                  : warm_up_filter();
     } else if (scoring) {
       best_ = steering_filter(best_usual());
     }

@@ -31,6 +31,7 @@
 #include "ptp/servo/score_difference.h"
 #include "ptp/servo/servo_base.h"
 #include "ptp/servo/servo_config.h"
+#include "ptp/servo/wander_test.h"
 
 namespace ptp::servo {
 
@@ -154,6 +155,9 @@ class EnvelopeServo final : public ServoBase {
   // Whether the comparison since the scores started deciding shows the Kalman servo predicting
   // better than the steering candidate beyond the comparison's own noise (see there).
   [[nodiscard]] bool settled_kalman_better() const;
+  // The wander test's estimate where it shows wander beyond a usual crystal's (kMaxEnvelopeWander)
+  // and the start's line does not steer; nullopt otherwise.
+  [[nodiscard]] std::optional<double> far_wander_shown() const;
   // Whether the scores settle within kEarlySpanS (kMinScored exchanges at up to 1 s between
   // Syncs): the envelope then steers unless shown worse; otherwise only once shown better.
   [[nodiscard]] bool scores_settle_early() const;
@@ -163,7 +167,11 @@ class EnvelopeServo final : public ServoBase {
   Nanoseconds sync_interval_;
   std::optional<KalmanServo> kalman_;
   EnvelopeStart start_;
-  bool first_sample_ = true;  // the next sample is the first since construction or reset()
+  // The free-running phase at the Syncs (control removed): far wander shown there keeps the
+  // envelope from steering and has the Kalman servo steer with a far filter.
+  WanderTest wander_;
+  int wander_samples_left_ = 0;  // samples for which the wander test still acts
+  bool first_sample_ = true;     // the next sample is the first since construction or reset()
   // The start's line steers: alone until the envelope does, then averaged with the envelope's
   // line until the envelope's scores are settled (unless the shape shows a single tail).
   bool line_start_ = false;

@@ -59,6 +59,11 @@ class KalmanServo final : public ServoBase {
   void assume_applied(double frequency_ppb);
   // Over how long the control removes the estimated phase, s.
   [[nodiscard]] double horizon_s() const;
+  // Wander beyond the usual range shown by another test of the samples (`wander_ppb2_per_s`, its
+  // estimate), or no longer shown (nullopt): while shown, a far filter judges and steers every
+  // sample, during the warm-up too (the one nearest the estimate until the likelihoods have
+  // kFarWanderMinSamples samples, then the most likely one).
+  void set_far_wander_shown(std::optional<double> wander_ppb2_per_s);
   // 1 sigma of the steering filter's phase estimate after the last sample, ns.
   [[nodiscard]] double phase_uncertainty_ns() const;
   // Samples not used because they were far outside the prediction, since construction.
@@ -192,8 +197,11 @@ class KalmanServo final : public ServoBase {
   // The variance the lucky-packet estimates are used with: their floors' (DelayFloorFilter), the
   // port's offsets' until enough estimates were used.
   [[nodiscard]] double floor_variance_ns2() const;
-  // `best_usual`, unless a far filter explains the samples by kFarWanderMarginNats better.
+  // `best_usual`, unless a far filter explains the samples by kFarWanderMarginNats better (or far
+  // wander is shown: shown_far_filter).
   [[nodiscard]] std::size_t steering_filter(std::size_t best_usual) const;
+  // The far filter that steers while far wander is shown (set_far_wander_shown).
+  [[nodiscard]] std::size_t shown_far_filter() const;
   // Whether outliers have been held over long enough to be believed: for longer than
   // outlier_holdover since the first of them, or path_change_holdover while the path delay has
   // moved as well.
@@ -208,6 +216,7 @@ class KalmanServo final : public ServoBase {
   std::size_t bank_size_ = 0;
   std::size_t first_far_ = 0;  // the first filter beyond the usual wander (is_far), or bank_size_
   std::size_t best_ = 0;
+  std::optional<double> shown_wander_ppb2_per_s_;  // set_far_wander_shown
   // The frequency adjustment in force (the control input), since when (local time), and the one in
   // force before it.
   double applied_frequency_ppb_;
