@@ -209,12 +209,15 @@ void OrdinaryClock::complete_sync(const SyncExchange& exchange, std::int8_t log_
   clock_ds_.current.offset_from_master = to_time_interval(*offset_from_master);
   clock_ds_.current.mean_path_delay = to_time_interval(*mean_path_delay);
 
+  // The frequency reported is the decision's, or the servo's estimate where there is none
+  // (free_running, s0): asked only then, as a servo's hold-over estimate may cost a fit.
   OffsetMeasured measured{*offset_from_master,          *mean_path_delay,
-                          servo::ServoState::kUnlocked, servo_->frequency_ppb(),
+                          servo::ServoState::kUnlocked, 0.0,
                           exchange.receive_time,        exchange.timestamp_kind};
   if (config_.free_running) {
     // Measure and report, never touch the clock; the port still reaches SLAVE so that its
     // measurements are those of a synchronized slave.
+    measured.frequency_ppb = servo_->frequency_ppb();
     out.push(measured);
     if (port_ds_.port_state == PortState::kUncalibrated) {
       dispatch(PortEvent::kMasterClockSelected, false, now, out);

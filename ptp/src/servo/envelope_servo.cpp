@@ -154,6 +154,18 @@ constexpr double kBlendIntervals = EnvelopeFit::kWindowIntervals[0];
 // smaller weight scales a line's few samples of age down to nothing in the blend.
 constexpr double kSteeringBlend = 0.01;
 
+// The hold-over frequency (frequency_ppb) is the slope at the newest sample of a quadratic through
+// the steered line's phases of this span. The line's own frequency is its window's mean: on
+// ptp_accuracy's stress (a 1 ppm/min ramp, hold-overs of 2-10 s when three Announces in a row are
+// lost) it is 42 ppb RMS off the clock's at the start of the 35 hold-overs of seeds 1-40 that
+// follow the envelope, and a 10 s hold-over, which the ramp alone moves by 833 ns, leaves the
+// 1 us bound (seed 12: 1031 ns); the quadratic over 16 s is 17 ppb RMS off there, seed 12 910 ns
+// (over 8 s: 25 ppb, the jitter of fewer lucky packets; 32 s: 16 ppb).
+constexpr double kHoldSpanS = 16.0;
+// At least this many phases (beyond the quadratic's three parameters, so that their jitter
+// averages).
+constexpr std::size_t kMinHoldPoints = 8;
+
 // Lines' phases at one time, as phase_at gives them. The candidates' lines share a few fit
 // times (every refitted window's is the last fit's), so the time's distance from the last fit
 // time seen is kept: the same arithmetic, without the same quotient for every line.
@@ -267,7 +279,65 @@ void EnvelopeServo::absorb_step_remainder(double remainder_ns) {
 }
 
 double EnvelopeServo::frequency_ppb() const {
-  return kalman_alone() ? kalman_->frequency_ppb() : clamp_frequency(frequency_estimate_ppb_);
+  if (kalman_alone()) return kalman_->frequency_ppb();
+  // A hold-over runs on this frequency for seconds: the slope at the newest sample of the
+  // steered phases' quadratic (phase_track_slope) where they span enough; the line's frequency
+  // is its window's mean and lags a ramp of the clock's frequency.
+  const std::optional<double> slope_ppb = phase_track_slope_ppb();
+  return clamp_frequency(slope_ppb ? -*slope_ppb : frequency_estimate_ppb_);
+}
+
+void EnvelopeServo::track_phase(Nanoseconds time, double phase_ns) {
+  phase_track_[phase_track_next_] = PhasePoint{time, phase_ns};
+  phase_track_next_ = (phase_track_next_ + 1) % kPhaseTrack;
+  if (phase_track_count_ < kPhaseTrack) ++phase_track_count_;
+}
+
+std::optional<double> EnvelopeServo::phase_track_slope_ppb() const {
+  // Least squares of x(tau) = a + b tau + c tau^2 over the steered phases of the last
+  // kHoldSpanS, tau in seconds from the newest (so b is the frequency there, ppb) and x from the
+  // newest phase (the numbers stay small). The quadratic term takes up a ramp of the frequency
+  // over the span; a line through the same phases would give the span's mean frequency, which
+  // lags a ramp by half the span.
+  if (phase_track_count_ < kMinHoldPoints) return std::nullopt;
+  const PhasePoint& newest = phase_track_[(phase_track_next_ + kPhaseTrack - 1) % kPhaseTrack];
+  std::array<double, 5> moments{};  // sums of tau^k
+  std::array<double, 3> right{};    // sums of tau^k x
+  double oldest_s = 0;
+  std::size_t points = 0;
+  for (std::size_t i = 0; i < phase_track_count_; ++i) {
+    const PhasePoint& point = phase_track_[(phase_track_next_ + kPhaseTrack - 1 - i) % kPhaseTrack];
+    const double tau = seconds_between(point.time, newest.time);
+    if (tau < -kHoldSpanS) break;
+    const double x = point.phase_ns - newest.phase_ns;
+    double power = 1;
+    for (std::size_t k = 0; k < moments.size(); ++k) {
+      moments[k] += power;
+      if (k < right.size()) right[k] += power * x;
+      power *= tau;
+    }
+    oldest_s = tau;
+    ++points;
+  }
+  // (At more than 8 Syncs a second the ring's phases span less than kHoldSpanS, and as many of
+  // them do.)
+  if (points < kMinHoldPoints || (oldest_s > -kHoldSpanS / 2 && points < kPhaseTrack)) {
+    return std::nullopt;
+  }
+  // Cramer's rule for b: the normal matrix [m_{i+j}] with its middle column replaced.
+  const auto det3 = [](const std::array<std::array<double, 3>, 3>& m) {
+    return m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) -
+           m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
+           m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
+  };
+  std::array<std::array<double, 3>, 3> normal{};
+  for (std::size_t r = 0; r < 3; ++r) {
+    for (std::size_t c = 0; c < 3; ++c) normal[r][c] = moments[r + c];
+  }
+  const double det = det3(normal);
+  if (!(std::abs(det) > 0)) return std::nullopt;
+  for (std::size_t r = 0; r < 3; ++r) normal[r][1] = right[r];
+  return det3(normal) / det;
 }
 
 double EnvelopeServo::window_intervals() const {
@@ -670,6 +740,7 @@ void EnvelopeServo::clear_envelope() {
   forget_gamma_comparison();
   gamma_.clear();
   line_filter_.clear();
+  phase_track_count_ = 0;
 }
 
 Nanoseconds EnvelopeServo::decision_time(Nanoseconds local_time) const {
@@ -1008,6 +1079,7 @@ ServoDecision EnvelopeServo::decide(Nanoseconds offset_from_master, Nanoseconds 
     line_start_ = false;
   }
   if (kalman_alone()) {
+    phase_track_count_ = 0;
     note_decision(kalman_decision, decided);
     if (kalman_decision.state != ServoState::kUnlocked) remember_kalman(local_time);
     return kalman_decision;
@@ -1023,6 +1095,7 @@ ServoDecision EnvelopeServo::decide(Nanoseconds offset_from_master, Nanoseconds 
                                 kClipScales * noise_scale_ns_);
   const EnvelopeFit::Line steered = line_start_ ? with_start_line(filtered, decided) : filtered;
   frequency_estimate_ppb_ = -steered.frequency_ppb;
+  track_phase(local_time, steered.phase_at(local_time));
   ServoDecision decision;
   decision.state = ServoState::kLocked;
   decision.frequency_ppb =

@@ -152,6 +152,12 @@ class EnvelopeServo final : public ServoBase {
   // The wander the line filter assumes at `local_time` (the Kalman servo's, with a floor after the
   // start).
   double line_wander_ppb2_per_s(Nanoseconds local_time);
+  // Keeps the steered line's free-running phase at `time` (the envelope steered this sample).
+  void track_phase(Nanoseconds time, double phase_ns);
+  // The free-running frequency at the newest tracked phase, ppb (positive: the clock runs fast),
+  // from the quadratic through the tracked phases of the last kHoldSpanS; none while they are
+  // too few or, short of a full ring, span less than half of it.
+  [[nodiscard]] std::optional<double> phase_track_slope_ppb() const;
   // Whether the comparison since the scores started deciding shows the Kalman servo predicting
   // better than the steering candidate beyond the comparison's own noise (see there).
   [[nodiscard]] bool settled_kalman_better() const;
@@ -263,6 +269,16 @@ class EnvelopeServo final : public ServoBase {
   std::optional<Nanoseconds> last_blend_time_;
   // Between the blended line and the control: smooths the line's own jitter (vertex changes).
   EnvelopeLineFilter line_filter_;
+  // The steered line's free-running phase at each sample the envelope steered since it last
+  // took over (a ring of the newest kPhaseTrack): what the hold-over frequency is fitted to.
+  struct PhasePoint {
+    Nanoseconds time{0};
+    double phase_ns = 0;
+  };
+  static constexpr std::size_t kPhaseTrack = 128;  // the hold-over span (16 s) at 8 Syncs a second
+  std::array<PhasePoint, kPhaseTrack> phase_track_{};
+  std::size_t phase_track_count_ = 0;
+  std::size_t phase_track_next_ = 0;
 };
 
 }  // namespace ptp::servo
