@@ -130,6 +130,9 @@ class EnvelopeServo final : public ServoBase {
   // All weight on `source`.
   void blend_only(std::size_t source);
   void learn_gap(Nanoseconds local_time);
+  // Whether `local_time` lies within the shortest window's span after a gap without samples
+  // longer than it (the Kalman servo steers there).
+  [[nodiscard]] bool after_gap(Nanoseconds local_time) const;
   // How far before a step a point may lie and still be reported after it.
   [[nodiscard]] Nanoseconds late_report_span() const;
   // Whether a point at `time` belongs to the timescale a step ended (dropped).
@@ -257,6 +260,10 @@ class EnvelopeServo final : public ServoBase {
   std::optional<RawDelays> raw_;
   std::optional<ServoSample> measurement_;
   std::optional<Nanoseconds> last_time_;
+  // The first sample after the last gap after_gap counts, and whether a step decision came
+  // since the last sample (its move of the local time is no gap).
+  std::optional<Nanoseconds> gap_end_;
+  bool stepped_since_last_ = false;
   double gap_mean_ = 1;
   double gap_mean_square_ = 1;
   int gap_samples_ = 0;
