@@ -19,7 +19,7 @@
 namespace ptp::servo {
 namespace {
 
-constexpr std::int64_t kSecondNs = testing::OneHertzLoop::kSecondNs;
+constexpr std::int64_t kSecondNs = testing::TwoWayLoop::kSecondNs;
 constexpr double kFloorNs = 6'000;
 
 using testing::Queueing;
@@ -40,7 +40,7 @@ Steering run(std::uint64_t seed, int tails) {
   Queueing queueing(seed, 1'500, tails);
   std::mt19937_64 random(seed * 7919);
   std::normal_distribution<double> normal(0, 1);
-  testing::OneHertzLoop loop;
+  testing::TwoWayLoop loop;
   loop.floor_ns = kFloorNs;
   loop.mean_path_delay = Nanoseconds(std::llround(kFloorNs + 1'500.0 * tails));
   loop.phase_ns = 3'000;

@@ -141,38 +141,34 @@ LoopResult closed_loop(ServoKind kind, std::uint64_t seed, std::int64_t interval
   Queueing queueing(seed, tail_ns);
   std::mt19937_64 random(seed * 7919);
   std::normal_distribution<double> normal(0, 1);
-  const auto delay = [&] {
-    return gaussian ? kFloorNs + tail_ns * normal(random) : kFloorNs + queueing.next();
-  };
-  double phase = initial_phase_ns;  // local - master
-  double adjustment = 0;
-  double frequency_error = 10'000;
+  // Each packet's delay beyond the floor: the queueing, or the symmetric latency.
+  struct Delay {
+    Queueing& queueing;
+    std::mt19937_64& random;
+    std::normal_distribution<double>& normal;
+    double tail_ns;
+    bool gaussian;
+    double next() { return gaussian ? tail_ns * normal(random) : queueing.next(); }
+  } delay{queueing, random, normal, tail_ns, gaussian};
+  testing::TwoWayLoop loop;
+  loop.interval_ns = interval_ns;
+  loop.floor_ns = kFloorNs;
+  loop.mean_path_delay = Nanoseconds(static_cast<std::int64_t>(kFloorNs + tail_ns));
+  loop.timestamps = timestamps;
+  loop.phase_ns = initial_phase_ns;
+  loop.frequency_error_ppb = 10'000;
   double squares = 0;
   double max_frequency_error = 0;
   int count = 0;
   constexpr int kSamples = 3000;
   const double dt = static_cast<double>(interval_ns) * 1e-9;
   for (int i = 1; i <= kSamples; ++i) {
-    frequency_error += wander_ppb_per_sqrt_s * std::sqrt(dt) * normal(random);
-    const double request_phase = phase + (frequency_error + adjustment) * dt / 2;
-    const std::int64_t local = i * interval_ns + static_cast<std::int64_t>(phase);
-    const DelayRequestSample request{Nanoseconds(local - interval_ns / 2),
-                                     Nanoseconds(std::llround(-request_phase + delay()))};
-    phase += (frequency_error + adjustment) * dt;
-    const double down = phase + delay();
-    const auto mean_path_delay = Nanoseconds(static_cast<std::int64_t>(kFloorNs + tail_ns));
-    const ServoSample sample{Nanoseconds(std::llround(down) - mean_path_delay.count()),
-                             Nanoseconds(local),
-                             timestamps,
-                             mean_path_delay,
-                             request,
-                             Nanoseconds(0)};
-    const ServoDecision decision = servo->sample_measurement(sample);
-    if (decision.step) phase += static_cast<double>(decision.step->count());
-    if (decision.state != ServoState::kUnlocked) adjustment = decision.frequency_ppb;
+    loop.frequency_error_ppb += wander_ppb_per_sqrt_s * std::sqrt(dt) * normal(random);
+    (void)loop.exchange(*servo, i, delay);
     if (i > kSamples / 2) {
-      max_frequency_error = std::max(max_frequency_error, std::abs(frequency_error + adjustment));
-      squares += phase * phase;
+      max_frequency_error =
+          std::max(max_frequency_error, std::abs(loop.frequency_error_ppb + loop.adjustment_ppb));
+      squares += loop.phase_ns * loop.phase_ns;
       ++count;
     }
   }
@@ -215,7 +211,7 @@ TEST(EnvelopeServo, HoldOverFrequencyKeepsUpWithARamp) {
     config.sync_interval = Nanoseconds(kSecondNs);
     EnvelopeServo servo(config, 0);
     Queueing queueing(seed, 200);
-    testing::OneHertzLoop loop;
+    testing::TwoWayLoop loop;
     loop.floor_ns = kFloorNs;
     loop.mean_path_delay = Nanoseconds(1'200);
     loop.phase_ns = 3'000;

@@ -19,7 +19,7 @@
 namespace ptp::servo {
 namespace {
 
-constexpr std::int64_t kSecondNs = testing::OneHertzLoop::kSecondNs;
+constexpr std::int64_t kSecondNs = testing::TwoWayLoop::kSecondNs;
 constexpr double kFloorNs = 6'000;
 constexpr double kTailNs = 1'500;
 // The seconds after the step whose true offsets are measured: from kFromSecond (before it the
@@ -43,7 +43,7 @@ Early run(std::uint64_t seed, int tails) {
   testing::Queueing queueing(seed, kTailNs, tails);
   std::mt19937_64 random(seed * 7919);
   std::normal_distribution<double> normal(0, 1);
-  testing::OneHertzLoop loop;
+  testing::TwoWayLoop loop;
   loop.floor_ns = kFloorNs;
   loop.mean_path_delay = Nanoseconds(std::llround(kFloorNs + kTailNs * tails));
   loop.phase_ns = 100'000;
