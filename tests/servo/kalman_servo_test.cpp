@@ -1,10 +1,14 @@
 // Tests of KalmanServo: start-up (s0, then s1/s2 from two samples), the first step, the adapted
-// noise terms against the model's known ones, the outlier gate, step_threshold and hold-over.
+// noise terms against the model's known ones, the outlier gate, step_threshold, hold-over and a
+// decision delay modelled.
 #include "ptp/servo/kalman_servo.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstdio>
 
 #include "clock_model.h"
 
@@ -138,6 +142,52 @@ TEST(KalmanServo, TimeGoingBackwardsStartsOver) {
   servo.sample(Nanoseconds(0), at(5));
   servo.sample(Nanoseconds(0), at(6));
   EXPECT_EQ(servo.sample(Nanoseconds(0), at(4)).state, ServoState::kUnlocked);
+}
+
+// A loop whose decisions take effect an interval after their Sync (each Follow_Up arrives just
+// after the next Sync): 5 us and 10 ppm off at the start, uniform timestamp noise of +-128 ns.
+// Returns the largest |offset| over the last half of 240 samples at 0.5 s.
+double late_loop_worst_ns(bool modelled) {
+  constexpr double kIntervalS = 0.5;
+  constexpr double kErrorPpb = 10'000;
+  KalmanServo servo(kalman_config(kIntervalS), 0);
+  if (modelled) servo.model_decision_delay();
+  double phase_ns = 5'000;  // local - master
+  double in_force_ppb = 0;
+  double pending_ppb = 0;  // the last decision, in force from the next Sync on
+  std::uint32_t noise = 1;
+  double worst_ns = 0;
+  for (int i = 0; i < 240; ++i) {
+    noise = noise * 1664525U + 1013904223U;  // a fixed linear congruential sequence
+    const double jitter_ns = static_cast<double>(noise >> 24U) - 127.5;
+    const ServoSample sample{Nanoseconds(std::llround(phase_ns + jitter_ns)),
+                             at(i * kIntervalS + phase_ns * 1e-9),
+                             TimestampKind::kHardware,
+                             Nanoseconds(0),
+                             std::nullopt,
+                             at(kIntervalS)};
+    const ServoDecision decision = servo.sample_measurement(sample);
+    if (i >= 120) worst_ns = std::max(worst_ns, std::abs(phase_ns));
+    // The decision before this one took effect just after this Sync; this one waits a Sync.
+    in_force_ppb = pending_ppb;
+    if (decision.state != ServoState::kUnlocked) pending_ppb = decision.frequency_ppb;
+    phase_ns += (kErrorPpb + in_force_ppb) * kIntervalS;
+  }
+  return worst_ns;
+}
+
+// Steering the phase of the Sync's time, a correction that lands an interval late is followed by
+// the next decision's for the same phase: the loop rings. Modelled, the control steers the phase
+// at the decision's effect and the filter predicts with the frequency in force over each part of
+// the interval: the offset stays at the timestamps' noise.
+TEST(KalmanServo, ModelledDecisionDelaySettlesALateLoop) {
+  const double modelled_ns = late_loop_worst_ns(true);
+  const double unmodelled_ns = late_loop_worst_ns(false);
+  std::printf("late loop: worst |offset| %.0f ns modelled, %.0f ns not\n", modelled_ns,
+              unmodelled_ns);
+  // (Measured: 13 against 133 ns.)
+  EXPECT_LT(modelled_ns, 50.0);
+  EXPECT_GT(unmodelled_ns, 4 * modelled_ns);
 }
 
 }  // namespace

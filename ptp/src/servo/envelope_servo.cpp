@@ -75,6 +75,14 @@ constexpr double kStartPhaseFraction = 0.1;
 // conformance suite's bar shows, for a cause not found.
 constexpr Nanoseconds kMaxStartInterval{1'000'000'000};
 constexpr double kMaxStartSamples = 8;
+// Where the second sample brings no Delay_Req (Syncs faster than the exchanges), the line's three
+// points just determine it, and the port's offsets, the fallback, hold path delays measured while
+// the clock ran free (off by its error times half the time between Sync and Delay_Req), which the
+// Kalman servo settles out over seconds (on them `sync_interval_m3` seed 4 and `_m4` seed 15 sync
+// 4 s after pi). The start holds one more sample for the line's scatter at Sync intervals up to
+// this. At 1 s between Syncs the wait keeps the clock free-running for another second, and under a
+// large wander (`large_wander`'s 1e-4/s) bends the line the more.
+constexpr Nanoseconds kMaxScatterWait{500'000'000};
 // The start's line slews at most this fraction of the frequency limit (any fraction from 0.8 to
 // 0.99 keeps ptp4win's Windows clock, set to the millisecond, within 1.1 x the library's RMS).
 constexpr double kStartSlewFraction = 0.9;
@@ -223,6 +231,8 @@ EnvelopeServo::EnvelopeServo(const ServoConfig& config, double initial_frequency
   config_.kind = ServoKind::kKalman;
   kalman_.emplace(config_, initial_frequency_ppb);
   wander_samples_left_ = kWanderTestSamples;
+  // Its decisions take effect when the port decides, as this servo's own (decision_time).
+  kalman_->model_decision_delay();
   settled_.fill(ScoreDifference(kScoreSamples));
   blend_only(kKalmanSource);
 }
@@ -943,8 +953,15 @@ ServoDecision EnvelopeServo::start_kalman(const ServoSample& held) {
   const double bound =
       kStartPhaseFraction * static_cast<double>(config_.first_step_threshold.count());
   const double samples = start_.held_samples() + 1;
-  const bool known =
-      held_fit && fit && fit->phase_sd_ns && measurement.timestamp_kind == TimestampKind::kHardware;
+  const bool hardware = measurement.timestamp_kind == TimestampKind::kHardware;
+  if (hardware && held_fit && fit && !fit->phase_sd_ns && samples < kMaxStartSamples &&
+      sync_interval_ <= kMaxScatterWait) {
+    // The points just determine the line (this sample brought no Delay_Req): its scatter is not
+    // yet known. One more sample tells (see kMaxScatterWait).
+    start_.keep_holding(measurement);
+    return ServoDecision{};
+  }
+  const bool known = held_fit && fit && fit->phase_sd_ns && hardware;
   if (!known || *fit->phase_sd_ns * std::sqrt(samples / kMaxStartSamples) > bound) {
     start_.clear();
     line_start_ = false;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace ptp::servo {
 namespace {
@@ -68,6 +69,12 @@ bool is_far(const Filter& one) {
 // The sample counters only matter up to the averaging length; saturating them keeps a servo that
 // runs for years free of overflow.
 constexpr int kCounterCeiling = 1 << 20;
+// model_decision_delay: a decision delay longer than this many sync intervals is not the
+// Follow_Up's (as the envelope servo's); one shorter than kMinModelledDelayIntervals (a Follow_Up
+// right behind its Sync: microseconds) moves the phase by the clock's residual error over it, far
+// below the timestamps' noise, and is left out.
+constexpr double kMaxDecisionDelayIntervals = 4.0;
+constexpr double kMinModelledDelayIntervals = 0.1;
 void count(int& counter) {
   if (counter < kCounterCeiling) ++counter;
 }
@@ -76,11 +83,12 @@ constexpr double seconds(Nanoseconds interval) {
   return static_cast<double>(interval.count()) / static_cast<double>(kNanosecondsPerSecond);
 }
 
-// Time update: x' = F x + B u with F = [1 dt; 0 1]; the phase runs at (error + applied frequency),
+// Time update: x' = F x + B u with F = [1 dt; 0 1]; the phase runs at (error + applied frequency)
+// less `late_ns`, the part of it the applied frequency was not yet in force for (late_control_ns),
 // and a random-walk frequency of density q adds q * [dt^3/3, dt^2/2; dt^2/2, dt].
 template <class Filter>
-void predict(Filter f, double applied_frequency_ppb, double dt) {
-  f.phase_ns += (f.frequency_error_ppb + applied_frequency_ppb) * dt;
+void predict(Filter f, double applied_frequency_ppb, double dt, double late_ns) {
+  f.phase_ns += (f.frequency_error_ppb + applied_frequency_ppb) * dt - late_ns;
   const double q = f.wander_ppb2_per_s;
   const double p_phase = f.p_phase + 2 * dt * f.p_cross + dt * dt * f.p_frequency;
   const double p_cross = f.p_cross + dt * f.p_frequency;
@@ -141,6 +149,7 @@ KalmanServo::KalmanServo(const ServoConfig& config, double initial_frequency_ppb
       sync_interval_s_(seconds(config.sync_interval)),
       applied_frequency_ppb_(initial_frequency_ppb),
       previous_applied_frequency_ppb_(initial_frequency_ppb),
+      before_decision_ppb_(initial_frequency_ppb),
       measurement_variance_ns2_(config.kalman.initial_measurement_noise_ns *
                                 config.kalman.initial_measurement_noise_ns),
       mean_noise_variance_ns2_(measurement_variance_ns2_) {
@@ -189,7 +198,14 @@ ServoDecision KalmanServo::sample_measurement(const ServoSample& measurement) {
     two_way_lag_s_ = two_way->lag_s;
     tail_hit_ = in_round_trip_tail(two_way->round_trip_ns);
   }
+  const double decision_delay_s = seconds(measurement.decision_delay);
+  sample_decision_delay_s_ =
+      decision_delay_s >= kMinModelledDelayIntervals * sync_interval_s_ &&
+              decision_delay_s <= kMaxDecisionDelayIntervals * sync_interval_s_
+          ? decision_delay_s
+          : 0;
   const ServoDecision decision = sample(offset, measurement.local_time);
+  sample_decision_delay_s_ = 0;
   tail_hit_ = false;
   two_way_lag_s_ = 0;
   sample_path_delay_.reset();
@@ -369,6 +385,7 @@ double KalmanServo::phase_uncertainty_ns() const { return std::sqrt(best().p_pha
 double KalmanServo::phase_ns() const { return best().phase_ns; }
 
 void KalmanServo::assume_applied(double frequency_ppb) {
+  // (It takes effect when this servo's own decision would have: steer() noted when.)
   previous_applied_frequency_ppb_ = applied_frequency_ppb_;
   applied_frequency_ppb_ = frequency_ppb;
   applied_since_ = last_local_time_.value_or(applied_since_);
@@ -611,7 +628,14 @@ double KalmanServo::steer() {
   applied_frequency_ppb_ = clamp_frequency(wanted);
   applied_since_ = last_local_time_.value_or(applied_since_);
   saturated_ = applied_frequency_ppb_ != wanted;
+  if (model_decision_delay_) decision_effect_delay_s_ = sample_decision_delay_s_;
   return applied_frequency_ppb_;
+}
+
+double KalmanServo::late_control_ns(double interval_s) const {
+  if (!(interval_delay_s_ > 0)) return 0;
+  const double late_s = std::min(interval_delay_s_, std::max(interval_s, 0.0));
+  return (applied_frequency_ppb_ - delayed_frequency_ppb_) * late_s;
 }
 
 double KalmanServo::control_ppb() const {
@@ -624,6 +648,16 @@ double KalmanServo::control_ppb() const {
   // ptp4l's default 1 Hz) while the phase term is in force, and so carries part of it into the
   // next offsets: dead-beat correction then rings (logSyncInterval 3 and 4). Spreading the
   // correction over two intervals halves that coupling.
+  // A decision that takes effect later (model_decision_delay) steers the phase it will find then:
+  // the one now, run on at the frequency in force until then. (Steering the phase of now, a
+  // correction that lands an interval late is followed by the next one for the same phase: with
+  // a large wander's agile filter, an oscillation.)
+  if (model_decision_delay_ && sample_decision_delay_s_ > 0) {
+    const double phase_then_ns =
+        best().phase_ns +
+        (best().frequency_error_ppb + before_decision_ppb_) * sample_decision_delay_s_;
+    return -best().frequency_error_ppb - phase_then_ns / horizon_s();
+  }
   return -best().frequency_error_ppb - best().phase_ns / horizon_s();
 }
 
@@ -652,8 +686,9 @@ std::optional<double> KalmanServo::noise_sample(double offset_ns, Nanoseconds lo
   // samples: after a start, hundreds of ppm times tenths of a second.)
   const double interval_s = seconds(local_time.checked_sub(offset_time_).value_or(Nanoseconds(0)));
   const double oscillator_s = oscillator_seconds(interval_s, applied_frequency_ppb_);
-  const double moved = config_.delay_floor ? control_phase_ns_ - offset_control_phase_ns_
-                                           : applied_frequency_ppb_ * oscillator_s;
+  const double moved = config_.delay_floor
+                           ? control_phase_ns_ - offset_control_phase_ns_
+                           : applied_frequency_ppb_ * oscillator_s - late_control_ns(oscillator_s);
   const double difference = offset_ns - last_offset_ns_ - moved;
   const double measured_interval_s = oscillator_s - two_way_lag_s_ + offset_lag_s_;
   remember_offset(offset_ns, local_time, two_way_lag_s_);
@@ -710,6 +745,11 @@ ServoDecision KalmanServo::decide(Nanoseconds offset_from_master, Nanoseconds lo
   // The port's offset; the measurement the filters take may be the lucky-packet estimate instead.
   const double port_offset_ns = static_cast<double>(offset_from_master.count());
   double offset_ns = port_offset_ns;
+  // The last decision took effect this long into the interval now ended, with the frequency in
+  // force before it until then (model_decision_delay); no later interval.
+  interval_delay_s_ = std::exchange(decision_effect_delay_s_, 0.0);
+  delayed_frequency_ppb_ = before_decision_ppb_;
+  before_decision_ppb_ = applied_frequency_ppb_;
   ServoDecision decision;
   decision.frequency_ppb = applied_frequency_ppb_;
   // The lucky-packet stage sees every sample, so that its windows and control phase stay whole;
@@ -719,11 +759,10 @@ ServoDecision KalmanServo::decide(Nanoseconds offset_from_master, Nanoseconds lo
   // and in the local seconds it is off by the clock's error times the control (milliseconds a
   // second for a system clock 9 % off).
   if (control_phase_time_.has_value()) {
-    control_phase_ns_ +=
-        applied_frequency_ppb_ *
-        oscillator_seconds(
-            seconds(local_time.checked_sub(*control_phase_time_).value_or(Nanoseconds(0))),
-            applied_frequency_ppb_);
+    const double interval = oscillator_seconds(
+        seconds(local_time.checked_sub(*control_phase_time_).value_or(Nanoseconds(0))),
+        applied_frequency_ppb_);
+    control_phase_ns_ += applied_frequency_ppb_ * interval - late_control_ns(interval);
   }
   control_phase_time_ = local_time;
   bool repeated = false;
@@ -758,7 +797,10 @@ ServoDecision KalmanServo::decide(Nanoseconds offset_from_master, Nanoseconds lo
       const double oscillator_interval = oscillator_seconds(interval, applied_frequency_ppb_);
       const std::size_t filters = bank_size_;  // (locals: see the predict loop below)
       const double applied = applied_frequency_ppb_;
-      for (std::size_t i = 0; i < filters; ++i) predict(filter(i), applied, oscillator_interval);
+      const double late = late_control_ns(oscillator_interval);
+      for (std::size_t i = 0; i < filters; ++i) {
+        predict(filter(i), applied, oscillator_interval, late);
+      }
       last_local_time_ = local_time;
       decision.state = ServoState::kLocked;
       decision.frequency_ppb = steer();
@@ -808,7 +850,8 @@ ServoDecision KalmanServo::decide(Nanoseconds offset_from_master, Nanoseconds lo
   // which keeps the loops from vectorising.
   const std::size_t filters = bank_size_;
   const double applied = applied_frequency_ppb_;
-  for (std::size_t i = 0; i < filters; ++i) predict(filter(i), applied, oscillator_dt);
+  const double late = late_control_ns(oscillator_dt);
+  for (std::size_t i = 0; i < filters; ++i) predict(filter(i), applied, oscillator_dt, late);
   if (floor.has_value() && samples_ >= 2) learn_floor_consistency(*floor);
   // Far wander shown by another test: a far filter judges this sample already (the usual one
   // would hold it over as an outlier).

@@ -57,6 +57,11 @@ class KalmanServo final : public ServoBase {
   // The clock was given `frequency_ppb` instead of this servo's last decision (a servo that runs
   // this one beside another estimator and steers with that one): the model's control input.
   void assume_applied(double frequency_ppb);
+  // From now on, a decision takes effect when the port decides (ServoSample::decision_delay after
+  // the Sync: a late Follow_Up's arrival), not at the Sync: the model's control input and the
+  // control law follow. (The envelope servo's inner filter: its own control steers the phase at
+  // that time, and the filter's control must agree with it.)
+  void model_decision_delay() { model_decision_delay_ = true; }
   // Over how long the control removes the estimated phase, s.
   [[nodiscard]] double horizon_s() const;
   // Wander beyond the usual range shown by another test of the samples (`wander_ppb2_per_s`, its
@@ -159,6 +164,10 @@ class KalmanServo final : public ServoBase {
   // Applies the control law, clamped to the frequency limit: sets applied_frequency_ppb_ and
   // saturated_ and returns the applied frequency.
   double steer();
+  // Over the `interval_s` since the last sample, the phase the applied frequency did not add
+  // because the one before it was still in force until the last decision took effect
+  // (model_decision_delay; 0 without).
+  [[nodiscard]] double late_control_ns(double interval_s) const;
   void learn_gaps(double interval_s);
   // A measurement noise sample from the offsets' second differences (the applied control
   // removed), which needs no filter and so is right from the start; none until there are two
@@ -222,6 +231,16 @@ class KalmanServo final : public ServoBase {
   double applied_frequency_ppb_;
   Nanoseconds applied_since_{0};
   double previous_applied_frequency_ppb_;
+  // model_decision_delay: the frequency in force when the last sample came (before its
+  // decision); how long after that sample the decision takes effect (s); over the interval
+  // decide() is on, how long the frequency `delayed_frequency_ppb_` stayed in force
+  // (late_control_ns); the sample's decision delay while sample_measurement runs.
+  bool model_decision_delay_ = false;
+  double before_decision_ppb_;
+  double decision_effect_delay_s_ = 0;
+  double interval_delay_s_ = 0;
+  double delayed_frequency_ppb_ = 0;
+  double sample_decision_delay_s_ = 0;
   // The shared measurement noise (ns^2) and what it is learnt from: the last used offset and the
   // last first difference with the control removed, as a rate over its interval.
   struct Difference {
