@@ -54,6 +54,11 @@ constexpr int kWanderTestSamples = 64;
 // the envelope steers as soon as it has points, which makes the lock early).
 constexpr int kFirstScored = 4;
 constexpr double kEarlyKalmanMargin = 1.0;
+// Before the scores are settled, a shorter window steers in the longest one's place where its
+// score is below the longest's by more than this many squared mean queueing excesses: about the
+// variance of one exchange's common queueing noise, so that a few exchanges' noise does not move
+// the choice away from the longest line, which rests on the most lucky packets.
+constexpr double kEarlyWindowMargin = 0.5;
 // Before the scores are settled, the envelope steers only while the scored exchanges span at
 // most this long: kMinScored exchanges at 1 s Syncs, over which any usual wander is small. At
 // longer intervals the same count spans minutes (256 s at 16 s between Syncs), over which the
@@ -521,6 +526,14 @@ void EnvelopeServo::score_windows(double sync_value_ns, Nanoseconds sync_time,
   // queueing noise is smoothed alike in both, so the comparison stays paired.
   const double smoothing = 1.0 / std::max(1.0, kalman_->horizon_s() / sync_interval_s_);
   PairedPhase paired_phase(sync_time, request_time);
+  if (scored_ == kMinScored && clip_ns && kalman_score_ns2_ > *clip_ns * *clip_ns) {
+    // The Kalman line's score holds errors beyond any the clip lets in from here on: its
+    // acquisition's (an E2E start's path delay is off by microseconds for a few exchanges, where
+    // the delay noise is nanoseconds through transparent clocks). Kept, they would stand against
+    // it for hundreds of exchanges; it starts level with the steering window instead, and the
+    // clipped exchanges from here on decide.
+    kalman_score_ns2_ = scores_[steering_window_];
+  }
   if (kalman_line_.valid) {
     const double error = paired_error(paired_phase, kalman_line_, measured_ns, clip_ns);
     const double kalman_square_ns2 = error * error;
@@ -728,13 +741,28 @@ bool EnvelopeServo::below_envelope(double value_ns, Nanoseconds time, double sig
 
 std::size_t EnvelopeServo::steering_window() const {
   // Before the scores are settled, the longest envelope window (the gamma line needs its own
-  // comparison with the windows first).
+  // comparison with the windows first), unless a shorter window has predicted better beyond
+  // kEarlyWindowMargin: where the queueing is nanoseconds (transparent clocks), a usual
+  // crystal's wander bends the longest line over the tens of seconds before the scores settle
+  // by tens of nanoseconds.
   std::size_t longest = kCandidates;
   for (std::size_t k = 0; k < EnvelopeFit::kWindows; ++k) {
     if (lines_[k].valid) longest = k;
   }
   if (longest == kCandidates) return 0;
-  if (scored_ < kMinScored) return longest;
+  if (scored_ < kMinScored) {
+    // (Only where the queueing is nanoseconds, below what kBelowFloorNs counts as a departure
+    // from the envelope: where it is larger, the longest line's lucky packets are what the early
+    // lines have over the Kalman servo, and wander far beyond a usual crystal's, which makes the
+    // excesses look large, is the Kalman servo's to follow.)
+    if (scored_ < kFirstScored || excess_mean_ns_ > kBelowFloorNs) return longest;
+    std::size_t early = longest;
+    for (std::size_t k = 0; k < EnvelopeFit::kWindows; ++k) {
+      if (lines_[k].valid && scores_[k] < scores_[early]) early = k;
+    }
+    const double margin_ns2 = kEarlyWindowMargin * excess_mean_ns_ * excess_mean_ns_;
+    return scores_[longest] - scores_[early] > margin_ns2 ? early : longest;
+  }
   // A running minimum without a branch on its outcome (the best window changes unpredictably).
   std::size_t best = longest;
   double best_score = scores_[longest];
