@@ -201,17 +201,26 @@ double mean_rms_ratio(const std::vector<SeedFigures>& figures) {
 }
 
 // Through transparent clocks (no queueing left to use) the Kalman servo predicts better than the
-// envelope, but its score holds its acquisition for 256 exchanges; the comparison since the
-// scores started deciding, tested against its own noise, hands over to it. The Kalman bank's
-// scores average the log of each squared prediction error, so the acquisition's microseconds
-// weigh their log ratio to the nanoseconds after it, not a millionfold (seed 1: q = 10-32 ppb^2/s
-// in 56 % of the samples, against q = 316-1e4 in 67 % with plain squared errors; the crystal's is
-// 1). The envelope servo's worst-slave RMS over seeds it was not looked at on stays within 1.15 x
-// pi's on average (1.05 on this code; 1.34 with plain squared errors).
+// envelope, but its score holds its E2E acquisition's microseconds: at the 16th scored exchange a
+// Kalman score beyond the square of the clip the scores take from then on restarts level with the
+// steering window's, and the clipped exchanges decide. The Kalman bank's scores average the log
+// of each squared prediction error, so the acquisition weighs its log ratio to the nanoseconds
+// after it, not a millionfold (the crystal's q is 1 ppb^2/s). Before the scores settle, the
+// longest window's line, bent by that crystal's wander over tens of seconds, gives way to a
+// shorter window that predicts better by more than half a squared mean excess. Over seeds the
+// servo was not looked at on, every seed meets the bar (no more RMS than pi, sync within 1.2 x
+// pi's: 0.93-0.98 x and 22-24 s against 34-35 s on this code; without the two, seeds 16, 18, 19
+// and 20 missed it, at 1.06-1.28 x or a sync at 42-44 s) and the mean ratio stays below 1.
 TEST(ConformanceEnvelope, SettledKalmanSteersThroughTransparentClocks) {
   const std::vector<SeedFigures>& figures = envelope_against_pi("transparent_e2e");
   ASSERT_EQ(figures.size(), 5U);
-  EXPECT_LT(mean_rms_ratio(figures), 1.15);
+  for (const SeedFigures& seed : figures) {
+    ASSERT_TRUE(seed.envelope.sync_time_s.has_value() && seed.pi.sync_time_s.has_value())
+        << "seed " << seed.seed;
+    EXPECT_LE(*seed.envelope.sync_time_s, 1.2 * *seed.pi.sync_time_s) << "seed " << seed.seed;
+    EXPECT_LE(seed.rms_ratio(), 1.0) << "seed " << seed.seed;
+  }
+  EXPECT_LT(mean_rms_ratio(figures), 1.0);
 }
 
 // At 16 s between Syncs the envelope's shortest window spans 128 s of wander and its line's error
